@@ -1,0 +1,394 @@
+//! `/articles`: public reads of published content, editor writes.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::input::{apply, defaults, stored, ArticleInput};
+use super::model::{ArticleRow, Image, Status};
+use super::query::{ListFilter, Sort, DEFAULT_SORT};
+use super::store::{self, Related};
+use crate::clock::{parse_date_or_time, utc};
+use crate::http::auth::{Auth, MaybeAuth};
+use crate::http::cache::{cached_json, cached_page, Audience};
+use crate::http::error::Problem;
+use crate::http::extract::IdOrSlug;
+use crate::http::pagination::{page_limit, Paged};
+use crate::http::ApiError;
+use crate::state::AppState;
+use crate::taxonomy::Term;
+
+/// A category or tag as embedded in an article.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TermRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+impl From<&Term> for TermRef {
+    fn from(t: &Term) -> Self {
+        TermRef {
+            id: t.id,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "hoi-nghi-giao-ban-6-thang-dau-nam-2022",
+    "title": "Hội nghị giao ban 6 tháng đầu năm 2022",
+    "summary": "Thường trực Thị ủy tổ chức hội nghị giao ban với Thường trực Ủy ban MTTQ và các đoàn thể.",
+    "body": "<p>Chiều ngày 19/7, Thường trực Thị ủy đã tổ chức hội nghị giao ban…</p>",
+    "cover_image": {"url": "/media/hoi-nghi.jpg", "caption": "Toàn cảnh hội nghị", "alt": null},
+    "images": [{"url": "/media/phat-bieu.jpg", "caption": "Chủ tịch UBMTTQ thị xã Đặng Ngọc Sơn phát biểu tại hội nghị", "alt": null}],
+    "category": {"id": 1, "slug": "tin-hoat-dong", "name": "Tin hoạt động"},
+    "tags": [{"id": 1, "slug": "mat-tran-to-quoc", "name": "Mặt trận Tổ quốc"}],
+    "byline": "Thanh Hà", "status": "published", "published_at": "2022-07-19T10:00:00Z",
+    "comments_enabled": true, "view_count": 1280,
+    "created_at": "2022-07-19T09:30:00Z", "updated_at": "2022-07-19T10:00:00Z"
+}))]
+pub struct ArticleView {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// The lead paragraph (sapo).
+    pub summary: Option<String>,
+    /// Sanitised HTML. Omitted from list items unless asked for with `fields`.
+    pub body: String,
+    pub cover_image: Option<Image>,
+    /// Inline photos with their captions, in order.
+    pub images: Vec<Image>,
+    pub category: Option<TermRef>,
+    pub tags: Vec<TermRef>,
+    pub byline: Option<String>,
+    pub status: Status,
+    pub published_at: Option<DateTime<Utc>>,
+    pub comments_enabled: bool,
+    /// Views counted so far; recent views are added in batches every few seconds.
+    pub view_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Field names `?fields=` accepts.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "body",
+    "cover_image",
+    "images",
+    "category",
+    "tags",
+    "byline",
+    "status",
+    "published_at",
+    "comments_enabled",
+    "view_count",
+    "created_at",
+    "updated_at",
+];
+
+fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleView {
+    let status = row.effective_status(now);
+    ArticleView {
+        category: row
+            .category_id
+            .and_then(|c| related.categories.get(&c))
+            .map(TermRef::from),
+        tags: related
+            .tags
+            .get(&row.id)
+            .map(|ts| ts.iter().map(TermRef::from).collect())
+            .unwrap_or_default(),
+        cover_image: row.cover_image.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+        images: serde_json::from_str(&row.images).unwrap_or_default(),
+        id: row.id,
+        slug: row.slug,
+        title: row.title,
+        summary: row.summary,
+        body: row.body,
+        byline: row.byline,
+        status,
+        published_at: row.published_at.map(utc),
+        comments_enabled: row.comments_enabled,
+        view_count: row.view_count,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    }
+}
+
+fn parse_fields(raw: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let fields: Vec<String> = raw
+        .split(',')
+        .map(|f| f.trim().to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
+    if fields.is_empty() {
+        return Err(ApiError::invalid_parameter("fields", "name at least one field"));
+    }
+    if let Some(bad) = fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+        return Err(ApiError::invalid_parameter(
+            "fields",
+            format!("unknown field {bad}; allowed: {}", FIELDS.join(", ")),
+        ));
+    }
+    Ok(Some(fields))
+}
+
+/// Trims an article to the requested fields; list items drop `body` by default.
+fn project(article: &ArticleView, fields: Option<&[String]>, in_list: bool) -> serde_json::Value {
+    let mut value = serde_json::to_value(article).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut value {
+        match fields {
+            Some(fields) => map.retain(|k, _| fields.iter().any(|f| f == k)),
+            None if in_list => {
+                map.remove("body");
+            }
+            None => {}
+        }
+    }
+    value
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleListQuery {
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+    /// `meta.next_cursor` of the previous page (opaque).
+    pub cursor: Option<String>,
+    /// Category id or slug.
+    pub category: Option<String>,
+    /// Tag id or slug.
+    pub tag: Option<String>,
+    /// `draft`, `scheduled`, `published` or `archived`. Editors only, except `published`.
+    pub status: Option<String>,
+    /// Published at or after: `YYYY-MM-DD` or RFC 3339.
+    pub from: Option<String>,
+    /// Published at or before: `YYYY-MM-DD` (the whole day) or RFC 3339.
+    pub to: Option<String>,
+    /// Changed (or, for readers, became visible) at or after this RFC 3339 time or date.
+    pub updated_since: Option<String>,
+    /// One of `-published_at` (default), `published_at`, `-updated_at`, `updated_at`,
+    /// `-created_at`, `created_at`, `title`, `-title`.
+    pub sort: Option<String>,
+    /// Comma-separated fields to return, e.g. `id,title,slug`. List items omit `body` unless it is named.
+    pub fields: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleGetQuery {
+    /// Comma-separated fields to return.
+    pub fields: Option<String>,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/articles")
+            .route(web::get().to(list_articles))
+            .route(web::post().to(create_article)),
+    )
+    .service(
+        web::resource("/articles/{id_or_slug}")
+            .route(web::get().to(get_article))
+            .route(web::patch().to(update_article))
+            .route(web::delete().to(delete_article)),
+    );
+}
+
+fn audience(auth: &MaybeAuth) -> Audience {
+    if auth.0.is_some() {
+        Audience::Private
+    } else {
+        Audience::Public
+    }
+}
+
+fn time_param(name: &str, raw: Option<&str>, end_of_day: bool) -> Result<Option<NaiveDateTime>, ApiError> {
+    raw.map(|r| {
+        parse_date_or_time(r, end_of_day)
+            .ok_or_else(|| ApiError::invalid_parameter(name, "expected YYYY-MM-DD or an RFC 3339 time"))
+    })
+    .transpose()
+}
+
+/// List articles. Readers see published articles; editors see everything.
+#[utoipa::path(get, path = "/api/v1/articles", tag = "articles", params(ArticleListQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, body = Paged<ArticleView>, headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "rel=\"next\" page, when there is one"))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown parameter, bad cursor, sort, fields or date", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A status other than `published` asked for without the editor role", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_articles(
+    req: HttpRequest,
+    auth: MaybeAuth,
+    state: web::Data<AppState>,
+    query: web::Query<ArticleListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let editor = auth.is_editor();
+    let limit = page_limit(query.limit)?;
+    let sort = Sort::parse(query.sort.as_deref().unwrap_or(DEFAULT_SORT))?;
+    let after = query.cursor.as_deref().map(|c| sort.position(c)).transpose()?;
+    let fields = parse_fields(query.fields.as_deref())?;
+    let status = query
+        .status
+        .as_deref()
+        .map(|s| Status::parse(s).ok_or_else(|| ApiError::invalid_parameter("status", Status::ALL.join(", "))))
+        .transpose()?;
+    if !editor && status.is_some_and(|s| s != Status::Published) {
+        return Err(ApiError::Forbidden);
+    }
+    let now = state.clock.now();
+    let filter = ListFilter {
+        public_only: !editor,
+        status,
+        category: query.category.as_deref().map(IdOrSlug::parse),
+        tag: query.tag.as_deref().map(IdOrSlug::parse),
+        from: time_param("from", query.from.as_deref(), false)?,
+        to: time_param("to", query.to.as_deref(), true)?,
+        updated_since: time_param("updated_since", query.updated_since.as_deref(), false)?,
+        sort,
+        after,
+        limit,
+        now,
+    };
+    let (rows, related) = crate::db::run(&state.pool, move |conn| {
+        let rows = store::list(conn, &filter)?;
+        let related = store::related(conn, &rows)?;
+        Ok((rows, related))
+    })
+    .await?;
+    let page = Paged::from_rows(rows, limit, |row| sort.cursor_after(row))
+        .map(|row| project(&view(row, &related, now), fields.as_deref(), true));
+    cached_page(&req, &page, audience(&auth))
+}
+
+async fn load_view(state: &AppState, key: IdOrSlug) -> Result<Option<ArticleView>, ApiError> {
+    let now = state.clock.now();
+    crate::db::run(&state.pool, move |conn| {
+        let Some(row) = store::find(conn, &key)? else {
+            return Ok(None);
+        };
+        let related = store::related(conn, std::slice::from_ref(&row))?;
+        Ok(Some(view(row, &related, now)))
+    })
+    .await
+}
+
+/// Get an article by id or slug. Counts a view for anonymous readers.
+#[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}", tag = "articles", params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleGetQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, body = ArticleView, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, description = "No such article, or not published", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_article(
+    req: HttpRequest,
+    auth: MaybeAuth,
+    state: web::Data<AppState>,
+    key: web::Path<String>,
+    query: web::Query<ArticleGetQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let fields = parse_fields(query.fields.as_deref())?;
+    let article = load_view(&state, IdOrSlug::parse(&key))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !auth.is_editor() && article.status != Status::Published {
+        return Err(ApiError::NotFound);
+    }
+    if auth.0.is_none() {
+        state.views.record(article.id);
+    }
+    cached_json(&req, &project(&article, fields.as_deref(), false), audience(&auth))
+}
+
+/// Create an article (editor).
+#[utoipa::path(post, path = "/api/v1/articles", tag = "articles", request_body = ArticleInput, security(("bearer" = [])),
+    responses(
+        (status = 201, body = ArticleView, headers(("Location" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`slug_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_article(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: web::Json<ArticleInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_editor()?;
+    let now = state.clock.now();
+    let (data, tags) = apply(body.into_inner(), defaults(now), true, now)?;
+    let author = auth.user.id;
+    let id = crate::db::run(&state.pool, move |conn| {
+        store::save(conn, None, data, tags, Some(author), now)
+    })
+    .await?;
+    let article = load_view(&state, IdOrSlug::Id(id)).await?.ok_or(ApiError::Internal)?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/articles/{id}")))
+        .json(article))
+}
+
+/// Change an article (editor). Only the fields sent change.
+#[utoipa::path(patch, path = "/api/v1/articles/{id_or_slug}", tag = "articles", request_body = ArticleInput, security(("bearer" = [])),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
+    responses(
+        (status = 200, body = ArticleView),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`slug_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_article(
+    auth: Auth,
+    state: web::Data<AppState>,
+    key: web::Path<String>,
+    body: web::Json<ArticleInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_editor()?;
+    let key = IdOrSlug::parse(&key);
+    let input = body.into_inner();
+    let now = state.clock.now();
+    let id = crate::db::run(&state.pool, move |conn| {
+        let current = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
+        let (data, tags) = apply(input, stored(&current), false, now)?;
+        store::save(conn, Some(current.id), data, tags, None, now)
+    })
+    .await?;
+    let article = load_view(&state, IdOrSlug::Id(id)).await?.ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(article))
+}
+
+/// Delete an article (editor).
+#[utoipa::path(delete, path = "/api/v1/articles/{id_or_slug}", tag = "articles", security(("bearer" = [])),
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_article(
+    auth: Auth,
+    state: web::Data<AppState>,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_editor()?;
+    let key = IdOrSlug::parse(&key);
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write_tx(conn, |conn| store::delete(conn, &key))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

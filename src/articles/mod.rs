@@ -1,0 +1,10 @@
+//! Articles (tin bài): the core resource.
+
+pub mod api;
+pub mod html;
+pub mod input;
+pub mod model;
+pub mod query;
+pub mod scheduler;
+pub mod store;
+pub mod views;

@@ -1,0 +1,338 @@
+//! Every query on articles and their tags.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Timestamp};
+
+use super::model::{ArticleData, ArticleRow, Status};
+use super::query::{ListFilter, SortField, SortKey};
+use crate::db::schema::{article_tags, articles, categories, tags};
+use crate::db::{Backend, Conn};
+use crate::http::extract::IdOrSlug;
+use crate::http::ApiError;
+use crate::taxonomy::Term;
+
+diesel::define_sql_function! {
+    /// `COALESCE(a, b)` for a nullable timestamp with a non-null fallback.
+    fn coalesce(a: Nullable<Timestamp>, b: Timestamp) -> Timestamp;
+}
+
+const VISIBLE_STATUSES: [&str; 2] = ["published", "scheduled"];
+
+type TimeExpr = Box<dyn BoxableExpression<articles::table, Backend, SqlType = Timestamp>>;
+
+/// The expression a time sort orders by. Public lists only hold rows with a
+/// `published_at`, so they sort on the bare (indexed) column; editors' lists
+/// may hold undated drafts, which sort by their creation time.
+fn time_expr(field: SortField, public_only: bool) -> TimeExpr {
+    match field {
+        SortField::PublishedAt if public_only => Box::new(articles::published_at.assume_not_null()),
+        SortField::PublishedAt => Box::new(coalesce(articles::published_at, articles::created_at)),
+        SortField::UpdatedAt => Box::new(articles::updated_at),
+        SortField::CreatedAt | SortField::Title => Box::new(articles::created_at),
+    }
+}
+
+pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError> {
+    let mut q = articles::table.select(ArticleRow::as_select()).into_boxed::<Backend>();
+    if f.public_only {
+        q = q
+            .filter(articles::status.eq_any(VISIBLE_STATUSES))
+            .filter(articles::published_at.le(f.now));
+    }
+    q = match f.status {
+        None => q,
+        Some(Status::Published) => q
+            .filter(articles::status.eq_any(VISIBLE_STATUSES))
+            .filter(articles::published_at.le(f.now)),
+        Some(Status::Scheduled) => q
+            .filter(articles::status.eq("scheduled"))
+            .filter(articles::published_at.gt(f.now)),
+        Some(other) => q.filter(articles::status.eq(other.as_str())),
+    };
+    q = match &f.category {
+        None => q,
+        Some(IdOrSlug::Id(id)) => q.filter(articles::category_id.eq(*id)),
+        Some(IdOrSlug::Slug(slug)) => q.filter(
+            articles::category_id.eq_any(
+                categories::table
+                    .select(categories::id.nullable())
+                    .filter(categories::slug.eq(slug.clone())),
+            ),
+        ),
+    };
+    q = match &f.tag {
+        None => q,
+        Some(IdOrSlug::Id(id)) => q.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .select(article_tags::article_id)
+                    .filter(article_tags::tag_id.eq(*id)),
+            ),
+        ),
+        Some(IdOrSlug::Slug(slug)) => q.filter(
+            articles::id.eq_any(
+                article_tags::table
+                    .inner_join(tags::table)
+                    .select(article_tags::article_id)
+                    .filter(tags::slug.eq(slug.clone())),
+            ),
+        ),
+    };
+    if let Some(from) = f.from {
+        q = q.filter(articles::published_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(articles::published_at.le(to));
+    }
+    if let Some(since) = f.updated_since {
+        // For readers, an article that became visible after `since` changed too.
+        q = if f.public_only {
+            q.filter(articles::updated_at.ge(since).or(articles::published_at.ge(since)))
+        } else {
+            q.filter(articles::updated_at.ge(since))
+        };
+    }
+
+    let desc = f.sort.descending;
+    match f.sort.field {
+        SortField::Title => {
+            if let Some((SortKey::Text(title), id)) = &f.after {
+                q = if desc {
+                    q.filter(
+                        articles::title
+                            .lt(title.clone())
+                            .or(articles::title.eq(title.clone()).and(articles::id.lt(*id))),
+                    )
+                } else {
+                    q.filter(
+                        articles::title
+                            .gt(title.clone())
+                            .or(articles::title.eq(title.clone()).and(articles::id.gt(*id))),
+                    )
+                };
+            }
+            q = if desc {
+                q.order((articles::title.desc(), articles::id.desc()))
+            } else {
+                q.order((articles::title.asc(), articles::id.asc()))
+            };
+        }
+        field => {
+            let key = || time_expr(field, f.public_only);
+            if let Some((SortKey::Time(at), id)) = &f.after {
+                q = if desc {
+                    q.filter(key().lt(*at).or(key().eq(*at).and(articles::id.lt(*id))))
+                } else {
+                    q.filter(key().gt(*at).or(key().eq(*at).and(articles::id.gt(*id))))
+                };
+            }
+            q = if desc {
+                q.order((key().desc(), articles::id.desc()))
+            } else {
+                q.order((key().asc(), articles::id.asc()))
+            };
+        }
+    }
+    Ok(q.limit(f.limit + 1).load(conn)?)
+}
+
+pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<ArticleRow>, ApiError> {
+    let q = articles::table.select(ArticleRow::as_select()).into_boxed::<Backend>();
+    let q = match key {
+        IdOrSlug::Id(id) => q.filter(articles::id.eq(*id)),
+        IdOrSlug::Slug(slug) => q.filter(articles::slug.eq(slug.clone())),
+    };
+    Ok(q.first(conn).optional()?)
+}
+
+pub fn find_by_id(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
+    find(conn, &IdOrSlug::Id(id))?.ok_or(ApiError::NotFound)
+}
+
+/// Tags of each article, in the order the editor gave them.
+pub fn tags_for(conn: &mut Conn, article_ids: &[i64]) -> Result<HashMap<i64, Vec<Term>>, ApiError> {
+    let rows: Vec<(i64, Term)> = article_tags::table
+        .inner_join(tags::table)
+        .filter(article_tags::article_id.eq_any(article_ids))
+        .order((article_tags::article_id, article_tags::position))
+        .select((
+            article_tags::article_id,
+            (
+                tags::id,
+                tags::slug,
+                tags::name,
+                tags::description,
+                tags::created_at,
+                tags::updated_at,
+            ),
+        ))
+        .load(conn)?;
+    let mut map: HashMap<i64, Vec<Term>> = HashMap::new();
+    for (article_id, tag) in rows {
+        map.entry(article_id).or_default().push(tag);
+    }
+    Ok(map)
+}
+
+/// Slugs of articles starting with `base`, to find a free one.
+pub fn slugs_like(conn: &mut Conn, base: &str) -> Result<Vec<String>, ApiError> {
+    Ok(articles::table
+        .select(articles::slug)
+        .filter(articles::slug.like(format!("{base}%")))
+        .load(conn)?)
+}
+
+fn slug_clash(slug: &str) -> impl FnOnce(diesel::result::Error) -> ApiError + '_ {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::SlugTaken(slug.to_string())
+        }
+        other => other.into(),
+    }
+}
+
+pub fn insert(
+    conn: &mut Conn,
+    data: &ArticleData,
+    author_id: Option<i64>,
+    created_at: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    diesel::insert_into(articles::table)
+        .values((
+            data,
+            articles::author_id.eq(author_id),
+            articles::created_at.eq(created_at),
+        ))
+        .returning(articles::id)
+        .get_result(conn)
+        .map_err(slug_clash(&data.slug))
+}
+
+pub fn update(conn: &mut Conn, id: i64, data: &ArticleData) -> Result<(), ApiError> {
+    diesel::update(articles::table.find(id))
+        .set(data)
+        .execute(conn)
+        .map_err(slug_clash(&data.slug))?;
+    Ok(())
+}
+
+pub fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> Result<(), ApiError> {
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    let rows: Vec<_> = tag_ids
+        .iter()
+        .enumerate()
+        .map(|(position, tag_id)| {
+            (
+                article_tags::article_id.eq(article_id),
+                article_tags::tag_id.eq(*tag_id),
+                article_tags::position.eq(position as i32),
+            )
+        })
+        .collect();
+    diesel::insert_into(article_tags::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
+    let row = find(conn, key)?.ok_or(ApiError::NotFound)?;
+    diesel::delete(articles::table.find(row.id)).execute(conn)?;
+    Ok(())
+}
+
+/// Adds batched view counts. `updated_at` is left alone: views are not edits.
+pub fn add_views(conn: &mut Conn, counts: &HashMap<i64, i64>) -> Result<(), ApiError> {
+    crate::db::write_tx(conn, |conn| {
+        for (id, n) in counts {
+            diesel::update(articles::table.find(*id))
+                .set(articles::view_count.eq(articles::view_count + *n))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Marks scheduled articles whose time has come as published. Idempotent, so
+/// several instances may run it; `updated_at` becomes the publication time.
+pub fn publish_due(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, ApiError> {
+    Ok(diesel::update(
+        articles::table
+            .filter(articles::status.eq("scheduled"))
+            .filter(articles::published_at.le(now)),
+    )
+    .set((
+        articles::status.eq("published"),
+        articles::updated_at.eq(articles::published_at.assume_not_null()),
+    ))
+    .execute(conn)?)
+}
+
+/// Everything a stored article needs besides its own row.
+pub struct Related {
+    pub categories: HashMap<i64, Term>,
+    pub tags: HashMap<i64, Vec<Term>>,
+}
+
+/// Loads the categories and tags of a page of articles in two queries.
+pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut category_ids: Vec<i64> = rows.iter().filter_map(|r| r.category_id).collect();
+    category_ids.sort_unstable();
+    category_ids.dedup();
+    let categories = if category_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::taxonomy::store::find_many(conn, crate::taxonomy::TermKind::Category, &category_ids)?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect()
+    };
+    let tags = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        tags_for(conn, &ids)?
+    };
+    Ok(Related { categories, tags })
+}
+
+/// Writes an article and its tags in one transaction. An empty `data.slug`
+/// means "derive it from the title"; `tag_names` of `None` leaves tags as they are.
+pub fn save(
+    conn: &mut Conn,
+    id: Option<i64>,
+    mut data: ArticleData,
+    tag_names: Option<Vec<String>>,
+    author_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    crate::db::write_tx(conn, |conn| {
+        if let Some(category_id) = data.category_id {
+            if crate::taxonomy::store::find(conn, crate::taxonomy::TermKind::Category, &IdOrSlug::Id(category_id))?
+                .is_none()
+            {
+                return Err(ApiError::validation(
+                    "category_id",
+                    crate::http::FieldIssue::UnknownReference,
+                ));
+            }
+        }
+        if data.slug.is_empty() {
+            let base = crate::text::slug_or_fallback(crate::text::slugify(&data.title, 120), "bai-viet");
+            data.slug = crate::text::first_free_slug(&base, &slugs_like(conn, &base)?);
+        }
+        let id = match id {
+            Some(id) => {
+                update(conn, id, &data)?;
+                id
+            }
+            None => insert(conn, &data, author_id, now)?,
+        };
+        if let Some(names) = tag_names {
+            let tags = crate::taxonomy::store::ensure_tags(conn, &names, now)?;
+            set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
+        }
+        Ok(id)
+    })
+}

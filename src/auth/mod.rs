@@ -1,0 +1,6 @@
+//! Logging in: password hashes, access and refresh tokens, and the endpoints.
+
+pub mod api;
+pub mod password;
+pub mod store;
+pub mod tokens;

@@ -1,0 +1,179 @@
+//! Every `BANTIN_*` setting, with defaults that run on a bare machine.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use rand::RngCore;
+
+/// Minimum length of a configured JWT secret (HS256 wants at least 256 bits).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub bind: String,
+    pub jwt_secret: Vec<u8>,
+    pub cors_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub pool_size: u32,
+    pub login_attempts_per_minute: u32,
+    pub view_flush_seconds: u64,
+    pub max_body_bytes: usize,
+    pub workers: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+    }
+}
+
+impl Config {
+    /// Reads the environment. The JWT secret is resolved separately by
+    /// [`Config::resolve_jwt_secret`] because it may need to touch the data directory.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let data_dir = PathBuf::from(var("BANTIN_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url =
+            var("BANTIN_DATABASE_URL").unwrap_or_else(|| data_dir.join("bantin.db").to_string_lossy().into_owned());
+        let cors_origins = var("BANTIN_CORS_ORIGINS")
+            .map(|v| {
+                v.split(',')
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let trusted_proxies = match var("BANTIN_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<IpAddr>()
+                        .with_context(|| format!("BANTIN_TRUSTED_PROXIES: {s:?} is not an IP address"))
+                })
+                .collect::<anyhow::Result<_>>()?,
+        };
+        let log_format = match var("BANTIN_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("BANTIN_LOG_FORMAT={other:?}: expected text or json"),
+        };
+        let pool_size: u32 = parse_var("BANTIN_POOL_SIZE", 8)?;
+        if pool_size == 0 {
+            bail!("BANTIN_POOL_SIZE must be at least 1");
+        }
+        Ok(Config {
+            database_url,
+            data_dir,
+            bind: var("BANTIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            jwt_secret: Vec::new(),
+            cors_origins,
+            trusted_proxies,
+            log: var("BANTIN_LOG").unwrap_or_else(|| "info".into()),
+            log_format,
+            pool_size,
+            login_attempts_per_minute: parse_var("BANTIN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
+            view_flush_seconds: parse_var("BANTIN_VIEW_FLUSH_SECONDS", 5)?.max(1),
+            max_body_bytes: parse_var("BANTIN_MAX_BODY_BYTES", 1024 * 1024)?,
+            workers: var("BANTIN_WORKERS")
+                .map(|w| w.parse())
+                .transpose()
+                .context("BANTIN_WORKERS")?,
+        })
+    }
+
+    /// A configuration for tests and tools: everything inside `data_dir`.
+    pub fn for_data_dir(data_dir: &Path) -> Self {
+        Config {
+            database_url: data_dir.join("bantin.db").to_string_lossy().into_owned(),
+            data_dir: data_dir.to_path_buf(),
+            bind: "127.0.0.1:0".into(),
+            jwt_secret: vec![7u8; MIN_JWT_SECRET_BYTES],
+            cors_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            log: "warn".into(),
+            log_format: LogFormat::Text,
+            pool_size: 4,
+            login_attempts_per_minute: 10,
+            view_flush_seconds: 5,
+            max_body_bytes: 1024 * 1024,
+            workers: Some(2),
+        }
+    }
+
+    /// Uses `BANTIN_JWT_SECRET` when set (refusing one shorter than 32 bytes);
+    /// otherwise reads, or creates on first start, `<data_dir>/jwt-secret` so
+    /// that restarts keep issued tokens valid.
+    pub fn resolve_jwt_secret(&mut self) -> anyhow::Result<()> {
+        if let Some(secret) = var("BANTIN_JWT_SECRET") {
+            if secret.len() < MIN_JWT_SECRET_BYTES {
+                bail!(
+                    "BANTIN_JWT_SECRET is {} bytes; it must be at least {MIN_JWT_SECRET_BYTES}",
+                    secret.len()
+                );
+            }
+            self.jwt_secret = secret.into_bytes();
+            return Ok(());
+        }
+        let path = self.data_dir.join("jwt-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            let existing = existing.trim();
+            if existing.len() >= MIN_JWT_SECRET_BYTES {
+                self.jwt_secret = existing.as_bytes().to_vec();
+                return Ok(());
+            }
+            bail!(
+                "{} holds a secret shorter than {MIN_JWT_SECRET_BYTES} bytes",
+                path.display()
+            );
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating data directory {}", self.data_dir.display()))?;
+        let mut bytes = [0u8; 48];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = hex::encode(bytes);
+        write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+        self.jwt_secret = secret.into_bytes();
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

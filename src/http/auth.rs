@@ -1,0 +1,93 @@
+//! Who is making a request. [`Auth`] requires a valid access token;
+//! [`MaybeAuth`] allows anonymous requests but still refuses a bad token
+//! (a broken credential is never silently downgraded to anonymous).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+
+use super::error::ApiError;
+use crate::state::AppState;
+use crate::users::{store as users, Role, User};
+
+/// An authenticated user, loaded fresh from the database on each request so
+/// that a deleted user's tokens stop working and role changes apply at once.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub user: User,
+    pub role: Role,
+}
+
+impl Auth {
+    pub fn require(&self, allowed: impl Fn(Role) -> bool) -> Result<(), ApiError> {
+        if allowed(self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    pub fn require_editor(&self) -> Result<(), ApiError> {
+        self.require(Role::can_edit_content)
+    }
+
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require(|r| r == Role::Admin)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MaybeAuth(pub Option<Auth>);
+
+impl MaybeAuth {
+    /// Whether the caller may see unpublished content.
+    pub fn is_editor(&self) -> bool {
+        self.0.as_ref().is_some_and(|a| a.role.can_edit_content())
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| ApiError::Unauthorized)?;
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::Unauthorized)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(Some(token.trim().to_string()))
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
+    let Some(token) = bearer_token(&req)? else {
+        return Ok(None);
+    };
+    let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal)?.clone();
+    let user_id = state.keys.verify(&token)?;
+    let user = crate::db::run(&state.pool, move |conn| users::find(conn, user_id))
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let role = user.role();
+    Ok(Some(Auth { user, role }))
+}
+
+impl FromRequest for Auth {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await?.ok_or_else(|| ApiError::Unauthorized.into()) })
+    }
+}
+
+impl FromRequest for MaybeAuth {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeAuth(authenticate(req).await?)) })
+    }
+}

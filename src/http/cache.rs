@@ -1,0 +1,87 @@
+//! JSON responses with HTTP caching: a strong `ETag` over the exact bytes
+//! sent, `Cache-Control` by audience, and `304 Not Modified` on a matching
+//! `If-None-Match`.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::pagination::{next_link, Paged};
+
+/// Who may cache a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anonymous reads of public content: shared caches may keep it briefly.
+    Public,
+    /// Reads made with credentials (they may include drafts): never shared.
+    Private,
+}
+
+pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
+pub const PRIVATE_CACHE_CONTROL: &str = "private, no-cache";
+
+pub fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    let Some(value) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag)
+}
+
+/// Serialises `body` and answers 200 with caching headers, or 304.
+pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T, audience: Audience) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| {
+        tracing::error!(error = %e, "serialising a response failed");
+        ApiError::Internal
+    })?;
+    Ok(cached_bytes(req, bytes, audience, None))
+}
+
+/// A list page, with `Link: rel="next"` when there is one.
+pub fn cached_page<T: Serialize>(
+    req: &HttpRequest,
+    page: &Paged<T>,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(page).map_err(|e| {
+        tracing::error!(error = %e, "serialising a page failed");
+        ApiError::Internal
+    })?;
+    let link = page.meta.next_cursor.as_deref().map(|c| next_link(req, c));
+    Ok(cached_bytes(req, bytes, audience, link))
+}
+
+fn cached_bytes(req: &HttpRequest, bytes: Vec<u8>, audience: Audience, link: Option<String>) -> HttpResponse {
+    let etag = etag_of(&bytes);
+    let cache_control = match audience {
+        Audience::Public => PUBLIC_CACHE_CONTROL,
+        Audience::Private => PRIVATE_CACHE_CONTROL,
+    };
+    let not_modified = matches_if_none_match(req, &etag);
+    let mut builder = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    builder
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .insert_header((header::VARY, HeaderValue::from_static("Authorization, Accept-Language")));
+    if let Some(link) = link {
+        builder.insert_header((header::LINK, link));
+    }
+    if not_modified {
+        builder.finish()
+    } else {
+        builder.content_type("application/json").body(bytes)
+    }
+}

@@ -1,0 +1,62 @@
+//! The language of messages (and, later, of translated fields): Vietnamese
+//! unless the client prefers English.
+
+use actix_web::HttpRequest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn from_request(req: &HttpRequest) -> Lang {
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or(Lang::Vi)
+    }
+
+    /// Picks Vietnamese or English by quality value; anything else is ignored.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(Lang, f32)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .map(|q| q.trim().parse::<f32>().unwrap_or(0.0))
+                })
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            let lang = match primary {
+                "en" => Lang::En,
+                "vi" => Lang::Vi,
+                _ => continue,
+            };
+            if q > 0.0 && best.is_none_or(|(_, best_q)| q > best_q) {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(lang, _)| lang).unwrap_or(Lang::Vi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_accept_language() {
+        assert_eq!(Lang::from_accept_language("en"), Lang::En);
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("vi-VN,vi;q=0.9,en;q=0.8"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language("fr, en;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language("en;q=0"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language("de"), Lang::Vi);
+        assert_eq!(Lang::from_accept_language(""), Lang::Vi);
+    }
+}

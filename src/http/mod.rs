@@ -1,0 +1,14 @@
+//! HTTP plumbing shared by every resource: errors, language, request
+//! parsing, pagination, caching, authentication and client identity.
+
+pub mod auth;
+pub mod cache;
+pub mod client;
+pub mod error;
+pub mod extract;
+pub mod lang;
+pub mod pagination;
+pub mod patch;
+pub mod rate_limit;
+
+pub use error::{ApiError, FieldError, FieldIssue};

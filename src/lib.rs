@@ -1,0 +1,19 @@
+//! bantin: a headless JSON/REST content API for Vietnamese municipal news
+//! portals. `main.rs` (the CLI) and the tests both build the app from here.
+
+pub mod articles;
+pub mod auth;
+pub mod bench;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod startup;
+pub mod state;
+pub mod taxonomy;
+pub mod telemetry;
+pub mod text;
+pub mod users;

@@ -1,0 +1,197 @@
+//! The `bantin` command line: serve, migrate, manage users, print the
+//! OpenAPI document, load demo content, seed benchmark data.
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use bantin::clock::{Clock, SystemClock};
+use bantin::config::Config;
+use bantin::startup::Application;
+use bantin::users::model::NewUser;
+use bantin::users::Role;
+
+#[derive(Parser)]
+#[command(
+    name = "bantin",
+    version,
+    about = "Headless JSON/REST content API for Vietnamese municipal news portals"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default). Creates and migrates the database if needed.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document (as committed in openapi/openapi.json).
+    Openapi,
+    /// Load the demo portal (Hồng Lĩnh town news). Safe to run twice.
+    Demo,
+    /// Insert N synthetic published articles for the load benchmark.
+    BenchSeed {
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Where to write the slugs of the new articles, one a line.
+        #[arg(long, default_value = "data/bench-slugs.txt")]
+        slugs_out: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is asked for, or read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "editor", "moderator"])]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::from_env()?;
+    bantin::telemetry::init(&config.log, config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            config.resolve_jwt_secret()?;
+            serve(config)
+        }
+        Command::Migrate => {
+            let pool = bantin::db::connect(&config.database_url, 1)?;
+            let applied = bantin::db::migrate(&pool)?;
+            println!("database {} is up to date", config.database_url);
+            drop(applied);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    display_name,
+                    password_stdin,
+                },
+        } => create_user(&config, &username, &role, display_name, password_stdin),
+        Command::Openapi => {
+            print!("{}", bantin::openapi::document_json());
+            Ok(())
+        }
+        Command::Demo => {
+            let pool = bantin::db::connect(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let loaded = bantin::demo::load(&mut conn, SystemClock.now())?;
+            println!(
+                "demo content loaded: {} categories, {} articles (existing items kept)",
+                loaded.categories, loaded.articles
+            );
+            Ok(())
+        }
+        Command::BenchSeed { articles, slugs_out } => {
+            let pool = bantin::db::connect(&config.database_url, 1)?;
+            let mut conn = pool.get()?;
+            if let Some(dir) = std::path::Path::new(&slugs_out)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut out = std::io::BufWriter::new(
+                std::fs::File::create(&slugs_out).with_context(|| format!("creating {slugs_out}"))?,
+            );
+            let started = std::time::Instant::now();
+            bantin::bench::seed(&mut conn, articles, SystemClock.now(), &mut out)?;
+            println!(
+                "{articles} articles inserted in {:.1?}; slugs in {slugs_out}",
+                started.elapsed()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let bind = config.bind.clone();
+        let database = config.database_url.clone();
+        let app = Application::build(config, Arc::new(SystemClock))?;
+        tracing::info!(%bind, port = app.port(), %database, "bantin is serving; API docs at /docs/");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Repeat password: ")?;
+    if first != second {
+        bail!("the passwords differ");
+    }
+    Ok(first)
+}
+
+fn create_user(
+    config: &Config,
+    username: &str,
+    role: &str,
+    display_name: Option<String>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role {role}"))?;
+    let password = read_password(password_stdin)?;
+    if let Err(err) = bantin::users::api::validate_new_user(username, &password) {
+        let problem = err.problem(bantin::http::lang::Lang::En);
+        let details: Vec<String> = problem
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        bail!("invalid user: {}", details.join("; "));
+    }
+    let hash = bantin::auth::password::hash(&password)?;
+    let pool = bantin::db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let now = SystemClock.now();
+    let display_name = display_name.unwrap_or_else(|| username.to_string());
+    let user = bantin::users::store::create(
+        &mut conn,
+        &NewUser {
+            username,
+            display_name: &display_name,
+            password_hash: &hash,
+            role: role.as_str(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "creating the user failed: {}",
+            e.problem(bantin::http::lang::Lang::En).detail
+        )
+    })?;
+    println!("created {} user {} (id {})", role, user.username, user.id);
+    Ok(())
+}

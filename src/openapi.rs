@@ -1,0 +1,68 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. It is
+//! served at `/api/v1/openapi.json` and committed as `openapi/openapi.json`
+//! (a test fails when the two differ).
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::articles::api as articles;
+use crate::auth::api as auth;
+use crate::health;
+use crate::http::error::{Problem, ProblemField};
+use crate::http::pagination::PageMeta;
+use crate::taxonomy::api as taxonomy;
+use crate::users::api as users;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "bantin",
+        description = "Headless JSON/REST content API for Vietnamese municipal news portals.\n\n\
+Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; messages are \
+Vietnamese by default and English with `Accept-Language: en`. Lists are `{\"data\": [...], \"meta\": {\"next_cursor\": ...}}` \
+and page by opaque cursor (`?limit=`, `?cursor=`, and a `Link: rel=\"next\"` header). Unknown query parameters are a 400. \
+Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304.",
+        license(name = "MIT")
+    ),
+    servers((url = "/", description = "This server")),
+    paths(
+        health::live, health::ready,
+        auth::login, auth::refresh, auth::logout, auth::me,
+        users::list_users, users::create_user, users::get_user, users::update_user, users::delete_user,
+        articles::list_articles, articles::get_article, articles::create_article, articles::update_article, articles::delete_article,
+        taxonomy::categories::list, taxonomy::categories::get, taxonomy::categories::create, taxonomy::categories::update, taxonomy::categories::delete,
+        taxonomy::tags::list, taxonomy::tags::get, taxonomy::tags::create, taxonomy::tags::update, taxonomy::tags::delete,
+    ),
+    components(schemas(Problem, ProblemField, PageMeta)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "articles", description = "News articles (tin bài)"),
+        (name = "categories", description = "Article categories (chuyên mục)"),
+        (name = "tags", description = "Article tags (thẻ)"),
+        (name = "auth", description = "Log in and manage tokens"),
+        (name = "users", description = "Accounts (admin only)"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        scheme.description = Some("Access token from `POST /api/v1/auth/login`, valid 15 minutes.".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The document as committed: pretty JSON with a trailing newline.
+pub fn document_json() -> String {
+    let mut json = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,145 @@
+//! Builds the HTTP application and runs it until it is told to stop.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::http::header;
+use actix_web::{web, App, HttpMessage, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::http::error::{localize, ApiError};
+use crate::http::extract::{json_config, path_config, query_config};
+use crate::http::lang::Lang;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// Every route under `/api/v1`, plus health and docs.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(crate::health::routes).service(
+        web::scope("/api/v1")
+            .configure(crate::auth::api::routes)
+            .configure(crate::users::api::routes)
+            .configure(crate::articles::api::routes)
+            .configure(crate::taxonomy::api::categories::routes)
+            .configure(crate::taxonomy::api::tags::routes),
+    );
+}
+
+fn cors(config: &Config) -> Cors {
+    let cors = if config.cors_origins.is_empty() || config.cors_origins.iter().any(|o| o == "*") {
+        // Public content is meant to be embedded anywhere; credentials are
+        // bearer tokens, never cookies, so no origin gains anything by this.
+        Cors::default().allow_any_origin()
+    } else {
+        config
+            .cors_origins
+            .iter()
+            .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+    };
+    cors.allowed_methods(["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_NONE_MATCH,
+        ])
+        .allowed_header("x-visitor-id")
+        .expose_headers([header::LINK, header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .expose_headers(["x-request-id"])
+        .max_age(3600)
+}
+
+pub struct Application {
+    port: u16,
+    state: AppState,
+    server: Server,
+}
+
+impl Application {
+    /// Opens and migrates the database, binds the listener and builds the
+    /// server; nothing is served until [`Application::run_until_stopped`].
+    pub fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        let pool = crate::db::connect(&config.database_url, config.pool_size)?;
+        let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState::new(pool, config, clock);
+        let server = Self::server(state.clone(), listener)?;
+        Ok(Application { port, state, server })
+    }
+
+    fn server(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
+        let config = state.config.clone();
+        let workers = config.workers;
+        let data = web::Data::new(state);
+        let openapi = ApiDoc::openapi();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(json_config(config.max_body_bytes))
+                .app_data(query_config())
+                .app_data(path_config())
+                .app_data(web::PayloadConfig::new(config.max_body_bytes))
+                .configure(configure)
+                .service(web::redirect("/docs", "/docs/"))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
+                }))
+                .wrap_fn(|req, srv| {
+                    let lang = Lang::from_request(req.request());
+                    let fut = srv.call(req);
+                    async move { Ok(localize(lang, fut.await?)) }
+                })
+                .wrap(cors(&config))
+                .wrap_fn(|req, srv| {
+                    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        if let Some(id) = request_id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut()
+                                .insert(header::HeaderName::from_static("x-request-id"), id);
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        Ok(server.run())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (or [`ServerHandle::stop`]): in-flight
+    /// requests finish, then the pending view counts are written.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        crate::articles::scheduler::spawn(self.state.clone());
+        let result = self.server.await;
+        let state = self.state.clone();
+        let flushed = web::block(move || state.views.flush(&state.pool)).await.unwrap_or(0);
+        tracing::info!(articles = flushed, "stopped; view counts flushed");
+        result
+    }
+}

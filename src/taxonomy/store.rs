@@ -1,0 +1,208 @@
+//! Every query on categories and tags. The two tables share their columns, so
+//! the queries are written once (in `term_queries!`) and instantiated per table.
+
+use chrono::NaiveDateTime;
+
+use super::model::{Term, TermChanges, TermInput, TermKind};
+use crate::db::Conn;
+use crate::http::extract::IdOrSlug;
+use crate::http::ApiError;
+
+macro_rules! term_queries {
+    ($module:ident, $table:ident) => {
+        mod $module {
+            use diesel::prelude::*;
+
+            use super::*;
+            use crate::db::schema::$table as t;
+
+            const COLUMNS: (
+                t::id,
+                t::slug,
+                t::name,
+                t::description,
+                t::created_at,
+                t::updated_at,
+            ) = (
+                t::id,
+                t::slug,
+                t::name,
+                t::description,
+                t::created_at,
+                t::updated_at,
+            );
+
+            pub fn find(conn: &mut Conn, key: &IdOrSlug) -> QueryResult<Option<Term>> {
+                let query = t::table.select(COLUMNS).into_boxed();
+                let query = match key {
+                    IdOrSlug::Id(id) => query.filter(t::id.eq(*id)),
+                    IdOrSlug::Slug(slug) => query.filter(t::slug.eq(slug)),
+                };
+                query.first(conn).optional()
+            }
+
+            pub fn find_many(conn: &mut Conn, ids: &[i64]) -> QueryResult<Vec<Term>> {
+                t::table.select(COLUMNS).filter(t::id.eq_any(ids)).load(conn)
+            }
+
+            pub fn find_by_slugs(conn: &mut Conn, slugs: &[String]) -> QueryResult<Vec<Term>> {
+                t::table.select(COLUMNS).filter(t::slug.eq_any(slugs)).load(conn)
+            }
+
+            pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> QueryResult<Vec<Term>> {
+                let mut query = t::table
+                    .select(COLUMNS)
+                    .order(t::id.asc())
+                    .limit(limit + 1)
+                    .into_boxed();
+                if let Some(after) = after_id {
+                    query = query.filter(t::id.gt(after));
+                }
+                query.load(conn)
+            }
+
+            pub fn count(conn: &mut Conn) -> QueryResult<i64> {
+                t::table.count().get_result(conn)
+            }
+
+            pub fn slugs_like(conn: &mut Conn, base: &str) -> QueryResult<Vec<String>> {
+                t::table
+                    .select(t::slug)
+                    .filter(t::slug.like(format!("{base}%")))
+                    .load(conn)
+            }
+
+            pub fn insert(conn: &mut Conn, slug: &str, input: &TermInput, now: NaiveDateTime) -> QueryResult<Term> {
+                diesel::insert_into(t::table)
+                    .values((
+                        t::slug.eq(slug),
+                        t::name.eq(&input.name),
+                        t::description.eq(&input.description),
+                        t::created_at.eq(now),
+                        t::updated_at.eq(now),
+                    ))
+                    .returning(COLUMNS)
+                    .get_result(conn)
+            }
+
+            pub fn update(conn: &mut Conn, id: i64, changes: &TermChanges, now: NaiveDateTime) -> QueryResult<Term> {
+                diesel::update(t::table.find(id))
+                    .set((
+                        changes.name.as_ref().map(|v| t::name.eq(v)),
+                        changes.slug.as_ref().map(|v| t::slug.eq(v)),
+                        changes.description.as_ref().map(|v| t::description.eq(v)),
+                        t::updated_at.eq(now),
+                    ))
+                    .returning(COLUMNS)
+                    .get_result(conn)
+            }
+
+            pub fn delete(conn: &mut Conn, id: i64) -> QueryResult<usize> {
+                diesel::delete(t::table.find(id)).execute(conn)
+            }
+        }
+    };
+}
+
+term_queries!(category_queries, categories);
+term_queries!(tag_queries, tags);
+
+macro_rules! dispatch {
+    ($kind:expr, $function:ident($($arg:expr),*)) => {
+        match $kind {
+            TermKind::Category => category_queries::$function($($arg),*),
+            TermKind::Tag => tag_queries::$function($($arg),*),
+        }
+    };
+}
+
+pub fn find(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> Result<Option<Term>, ApiError> {
+    Ok(dispatch!(kind, find(conn, key))?)
+}
+
+pub fn find_many(conn: &mut Conn, kind: TermKind, ids: &[i64]) -> Result<Vec<Term>, ApiError> {
+    Ok(dispatch!(kind, find_many(conn, ids))?)
+}
+
+pub fn find_by_slugs(conn: &mut Conn, kind: TermKind, slugs: &[String]) -> Result<Vec<Term>, ApiError> {
+    Ok(dispatch!(kind, find_by_slugs(conn, slugs))?)
+}
+
+pub fn list(conn: &mut Conn, kind: TermKind, after_id: Option<i64>, limit: i64) -> Result<(Vec<Term>, i64), ApiError> {
+    Ok((
+        dispatch!(kind, list(conn, after_id, limit))?,
+        dispatch!(kind, count(conn))?,
+    ))
+}
+
+/// A slug for `name` that no other term of this kind has.
+pub fn free_slug(conn: &mut Conn, kind: TermKind, name: &str) -> Result<String, ApiError> {
+    let base = crate::text::slug_or_fallback(crate::text::slugify(name, 120), kind.fallback_slug());
+    let taken = dispatch!(kind, slugs_like(conn, &base))?;
+    Ok(crate::text::first_free_slug(&base, &taken))
+}
+
+fn slug_clash(slug: &str) -> impl FnOnce(diesel::result::Error) -> ApiError + '_ {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::SlugTaken(slug.to_string())
+        }
+        other => other.into(),
+    }
+}
+
+/// Inserts a term. Call inside a write transaction when the slug is derived,
+/// so that the free slug cannot be taken in between.
+pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> Result<Term, ApiError> {
+    let slug = match &input.slug {
+        Some(slug) => slug.clone(),
+        None => free_slug(conn, kind, &input.name)?,
+    };
+    dispatch!(kind, insert(conn, &slug, input, now)).map_err(slug_clash(&slug))
+}
+
+pub fn update(
+    conn: &mut Conn,
+    kind: TermKind,
+    key: &IdOrSlug,
+    changes: &TermChanges,
+    now: NaiveDateTime,
+) -> Result<Term, ApiError> {
+    let current = find(conn, kind, key)?.ok_or(ApiError::NotFound)?;
+    let slug = changes.slug.clone().unwrap_or_default();
+    dispatch!(kind, update(conn, current.id, changes, now)).map_err(slug_clash(&slug))
+}
+
+/// Deletes a term. A category still used by articles is a 409; a tag is
+/// simply removed from the articles that carry it.
+pub fn delete(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> Result<(), ApiError> {
+    let current = find(conn, kind, key)?.ok_or(ApiError::NotFound)?;
+    dispatch!(kind, delete(conn, current.id))?;
+    Ok(())
+}
+
+/// Resolves tag names to tags, creating the missing ones (as Ghost does).
+pub fn ensure_tags(conn: &mut Conn, names: &[String], now: NaiveDateTime) -> Result<Vec<Term>, ApiError> {
+    let mut tags = Vec::with_capacity(names.len());
+    for name in names {
+        let slug = crate::text::slug_or_fallback(crate::text::slugify(name, 120), TermKind::Tag.fallback_slug());
+        let existing = find(conn, TermKind::Tag, &IdOrSlug::Slug(slug.clone()))?;
+        let tag = match existing {
+            Some(tag) => tag,
+            None => create(
+                conn,
+                TermKind::Tag,
+                &TermInput {
+                    name: name.clone(),
+                    slug: Some(slug),
+                    description: None,
+                },
+                now,
+            )?,
+        };
+        if !tags.iter().any(|t: &Term| t.id == tag.id) {
+            tags.push(tag);
+        }
+    }
+    Ok(tags)
+}

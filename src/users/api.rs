@@ -1,0 +1,265 @@
+//! `/users`: account management, for admins only.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::model::{NewUser, User, UserChanges};
+use super::{store, Role};
+use crate::auth::password;
+use crate::clock::utc;
+use crate::http::auth::Auth;
+use crate::http::error::Problem;
+use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::{ApiError, FieldIssue};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "username": "admin", "display_name": "Ban biên tập", "role": "admin",
+    "created_at": "2022-07-19T08:00:00Z", "updated_at": "2022-07-19T08:00:00Z"}))]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        let role = u.role();
+        UserView {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role,
+            created_at: utc(u.created_at),
+            updated_at: utc(u.updated_at),
+        }
+    }
+}
+
+fn username_shape(username: &str) -> Result<(), validator::ValidationError> {
+    let ok = username
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("format"))
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// 3–50 characters: lowercase letters, digits, `.`, `_`, `-`.
+    #[validate(length(min = 3, max = 50), custom(function = "username_shape"))]
+    #[schema(example = "bientap")]
+    pub username: String,
+    #[validate(length(min = 10, max = 256))]
+    #[schema(example = "mot-mat-khau-dai")]
+    pub password: String,
+    pub role: Role,
+    /// Defaults to the username.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(example = "Phòng biên tập")]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[validate(length(min = 10, max = 256))]
+    pub password: Option<String>,
+    pub role: Option<Role>,
+    #[validate(length(min = 1, max = 100))]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+const USER_SORT: &str = "id";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/users")
+            .route(web::get().to(list_users))
+            .route(web::post().to(create_user)),
+    )
+    .service(
+        web::resource("/users/{id}")
+            .route(web::get().to(get_user))
+            .route(web::patch().to(update_user))
+            .route(web::delete().to(delete_user)),
+    );
+}
+
+/// Hashes on the blocking pool: argon2 takes ~100 ms of CPU.
+async fn hash_password(password: String) -> Result<String, ApiError> {
+    web::block(move || password::hash(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::Internal
+        })
+}
+
+/// List users (admin).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Paged<UserView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_users(
+    auth: Auth,
+    state: web::Data<AppState>,
+    query: web::Query<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let limit = page_limit(query.limit)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c, USER_SORT))
+        .transpose()?
+        .map(|c| c.id);
+    let (rows, total) = crate::db::run(&state.pool, move |conn| {
+        Ok((store::list(conn, after, limit)?, store::count(conn)?))
+    })
+    .await?;
+    let page = Paged::from_rows(rows, limit, |u| Cursor {
+        sort: USER_SORT.into(),
+        key: None,
+        id: u.id,
+    })
+    .with_total(total);
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(page.map(UserView::from)))
+}
+
+/// Create a user (admin).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser, security(("bearer" = [])),
+    responses(
+        (status = 201, body = UserView, headers(("Location" = String))),
+        (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_user(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let mut body = body.into_inner();
+    body.display_name = body.display_name.map(|d| crate::text::nfc(d.trim()));
+    body.validate()?;
+    let password_hash = hash_password(body.password).await?;
+    let now = state.clock.now();
+    let user = crate::db::run(&state.pool, move |conn| {
+        let display_name = body.display_name.unwrap_or_else(|| body.username.clone());
+        store::create(
+            conn,
+            &NewUser {
+                username: &body.username,
+                display_name: &display_name,
+                password_hash: &password_hash,
+                role: body.role.as_str(),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/users/{}", user.id)))
+        .json(UserView::from(user)))
+}
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// Get a user (admin).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = UserView), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    let user = crate::db::run(&state.pool, move |conn| store::find(conn, id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(UserView::from(user)))
+}
+
+/// Change a user's role, password or display name (admin). The last admin cannot be demoted.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UpdateUser,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = UserView), (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_user(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UpdateUser>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    let mut body = body.into_inner();
+    body.display_name = body.display_name.map(|d| crate::text::nfc(d.trim()));
+    body.validate()?;
+    let password_hash = match body.password {
+        Some(p) => Some(hash_password(p).await?),
+        None => None,
+    };
+    let changes = UserChanges {
+        display_name: body.display_name,
+        password_hash,
+        role: body.role.map(|r| r.as_str().to_string()),
+        updated_at: Some(state.clock.now()),
+    };
+    let user = crate::db::run(&state.pool, move |conn| store::update(conn, id, changes)).await?;
+    Ok(HttpResponse::Ok().json(UserView::from(user)))
+}
+
+/// Delete a user (admin). Their tokens stop working at once; the last admin cannot be deleted.
+#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_user(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Used by the CLI: the same rules as `POST /users`.
+pub fn validate_new_user(username: &str, password: &str) -> Result<(), ApiError> {
+    let probe = CreateUser {
+        username: username.into(),
+        password: password.into(),
+        role: Role::Editor,
+        display_name: None,
+    };
+    probe.validate().map_err(ApiError::from)?;
+    if username.is_empty() {
+        return Err(ApiError::validation("username", FieldIssue::Required));
+    }
+    Ok(())
+}

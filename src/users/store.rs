@@ -1,0 +1,80 @@
+//! Every query on users.
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DbError};
+
+use super::model::{NewUser, User, UserChanges};
+use crate::db::schema::users;
+use crate::db::{write_tx, Conn};
+use crate::http::ApiError;
+
+pub fn create(conn: &mut Conn, new: &NewUser) -> Result<User, ApiError> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .map_err(|e| match e {
+            DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::UsernameTaken,
+            other => other.into(),
+        })
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> Result<Option<User>, ApiError> {
+    Ok(users::table.find(id).select(User::as_select()).first(conn).optional()?)
+}
+
+pub fn find_by_username(conn: &mut Conn, username: &str) -> Result<Option<User>, ApiError> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Users in id order after `after_id`, `limit + 1` rows for the pager.
+pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> Result<Vec<User>, ApiError> {
+    let mut query = users::table
+        .select(User::as_select())
+        .order(users::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after_id {
+        query = query.filter(users::id.gt(after));
+    }
+    Ok(query.load(conn)?)
+}
+
+pub fn count(conn: &mut Conn) -> Result<i64, ApiError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// Applies `changes`, refusing to demote the last admin.
+pub fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> Result<User, ApiError> {
+    write_tx(conn, |conn| {
+        let current = find(conn, id)?.ok_or(ApiError::NotFound)?;
+        let demotes_admin = current.role == "admin" && changes.role.as_deref().is_some_and(|r| r != "admin");
+        if demotes_admin && count_admins(conn)? <= 1 {
+            return Err(ApiError::LastAdmin);
+        }
+        Ok(diesel::update(users::table.find(id))
+            .set(&changes)
+            .returning(User::as_returning())
+            .get_result(conn)?)
+    })
+}
+
+/// Deletes a user (their refresh tokens go with them), never the last admin.
+pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
+    write_tx(conn, |conn| {
+        let current = find(conn, id)?.ok_or(ApiError::NotFound)?;
+        if current.role == "admin" && count_admins(conn)? <= 1 {
+            return Err(ApiError::LastAdmin);
+        }
+        diesel::delete(users::table.find(id)).execute(conn)?;
+        Ok(())
+    })
+}
+
+fn count_admins(conn: &mut Conn) -> Result<i64, ApiError> {
+    Ok(users::table.filter(users::role.eq("admin")).count().get_result(conn)?)
+}
