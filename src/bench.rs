@@ -99,7 +99,7 @@ fn body(rng: &mut StdRng) -> String {
 /// Inserts `count` published articles, one a minute going back from `now`,
 /// and writes their slugs (one a line) to `slugs_out`.
 pub fn seed(conn: &mut Conn, count: usize, now: NaiveDateTime, slugs_out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut rng = StdRng::seed_from_u64(19_07_2022);
+    let mut rng = StdRng::seed_from_u64(20_220_719);
     let batch = 1000;
     let mut done = 0;
     while done < count {

@@ -86,9 +86,10 @@ impl Application {
                 .app_data(query_config())
                 .app_data(path_config())
                 .app_data(web::PayloadConfig::new(config.max_body_bytes))
-                .configure(configure)
-                .service(web::redirect("/docs", "/docs/"))
+                // Before the API scope, which would otherwise claim /api/v1/openapi.json.
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+                .service(web::redirect("/docs", "/docs/"))
+                .configure(configure)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
                 }))

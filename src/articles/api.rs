@@ -15,6 +15,7 @@ use crate::http::cache::{cached_json, cached_page, Audience};
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
 use crate::http::pagination::{page_limit, Paged};
+use crate::http::error::ParamIssue;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::taxonomy::Term;
@@ -131,12 +132,13 @@ fn parse_fields(raw: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
         .filter(|f| !f.is_empty())
         .collect();
     if fields.is_empty() {
-        return Err(ApiError::invalid_parameter("fields", "name at least one field"));
+        return Err(ApiError::invalid_parameter("fields", ParamIssue::Empty));
     }
     if let Some(bad) = fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+        tracing::debug!(field = %bad, "unknown field requested");
         return Err(ApiError::invalid_parameter(
             "fields",
-            format!("unknown field {bad}; allowed: {}", FIELDS.join(", ")),
+            ParamIssue::OneOf(FIELDS.iter().map(|f| f.to_string()).collect()),
         ));
     }
     Ok(Some(fields))
@@ -162,7 +164,8 @@ fn project(article: &ArticleView, fields: Option<&[String]>, in_list: bool) -> s
 #[into_params(parameter_in = Query)]
 pub struct ArticleListQuery {
     /// 1–100, default 20.
-    pub limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
     /// `meta.next_cursor` of the previous page (opaque).
     pub cursor: Option<String>,
     /// Category id or slug.
@@ -217,7 +220,7 @@ fn audience(auth: &MaybeAuth) -> Audience {
 fn time_param(name: &str, raw: Option<&str>, end_of_day: bool) -> Result<Option<NaiveDateTime>, ApiError> {
     raw.map(|r| {
         parse_date_or_time(r, end_of_day)
-            .ok_or_else(|| ApiError::invalid_parameter(name, "expected YYYY-MM-DD or an RFC 3339 time"))
+            .ok_or_else(|| ApiError::invalid_parameter(name, ParamIssue::DateTime))
     })
     .transpose()
 }
@@ -239,14 +242,14 @@ pub async fn list_articles(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let editor = auth.is_editor();
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(query.limit.as_deref())?;
     let sort = Sort::parse(query.sort.as_deref().unwrap_or(DEFAULT_SORT))?;
     let after = query.cursor.as_deref().map(|c| sort.position(c)).transpose()?;
     let fields = parse_fields(query.fields.as_deref())?;
     let status = query
         .status
         .as_deref()
-        .map(|s| Status::parse(s).ok_or_else(|| ApiError::invalid_parameter("status", Status::ALL.join(", "))))
+        .map(|s| Status::parse(s).ok_or_else(|| ApiError::invalid_parameter("status", ParamIssue::OneOf(Status::ALL.iter().map(|s| s.to_string()).collect()))))
         .transpose()?;
     if !editor && status.is_some_and(|s| s != Status::Published) {
         return Err(ApiError::Forbidden);

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use super::model::{ArticleRow, Status};
 use crate::http::extract::IdOrSlug;
 use crate::http::pagination::Cursor;
+use crate::http::error::ParamIssue;
 use crate::http::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,7 @@ impl Sort {
             _ => {
                 return Err(ApiError::invalid_parameter(
                     "sort",
-                    format!("one of {}", SORTS.join(", ")),
+                    ParamIssue::OneOf(SORTS.iter().map(|s| s.to_string()).collect()),
                 ))
             }
         };

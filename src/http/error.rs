@@ -90,7 +90,30 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamIssue {
     Unknown,
-    Invalid(String),
+    OneOf(Vec<String>),
+    Range { min: i64, max: i64 },
+    DateTime,
+    Empty,
+    /// The query string could not be read at all (the parser's own words).
+    Malformed(String),
+}
+
+impl ParamIssue {
+    fn explain(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ParamIssue::Unknown, _) => String::new(),
+            (ParamIssue::OneOf(allowed), Lang::Vi) => format!("giá trị phải là một trong: {}.", allowed.join(", ")),
+            (ParamIssue::OneOf(allowed), Lang::En) => format!("the value must be one of: {}.", allowed.join(", ")),
+            (ParamIssue::Range { min, max }, Lang::Vi) => format!("giá trị phải là số nguyên từ {min} đến {max}."),
+            (ParamIssue::Range { min, max }, Lang::En) => format!("the value must be an integer from {min} to {max}."),
+            (ParamIssue::DateTime, Lang::Vi) => "cần một ngày YYYY-MM-DD hoặc thời điểm RFC 3339.".into(),
+            (ParamIssue::DateTime, Lang::En) => "expected a YYYY-MM-DD date or an RFC 3339 time.".into(),
+            (ParamIssue::Empty, Lang::Vi) => "giá trị không được để trống.".into(),
+            (ParamIssue::Empty, Lang::En) => "the value must not be empty.".into(),
+            (ParamIssue::Malformed(why), Lang::Vi) => format!("không đọc được ({why})."),
+            (ParamIssue::Malformed(why), Lang::En) => format!("it cannot be read ({why})."),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -184,11 +207,8 @@ impl ApiError {
         }
     }
 
-    pub fn invalid_parameter(param: impl Into<String>, why: impl Into<String>) -> Self {
-        ApiError::BadParameter {
-            param: param.into(),
-            issue: ParamIssue::Invalid(why.into()),
-        }
+    pub fn invalid_parameter(param: impl Into<String>, issue: ParamIssue) -> Self {
+        ApiError::BadParameter { param: param.into(), issue }
     }
 
     pub fn code(&self) -> &'static str {
@@ -246,15 +266,12 @@ impl ApiError {
                     format!("Unknown query parameter: {param}.")
                 },
             ),
-            BadParameter {
-                param,
-                issue: ParamIssue::Invalid(why),
-            } => (
+            BadParameter { param, issue } => (
                 pick("Tham số không hợp lệ", "Invalid parameter"),
                 if vi {
-                    format!("Tham số {param} không hợp lệ: {why}")
+                    format!("Tham số {param} không hợp lệ: {}", issue.explain(lang))
                 } else {
-                    format!("Query parameter {param} is not valid: {why}")
+                    format!("Query parameter {param} is not valid: {}", issue.explain(lang))
                 },
             ),
             InvalidCursor => (

@@ -4,7 +4,7 @@
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 
-use super::error::ApiError;
+use super::error::{ApiError, ParamIssue};
 
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
@@ -35,14 +35,16 @@ pub fn query_config() -> web::QueryConfig {
 
 fn query_error(err: QueryPayloadError) -> ApiError {
     let QueryPayloadError::Deserialize(e) = err else {
-        return ApiError::invalid_parameter("query", err.to_string());
+        return ApiError::invalid_parameter("query", ParamIssue::Malformed(err.to_string()));
     };
     let message = e.to_string();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or(rest);
         return ApiError::unknown_parameter(name);
     }
-    ApiError::invalid_parameter("query", message)
+    // serde_urlencoded names the field only for unknown ones; for a bad value
+    // its message says which type it expected.
+    ApiError::invalid_parameter("query", ParamIssue::Malformed(message))
 }
 
 /// Path segments that do not parse (e.g. `/users/abc`) name no resource: 404.

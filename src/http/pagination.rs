@@ -6,7 +6,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::ApiError;
+use super::error::{ApiError, ParamIssue};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -41,14 +41,13 @@ impl Cursor {
     }
 }
 
-pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+/// `?limit=`: absent means the default; anything but an integer in range is a 400.
+pub fn page_limit(raw: Option<&str>) -> Result<i64, ApiError> {
+    let limit = raw.map(|r| r.trim().parse::<i64>().unwrap_or(-1));
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid_parameter(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        )),
+        Some(_) => Err(ApiError::invalid_parameter("limit", ParamIssue::Range { min: 1, max: MAX_LIMIT })),
     }
 }
 
@@ -144,9 +143,11 @@ mod tests {
     #[test]
     fn limits_are_bounded() {
         assert_eq!(page_limit(None).unwrap(), 20);
-        assert_eq!(page_limit(Some(100)).unwrap(), 100);
-        assert!(page_limit(Some(0)).is_err());
-        assert!(page_limit(Some(101)).is_err());
+        assert_eq!(page_limit(Some("100")).unwrap(), 100);
+        assert!(page_limit(Some("0")).is_err());
+        assert!(page_limit(Some("101")).is_err());
+        assert!(page_limit(Some("abc")).is_err());
+        assert!(page_limit(Some("")).is_err());
     }
 
     #[test]

@@ -75,7 +75,8 @@ pub struct UpdateTerm {
 #[into_params(parameter_in = Query)]
 pub struct TermListQuery {
     /// 1–100, default 20.
-    pub limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
     /// `meta.next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -116,7 +117,7 @@ async fn list_terms(
     state: web::Data<AppState>,
     query: web::Query<TermListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(query.limit.as_deref())?;
     let after = query
         .cursor
         .as_deref()

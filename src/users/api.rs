@@ -85,7 +85,8 @@ pub struct UpdateUser {
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
     /// 1–100, default 20.
-    pub limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
     /// `meta.next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -126,7 +127,7 @@ pub async fn list_users(
     query: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let limit = page_limit(query.limit)?;
+    let limit = page_limit(query.limit.as_deref())?;
     let after = query
         .cursor
         .as_deref()

@@ -68,6 +68,7 @@ impl TestApp {
         let handle = app.handle();
         let server = actix_web::rt::spawn(app.run_until_stopped());
         let client = awc::Client::builder()
+            .disable_redirects()
             .timeout(std::time::Duration::from_secs(30))
             .finish();
         TestApp {
