@@ -1,10 +1,13 @@
 //! The binary as a newcomer uses it.
-use std::process::{Command, Stdio};
 use std::io::Write;
+use std::process::{Command, Stdio};
 
 fn bantin(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));
-    cmd.current_dir(dir).env_remove("BANTIN_DATABASE_URL").env_remove("BANTIN_DATA_DIR").env_remove("BANTIN_JWT_SECRET");
+    cmd.current_dir(dir)
+        .env_remove("BANTIN_DATABASE_URL")
+        .env_remove("BANTIN_DATA_DIR")
+        .env_remove("BANTIN_JWT_SECRET");
     cmd
 }
 
@@ -13,16 +16,30 @@ fn migrate_demo_and_user_create_work_on_a_bare_directory() {
     let dir = tempfile::tempdir().unwrap();
     let out = bantin(dir.path()).arg("migrate").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(dir.path().join("data/bantin.db").exists(), "the default database is ./data/bantin.db");
+    assert!(
+        dir.path().join("data/bantin.db").exists(),
+        "the default database is ./data/bantin.db"
+    );
 
     let demo = bantin(dir.path()).arg("demo").output().unwrap();
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
     assert!(String::from_utf8_lossy(&demo.stdout).contains("5 articles"));
     let again = bantin(dir.path()).arg("demo").output().unwrap();
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 articles"), "loading twice adds nothing");
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 articles"),
+        "loading twice adds nothing"
+    );
 
     let mut child = bantin(dir.path())
-        .args(["user", "create", "--username", "quantri", "--role", "admin", "--password-stdin"])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "quantri",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -31,7 +48,15 @@ fn migrate_demo_and_user_create_work_on_a_bare_directory() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let mut short = bantin(dir.path())
-        .args(["user", "create", "--username", "ngan", "--role", "editor", "--password-stdin"])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "ngan",
+            "--role",
+            "editor",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -44,9 +69,18 @@ fn migrate_demo_and_user_create_work_on_a_bare_directory() {
 #[test]
 fn a_short_jwt_secret_is_refused_and_a_generated_one_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let out = bantin(dir.path()).arg("serve").env("BANTIN_JWT_SECRET", "too-short").env("BANTIN_BIND", "127.0.0.1:0").output().unwrap();
+    let out = bantin(dir.path())
+        .arg("serve")
+        .env("BANTIN_JWT_SECRET", "too-short")
+        .env("BANTIN_BIND", "127.0.0.1:0")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 32"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at least 32"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let mut config = bantin::config::Config::for_data_dir(&dir.path().join("data"));
     config.resolve_jwt_secret().unwrap();

@@ -6,7 +6,8 @@ use common::TestApp;
 /// Regenerate with `cargo run -- openapi > openapi/openapi.json`.
 #[test]
 fn committed_openapi_document_is_current() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).expect("openapi/openapi.json exists");
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+        .expect("openapi/openapi.json exists");
     let generated = bantin::openapi::document_json();
     assert!(
         committed == generated,
@@ -21,9 +22,20 @@ fn every_route_is_documented_with_its_errors() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     let paths = doc["paths"].as_object().unwrap();
     for path in [
-        "/api/v1/articles", "/api/v1/articles/{id_or_slug}", "/api/v1/categories", "/api/v1/categories/{id_or_slug}",
-        "/api/v1/tags", "/api/v1/tags/{id_or_slug}", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout",
-        "/api/v1/auth/me", "/api/v1/users", "/api/v1/users/{id}", "/health/live", "/health/ready",
+        "/api/v1/articles",
+        "/api/v1/articles/{id_or_slug}",
+        "/api/v1/categories",
+        "/api/v1/categories/{id_or_slug}",
+        "/api/v1/tags",
+        "/api/v1/tags/{id_or_slug}",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        "/health/live",
+        "/health/ready",
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
@@ -34,8 +46,13 @@ fn every_route_is_documented_with_its_errors() {
                 continue;
             }
             let responses = op["responses"].as_object().unwrap();
-            let documented_error = responses.iter().any(|(status, r)| status.starts_with('4') && r["content"]["application/problem+json"].is_object());
-            assert!(documented_error || method == "post" && path.ends_with("/logout"), "{method} {path} documents no problem+json error");
+            let documented_error = responses
+                .iter()
+                .any(|(status, r)| status.starts_with('4') && r["content"]["application/problem+json"].is_object());
+            assert!(
+                documented_error || method == "post" && path.ends_with("/logout"),
+                "{method} {path} documents no problem+json error"
+            );
         }
     }
 }

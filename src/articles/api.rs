@@ -10,12 +10,13 @@ use super::model::{ArticleRow, Image, Status};
 use super::query::{ListFilter, Sort, DEFAULT_SORT};
 use super::store::{self, Related};
 use crate::clock::{parse_date_or_time, utc};
+use crate::db::write_tx;
 use crate::http::auth::{Auth, MaybeAuth};
 use crate::http::cache::{cached_json, cached_page, Audience};
+use crate::http::error::ParamIssue;
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
 use crate::http::pagination::{page_limit, Paged};
-use crate::http::error::ParamIssue;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::taxonomy::Term;
@@ -219,8 +220,7 @@ fn audience(auth: &MaybeAuth) -> Audience {
 
 fn time_param(name: &str, raw: Option<&str>, end_of_day: bool) -> Result<Option<NaiveDateTime>, ApiError> {
     raw.map(|r| {
-        parse_date_or_time(r, end_of_day)
-            .ok_or_else(|| ApiError::invalid_parameter(name, ParamIssue::DateTime))
+        parse_date_or_time(r, end_of_day).ok_or_else(|| ApiError::invalid_parameter(name, ParamIssue::DateTime))
     })
     .transpose()
 }
@@ -249,7 +249,14 @@ pub async fn list_articles(
     let status = query
         .status
         .as_deref()
-        .map(|s| Status::parse(s).ok_or_else(|| ApiError::invalid_parameter("status", ParamIssue::OneOf(Status::ALL.iter().map(|s| s.to_string()).collect()))))
+        .map(|s| {
+            Status::parse(s).ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "status",
+                    ParamIssue::OneOf(Status::ALL.iter().map(|s| s.to_string()).collect()),
+                )
+            })
+        })
         .transpose()?;
     if !editor && status.is_some_and(|s| s != Status::Published) {
         return Err(ApiError::Forbidden);
@@ -340,7 +347,7 @@ pub async fn create_article(
     let (data, tags) = apply(body.into_inner(), defaults(now), true, now)?;
     let author = auth.user.id;
     let id = crate::db::run(&state.pool, move |conn| {
-        store::save(conn, None, data, tags, Some(author), now)
+        write_tx(conn, |conn| store::save(conn, None, data, tags, Some(author), now))
     })
     .await?;
     let article = load_view(&state, IdOrSlug::Id(id)).await?.ok_or(ApiError::Internal)?;
@@ -369,9 +376,11 @@ pub async fn update_article(
     let input = body.into_inner();
     let now = state.clock.now();
     let id = crate::db::run(&state.pool, move |conn| {
-        let current = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
-        let (data, tags) = apply(input, stored(&current), false, now)?;
-        store::save(conn, Some(current.id), data, tags, None, now)
+        write_tx(conn, |conn| {
+            let current = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
+            let (data, tags) = apply(input, stored(&current), false, now)?;
+            store::save(conn, Some(current.id), data, tags, None, now)
+        })
     })
     .await?;
     let article = load_view(&state, IdOrSlug::Id(id)).await?.ok_or(ApiError::NotFound)?;
@@ -390,7 +399,7 @@ pub async fn delete_article(
     auth.require_editor()?;
     let key = IdOrSlug::parse(&key);
     crate::db::run(&state.pool, move |conn| {
-        crate::db::write_tx(conn, |conn| store::delete(conn, &key))
+        write_tx(conn, |conn| store::delete(conn, &key))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -126,14 +126,7 @@ pub fn apply(
     if let Some(slug) = input.slug {
         let slug = slug.trim().to_string();
         if !crate::text::is_valid_slug(&slug) {
-            errors.push(FieldError::new(
-                "slug",
-                FieldIssue::Rule {
-                    code: "format",
-                    vi: "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.",
-                    en: "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.",
-                },
-            ));
+            errors.push(FieldError::new("slug", FieldIssue::Slug));
         }
         data.slug = slug;
     }

@@ -5,9 +5,9 @@
 use chrono::NaiveDateTime;
 
 use super::model::{ArticleRow, Status};
+use crate::http::error::ParamIssue;
 use crate::http::extract::IdOrSlug;
 use crate::http::pagination::Cursor;
-use crate::http::error::ParamIssue;
 use crate::http::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -96,6 +96,9 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
         };
     }
 
+    // Keyset position as `key <= k AND (key < k OR id < i)` (for descending
+    // order): the first, plain range lets the index seek straight to the
+    // cursor, so a page deep in the list costs what the first page costs.
     let desc = f.sort.descending;
     match f.sort.field {
         SortField::Title => {
@@ -103,14 +106,14 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
                 q = if desc {
                     q.filter(
                         articles::title
-                            .lt(title.clone())
-                            .or(articles::title.eq(title.clone()).and(articles::id.lt(*id))),
+                            .le(title.clone())
+                            .and(articles::title.lt(title.clone()).or(articles::id.lt(*id))),
                     )
                 } else {
                     q.filter(
                         articles::title
-                            .gt(title.clone())
-                            .or(articles::title.eq(title.clone()).and(articles::id.gt(*id))),
+                            .ge(title.clone())
+                            .and(articles::title.gt(title.clone()).or(articles::id.gt(*id))),
                     )
                 };
             }
@@ -124,9 +127,9 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
             let key = || time_expr(field, f.public_only);
             if let Some((SortKey::Time(at), id)) = &f.after {
                 q = if desc {
-                    q.filter(key().lt(*at).or(key().eq(*at).and(articles::id.lt(*id))))
+                    q.filter(key().le(*at).and(key().lt(*at).or(articles::id.lt(*id))))
                 } else {
-                    q.filter(key().gt(*at).or(key().eq(*at).and(articles::id.gt(*id))))
+                    q.filter(key().ge(*at).and(key().gt(*at).or(articles::id.gt(*id))))
                 };
             }
             q = if desc {
@@ -146,6 +149,14 @@ pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<ArticleRow>, ApiEr
         IdOrSlug::Slug(slug) => q.filter(articles::slug.eq(slug.clone())),
     };
     Ok(q.first(conn).optional()?)
+}
+
+/// How many articles (of any status) are filed under a category.
+pub fn count_in_category(conn: &mut Conn, category_id: i64) -> Result<i64, ApiError> {
+    Ok(articles::table
+        .filter(articles::category_id.eq(category_id))
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn find_by_id(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
@@ -297,8 +308,10 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError
     Ok(Related { categories, tags })
 }
 
-/// Writes an article and its tags in one transaction. An empty `data.slug`
-/// means "derive it from the title"; `tag_names` of `None` leaves tags as they are.
+/// Writes an article and its tags. Call inside [`crate::db::write_tx`]: a
+/// derived slug must not be taken between choosing and inserting it, and a
+/// PATCH must read and write the same version. An empty `data.slug` means
+/// "derive it from the title"; `tag_names` of `None` leaves the tags alone.
 pub fn save(
     conn: &mut Conn,
     id: Option<i64>,
@@ -307,7 +320,7 @@ pub fn save(
     author_id: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
-    crate::db::write_tx(conn, |conn| {
+    {
         if let Some(category_id) = data.category_id {
             if crate::taxonomy::store::find(conn, crate::taxonomy::TermKind::Category, &IdOrSlug::Id(category_id))?
                 .is_none()
@@ -334,5 +347,5 @@ pub fn save(
             set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
         }
         Ok(id)
-    })
+    }
 }

@@ -91,7 +91,7 @@ pub fn load(conn: &mut Conn, now: chrono::NaiveDateTime) -> anyhow::Result<Loade
             apply(article, defaults(now), true, now).map_err(|e| anyhow::anyhow!("demo article is invalid: {e:?}"))?;
         let created_at = data.published_at.unwrap_or(now).min(now);
         data.updated_at = created_at;
-        articles::save(conn, None, data, tags, None, created_at)
+        write_tx(conn, |conn| articles::save(conn, None, data, tags, None, created_at))
             .map_err(|e| anyhow::anyhow!("saving demo article: {e:?}"))?;
         loaded.articles += 1;
     }

@@ -34,12 +34,8 @@ pub enum FieldIssue {
     OneOf(&'static [&'static str]),
     /// A referenced record (e.g. `category_id`) does not exist.
     UnknownReference,
-    /// A fixed rule with its own message pair.
-    Rule {
-        code: &'static str,
-        vi: &'static str,
-        en: &'static str,
-    },
+    /// Not a slug bantin accepts (see `text::is_valid_slug`).
+    Slug,
 }
 
 impl FieldError {
@@ -59,7 +55,7 @@ impl FieldError {
             FieldIssue::Url => "url",
             FieldIssue::OneOf(_) => "one_of",
             FieldIssue::UnknownReference => "not_found",
-            FieldIssue::Rule { code, .. } => code,
+            FieldIssue::Slug => "format",
         }
     }
 
@@ -80,8 +76,10 @@ impl FieldError {
             (OneOf(allowed), Lang::En) => format!("Value must be one of: {}.", allowed.join(", ")),
             (UnknownReference, Lang::Vi) => "Không tìm thấy bản ghi được tham chiếu.".into(),
             (UnknownReference, Lang::En) => "The referenced record does not exist.".into(),
-            (Rule { vi, .. }, Lang::Vi) => (*vi).into(),
-            (Rule { en, .. }, Lang::En) => (*en).into(),
+            (Slug, Lang::Vi) => "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.".into(),
+            (Slug, Lang::En) => {
+                "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.".into()
+            }
         }
     }
 }
@@ -91,7 +89,10 @@ impl FieldError {
 pub enum ParamIssue {
     Unknown,
     OneOf(Vec<String>),
-    Range { min: i64, max: i64 },
+    Range {
+        min: i64,
+        max: i64,
+    },
     DateTime,
     Empty,
     /// The query string could not be read at all (the parser's own words).
@@ -208,7 +209,10 @@ impl ApiError {
     }
 
     pub fn invalid_parameter(param: impl Into<String>, issue: ParamIssue) -> Self {
-        ApiError::BadParameter { param: param.into(), issue }
+        ApiError::BadParameter {
+            param: param.into(),
+            issue,
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -499,6 +503,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::NotFound => ApiError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict,
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::InUse,
+            // SQLite reports foreign-key failures without the specific kind.
+            Error::DatabaseError(_, ref info) if info.message().contains("FOREIGN KEY constraint failed") => {
+                ApiError::InUse
+            }
             Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
                 tracing::warn!(error = %err, "database busy");
                 ApiError::Unavailable
@@ -588,6 +596,7 @@ fn issue_of(error: &validator::ValidationError) -> FieldIssue {
             max: number("max").unwrap_or(i64::MAX),
         },
         "url" => FieldIssue::Url,
+        "slug" => FieldIssue::Slug,
         "required" => FieldIssue::Required,
         _ => FieldIssue::Format,
     }

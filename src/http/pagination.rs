@@ -47,7 +47,10 @@ pub fn page_limit(raw: Option<&str>) -> Result<i64, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid_parameter("limit", ParamIssue::Range { min: 1, max: MAX_LIMIT })),
+        Some(_) => Err(ApiError::invalid_parameter(
+            "limit",
+            ParamIssue::Range { min: 1, max: MAX_LIMIT },
+        )),
     }
 }
 

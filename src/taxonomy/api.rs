@@ -16,7 +16,7 @@ use crate::http::cache::{cached_json, cached_page, Audience};
 use crate::http::extract::IdOrSlug;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::patch::nullable;
-use crate::http::{ApiError, FieldIssue};
+use crate::http::ApiError;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -52,6 +52,7 @@ pub struct CreateTerm {
     pub name: String,
     /// Derived from the name when omitted (a clash gets `-2`); when given it
     /// must be free (else 409 `slug_taken`).
+    #[validate(custom(function = "slug_shape"))]
     #[schema(example = "tin-hoat-dong")]
     pub slug: Option<String>,
     #[validate(length(max = 2000))]
@@ -63,6 +64,7 @@ pub struct CreateTerm {
 pub struct UpdateTerm {
     #[validate(length(min = 1, max = 200))]
     pub name: Option<String>,
+    #[validate(custom(function = "slug_shape"))]
     pub slug: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
@@ -87,18 +89,11 @@ pub(crate) fn clean(text: &str) -> String {
     crate::text::nfc(text.trim())
 }
 
-pub(crate) fn check_slug(slug: &str) -> Result<(), ApiError> {
+fn slug_shape(slug: &str) -> Result<(), validator::ValidationError> {
     if crate::text::is_valid_slug(slug) {
         Ok(())
     } else {
-        Err(ApiError::validation(
-            "slug",
-            FieldIssue::Rule {
-                code: "format",
-                vi: "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.",
-                en: "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.",
-            },
-        ))
+        Err(validator::ValidationError::new("slug"))
     }
 }
 
@@ -156,20 +151,17 @@ async fn create_term(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_editor()?;
     let body = body.into_inner();
-    let input = TermInput {
+    let body = CreateTerm {
         name: clean(&body.name),
         slug: body.slug.map(|s| s.trim().to_string()),
         description: body.description.map(|d| clean(&d)).filter(|d| !d.is_empty()),
     };
-    CreateTerm {
-        name: input.name.clone(),
-        slug: None,
-        description: input.description.clone(),
-    }
-    .validate()?;
-    if let Some(slug) = &input.slug {
-        check_slug(slug)?;
-    }
+    body.validate()?;
+    let input = TermInput {
+        name: body.name,
+        slug: body.slug,
+        description: body.description,
+    };
     let now = state.clock.now();
     let term = crate::db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| store::create(conn, kind, &input, now))
@@ -189,20 +181,17 @@ async fn update_term(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_editor()?;
     let body = body.into_inner();
-    let changes = TermChanges {
+    let body = UpdateTerm {
         name: body.name.map(|n| clean(&n)),
         slug: body.slug.map(|s| s.trim().to_string()),
         description: body.description.map(|d| d.map(|d| clean(&d)).filter(|d| !d.is_empty())),
     };
-    UpdateTerm {
-        name: changes.name.clone(),
-        slug: None,
-        description: changes.description.clone(),
-    }
-    .validate()?;
-    if let Some(slug) = &changes.slug {
-        check_slug(slug)?;
-    }
+    body.validate()?;
+    let changes = TermChanges {
+        name: body.name,
+        slug: body.slug,
+        description: body.description,
+    };
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let term = crate::db::run(&state.pool, move |conn| {

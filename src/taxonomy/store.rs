@@ -177,6 +177,9 @@ pub fn update(
 /// simply removed from the articles that carry it.
 pub fn delete(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> Result<(), ApiError> {
     let current = find(conn, kind, key)?.ok_or(ApiError::NotFound)?;
+    if kind == TermKind::Category && crate::articles::store::count_in_category(conn, current.id)? > 0 {
+        return Err(ApiError::InUse);
+    }
     dispatch!(kind, delete(conn, current.id))?;
     Ok(())
 }

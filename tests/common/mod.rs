@@ -58,6 +58,9 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        if let Ok(filter) = std::env::var("BANTIN_TEST_LOG") {
+            bantin::telemetry::init(&filter, bantin::config::LogFormat::Text);
+        }
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_data_dir(dir.path());
         adjust(&mut config);
