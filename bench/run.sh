@@ -25,10 +25,13 @@ if [ ! -s "$DIR/slugs.txt" ]; then
 fi
 DB_SIZE=$(du -h "$DIR/bantin.db" | cut -f1)
 
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then echo "port $PORT is in use: stop that server or set PORT" >&2; exit 1; fi
 /usr/bin/time -v -o "$DIR/server-time.txt" "$BIN" serve &
 SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true' EXIT
+# $SERVER is /usr/bin/time; the signal goes to bantin, its child, so time can report.
+trap 'pkill -TERM -P $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "the server did not start" >&2; exit 1; }
 
 # A cursor about halfway down the list: keyset paging must make it as cheap as page 1.
 DEEP=$(python3 - "$DIR/bantin.db" "$N" <<'PY'
@@ -53,7 +56,7 @@ echo "== $N articles, database $DB_SIZE, wrk -t$THREADS -c$CONNECTIONS -d$DURATI
   run detail_by_slug /api/v1/articles/x bench/detail.lua -- "$DIR/slugs.txt"
 } | tee "$DIR/results.txt"
 
-kill -TERM $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
+pkill -TERM -P $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
 PEAK=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/server-time.txt")
 echo "server peak RSS: ${PEAK} KB"
 awk -v peak="$PEAK" '

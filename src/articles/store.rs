@@ -37,21 +37,44 @@ fn time_expr(field: SortField, public_only: bool) -> TimeExpr {
 
 pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError> {
     let mut q = articles::table.select(ArticleRow::as_select()).into_boxed::<Backend>();
-    if f.public_only {
-        q = q
-            .filter(articles::status.eq_any(VISIBLE_STATUSES))
-            .filter(articles::published_at.le(f.now));
+    let visible_only = f.public_only || f.status == Some(Status::Published);
+    if visible_only {
+        q = q.filter(articles::status.eq_any(VISIBLE_STATUSES));
     }
     q = match f.status {
-        None => q,
-        Some(Status::Published) => q
-            .filter(articles::status.eq_any(VISIBLE_STATUSES))
-            .filter(articles::published_at.le(f.now)),
+        None | Some(Status::Published) => q,
         Some(Status::Scheduled) => q
             .filter(articles::status.eq("scheduled"))
             .filter(articles::published_at.gt(f.now)),
         Some(other) => q.filter(articles::status.eq(other.as_str())),
     };
+    // Every bound on `published_at` (visibility, `from`/`to`, and the cursor
+    // of a public time-ordered list) is merged into at most one lower and one
+    // upper bound: given two upper bounds SQLite seeks the index by only one
+    // of them, and picking the loose one turns a deep page into a long scan.
+    let seek_by_published_at = f.public_only && f.sort.field == SortField::PublishedAt;
+    let cursor_time = match &f.after {
+        Some((SortKey::Time(at), _)) if seek_by_published_at => Some(*at),
+        _ => None,
+    };
+    let upper = [
+        visible_only.then_some(f.now),
+        f.to,
+        cursor_time.filter(|_| f.sort.descending),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let lower = [f.from, cursor_time.filter(|_| !f.sort.descending)]
+        .into_iter()
+        .flatten()
+        .max();
+    if let Some(upper) = upper {
+        q = q.filter(articles::published_at.le(upper));
+    }
+    if let Some(lower) = lower {
+        q = q.filter(articles::published_at.ge(lower));
+    }
     q = match &f.category {
         None => q,
         Some(IdOrSlug::Id(id)) => q.filter(articles::category_id.eq(*id)),
@@ -81,12 +104,6 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
             ),
         ),
     };
-    if let Some(from) = f.from {
-        q = q.filter(articles::published_at.ge(from));
-    }
-    if let Some(to) = f.to {
-        q = q.filter(articles::published_at.le(to));
-    }
     if let Some(since) = f.updated_since {
         // For readers, an article that became visible after `since` changed too.
         q = if f.public_only {
@@ -125,7 +142,14 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
         }
         field => {
             let key = || time_expr(field, f.public_only);
-            if let Some((SortKey::Time(at), id)) = &f.after {
+            if let (Some(at), Some((_, id))) = (cursor_time, &f.after) {
+                // The range half is already in the merged bounds above.
+                q = if desc {
+                    q.filter(articles::published_at.lt(at).or(articles::id.lt(*id)))
+                } else {
+                    q.filter(articles::published_at.gt(at).or(articles::id.gt(*id)))
+                };
+            } else if let Some((SortKey::Time(at), id)) = &f.after {
                 q = if desc {
                     q.filter(key().le(*at).and(key().lt(*at).or(articles::id.lt(*id))))
                 } else {

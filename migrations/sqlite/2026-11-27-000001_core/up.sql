@@ -57,11 +57,12 @@ CREATE TABLE articles (
     created_at       TIMESTAMP NOT NULL,
     updated_at       TIMESTAMP NOT NULL
 );
+-- Public lists seek this index by published_at and filter the status per row;
+-- an index led by status would make SQLite sort every visible row instead.
 CREATE INDEX articles_published_at ON articles (published_at, id);
 CREATE INDEX articles_updated_at ON articles (updated_at, id);
 CREATE INDEX articles_created_at ON articles (created_at, id);
 CREATE INDEX articles_category ON articles (category_id, published_at);
-CREATE INDEX articles_status ON articles (status, published_at);
 
 CREATE TABLE article_tags (
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
