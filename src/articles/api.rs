@@ -274,6 +274,7 @@ pub async fn list_articles(
         after,
         limit,
         now,
+        with_body: fields.as_ref().is_some_and(|f| f.iter().any(|name| name == "body")),
     };
     let (rows, related) = crate::db::run(&state.pool, move |conn| {
         let rows = store::list(conn, &filter)?;

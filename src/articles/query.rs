@@ -125,4 +125,6 @@ pub struct ListFilter {
     pub after: Option<(SortKey, i64)>,
     pub limit: i64,
     pub now: NaiveDateTime,
+    /// Whether to read the (large) body column.
+    pub with_body: bool,
 }

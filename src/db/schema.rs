@@ -51,7 +51,6 @@ diesel::table! {
         slug -> Text,
         title -> Text,
         summary -> Nullable<Text>,
-        body -> Text,
         cover_image -> Nullable<Text>,
         images -> Text,
         byline -> Nullable<Text>,
@@ -63,6 +62,7 @@ diesel::table! {
         view_count -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        body -> Text,
     }
 }
 

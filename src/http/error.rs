@@ -519,6 +519,15 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// Maps a unique-constraint violation to a specific conflict (`slug_taken`,
+/// `username_taken`, …) and any other database error as usual.
+pub fn unique_as(conflict: impl FnOnce() -> ApiError) -> impl FnOnce(diesel::result::Error) -> ApiError {
+    move |err| match err {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => conflict(),
+        other => other.into(),
+    }
+}
+
 fn is_busy(message: &str) -> bool {
     message.contains("database is locked") || message.contains("database is busy")
 }

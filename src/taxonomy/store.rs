@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::model::{Term, TermChanges, TermInput, TermKind};
 use crate::db::Conn;
+use crate::http::error::unique_as;
 use crate::http::extract::IdOrSlug;
 use crate::http::ApiError;
 
@@ -142,15 +143,6 @@ pub fn free_slug(conn: &mut Conn, kind: TermKind, name: &str) -> Result<String, 
     Ok(crate::text::first_free_slug(&base, &taken))
 }
 
-fn slug_clash(slug: &str) -> impl FnOnce(diesel::result::Error) -> ApiError + '_ {
-    move |e| match e {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::SlugTaken(slug.to_string())
-        }
-        other => other.into(),
-    }
-}
-
 /// Inserts a term. Call inside a write transaction when the slug is derived,
 /// so that the free slug cannot be taken in between.
 pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> Result<Term, ApiError> {
@@ -158,7 +150,7 @@ pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDate
         Some(slug) => slug.clone(),
         None => free_slug(conn, kind, &input.name)?,
     };
-    dispatch!(kind, insert(conn, &slug, input, now)).map_err(slug_clash(&slug))
+    dispatch!(kind, insert(conn, &slug, input, now)).map_err(unique_as(|| ApiError::SlugTaken(slug.clone())))
 }
 
 pub fn update(
@@ -170,7 +162,7 @@ pub fn update(
 ) -> Result<Term, ApiError> {
     let current = find(conn, kind, key)?.ok_or(ApiError::NotFound)?;
     let slug = changes.slug.clone().unwrap_or_default();
-    dispatch!(kind, update(conn, current.id, changes, now)).map_err(slug_clash(&slug))
+    dispatch!(kind, update(conn, current.id, changes, now)).map_err(unique_as(|| ApiError::SlugTaken(slug.clone())))
 }
 
 /// Deletes a term. A category still used by articles is a 409; a tag is

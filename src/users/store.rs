@@ -1,11 +1,11 @@
 //! Every query on users.
 
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DbError};
 
 use super::model::{NewUser, User, UserChanges};
 use crate::db::schema::users;
 use crate::db::{write_tx, Conn};
+use crate::http::error::unique_as;
 use crate::http::ApiError;
 
 pub fn create(conn: &mut Conn, new: &NewUser) -> Result<User, ApiError> {
@@ -13,10 +13,7 @@ pub fn create(conn: &mut Conn, new: &NewUser) -> Result<User, ApiError> {
         .values(new)
         .returning(User::as_returning())
         .get_result(conn)
-        .map_err(|e| match e {
-            DbError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::UsernameTaken,
-            other => other.into(),
-        })
+        .map_err(unique_as(|| ApiError::UsernameTaken))
 }
 
 pub fn find(conn: &mut Conn, id: i64) -> Result<Option<User>, ApiError> {

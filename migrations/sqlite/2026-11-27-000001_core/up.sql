@@ -44,7 +44,6 @@ CREATE TABLE articles (
     slug             TEXT    NOT NULL UNIQUE,
     title            TEXT    NOT NULL,
     summary          TEXT,
-    body             TEXT    NOT NULL DEFAULT '',
     cover_image      TEXT,                       -- JSON {url, caption, alt}
     images           TEXT    NOT NULL DEFAULT '[]', -- JSON [{url, caption, alt}]
     byline           TEXT,
@@ -55,7 +54,10 @@ CREATE TABLE articles (
     comments_enabled BOOLEAN NOT NULL DEFAULT 1,
     view_count       INTEGER NOT NULL DEFAULT 0,
     created_at       TIMESTAMP NOT NULL,
-    updated_at       TIMESTAMP NOT NULL
+    updated_at       TIMESTAMP NOT NULL,
+    -- Last on purpose: a 3-5 KB body spills into overflow pages, and SQLite
+    -- must walk them to reach any column stored after it.
+    body             TEXT    NOT NULL DEFAULT ''
 );
 -- Public lists seek this index by published_at and filter the status per row;
 -- an index led by status would make SQLite sort every visible row instead.
