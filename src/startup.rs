@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle, Service};
 use actix_web::http::header;
-use actix_web::{web, App, HttpMessage, HttpServer};
+use actix_web::{middleware, web, App, HttpMessage, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
@@ -66,7 +66,7 @@ impl Application {
     /// Opens and migrates the database, binds the listener and builds the
     /// server; nothing is served until [`Application::run_until_stopped`].
     pub fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
-        let pool = crate::db::connect(&config.database_url, config.pool_size)?;
+        let pool = crate::db::connect(&config.database_url, config.pool_size, config.pool_timeout)?;
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let state = AppState::new(pool, config, clock);
@@ -99,6 +99,7 @@ impl Application {
                     async move { Ok(localize(lang, fut.await?)) }
                 })
                 .wrap(cors(&config))
+                .wrap(middleware::DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
                 .wrap_fn(|req, srv| {
                     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
                     let fut = srv.call(req);

@@ -187,3 +187,23 @@ async fn cors_can_be_limited_to_configured_origins() {
         .await;
     assert!(other.header("access-control-allow-origin").is_none());
 }
+
+#[actix_web::test]
+async fn an_unreachable_database_is_503_not_500() {
+    let app = TestApp::spawn_with(|c| {
+        c.pool_size = 1;
+        c.pool_timeout = std::time::Duration::from_secs(1);
+    })
+    .await;
+    // Hold the only connection: the next request cannot reach the database.
+    let held = app.state.pool.get().unwrap();
+    let res = app.get("/health/ready").await;
+    res.assert_problem(503, "service_unavailable");
+    assert!(res.header("retry-after").is_some());
+    app.get("/api/v1/articles")
+        .await
+        .assert_problem(503, "service_unavailable");
+    drop(held);
+    assert_eq!(app.get("/health/ready").await.status, 200);
+    assert_eq!(app.get("/health/live").await.status, 200);
+}

@@ -68,7 +68,7 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 }
 
 /// Opens (creating the file and its directory if needed) and migrates the database.
-pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<DbPool> {
+pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<DbPool> {
     let Engine::Sqlite { path } = parse_url(url)?;
     if path != ":memory:" {
         if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -79,7 +79,7 @@ pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<DbPool> {
     let pool = Pool::builder()
         .max_size(pool_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
+        .connection_timeout(timeout)
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
         .with_context(|| format!("opening SQLite database {path}"))?;

@@ -27,3 +27,44 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
             .unwrap_or(peer),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::client_ip;
+
+    fn request(peer: &str, forwarded: Option<&str>) -> actix_web::HttpRequest {
+        let mut req = TestRequest::default().peer_addr(peer.parse().unwrap());
+        if let Some(value) = forwarded {
+            req = req.insert_header(("X-Forwarded-For", value));
+        }
+        req.to_http_request()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy = "10.0.0.2".parse().unwrap();
+        let trusted = [proxy];
+        // From an untrusted peer the header is ignored: anyone could send it.
+        assert_eq!(
+            client_ip(&request("203.0.113.9:4000", Some("1.2.3.4")), &trusted),
+            Some("203.0.113.9".parse().unwrap())
+        );
+        // From our proxy, the nearest address that is not a proxy is the client.
+        assert_eq!(
+            client_ip(&request("10.0.0.2:4000", Some("1.2.3.4, 198.51.100.7")), &trusted),
+            Some("198.51.100.7".parse().unwrap())
+        );
+        assert_eq!(
+            client_ip(&request("10.0.0.2:4000", Some("1.2.3.4, 10.0.0.2")), &trusted),
+            Some("1.2.3.4".parse().unwrap())
+        );
+        // A proxy that sent no header: the proxy is all we know.
+        assert_eq!(client_ip(&request("10.0.0.2:4000", None), &trusted), Some(proxy));
+        assert_eq!(
+            client_ip(&request("10.0.0.2:4000", Some("garbage")), &trusted),
+            Some(proxy)
+        );
+    }
+}
