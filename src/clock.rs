@@ -49,15 +49,32 @@ pub fn to_stored(dt: DateTime<chrono::FixedOffset>) -> NaiveDateTime {
     dt.with_timezone(&Utc).naive_utc().trunc_subsecs(0)
 }
 
-/// Parses `YYYY-MM-DD` (midnight UTC; `end_of_day` gives 23:59:59) or RFC 3339.
+/// Vietnam's time zone, Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving).
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+}
+
+/// The UTC instant at which a Vietnam-time calendar day begins.
+pub fn vietnam_day_start(date: chrono::NaiveDate) -> NaiveDateTime {
+    date.and_hms_opt(0, 0, 0).expect("midnight exists") - chrono::Duration::hours(7)
+}
+
+/// The Vietnam-time calendar day of a stored UTC instant.
+pub fn vietnam_date(at: NaiveDateTime) -> chrono::NaiveDate {
+    (at + chrono::Duration::hours(7)).date()
+}
+
+/// Parses an RFC 3339 time, or a `YYYY-MM-DD` date taken as a day in
+/// Vietnam time (its first second, or with `end_of_day` its last).
 pub fn parse_date_or_time(raw: &str, end_of_day: bool) -> Option<NaiveDateTime> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
         return Some(to_stored(dt));
     }
     let date = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
-    if end_of_day {
-        date.and_hms_opt(23, 59, 59)
+    let start = vietnam_day_start(date);
+    Some(if end_of_day {
+        start + chrono::Duration::seconds(86_399)
     } else {
-        date.and_hms_opt(0, 0, 0)
-    }
+        start
+    })
 }

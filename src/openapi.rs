@@ -7,9 +7,12 @@ use utoipa::{Modify, OpenApi};
 
 use crate::articles::api as articles;
 use crate::auth::api as auth;
+use crate::events::api as events;
 use crate::health;
 use crate::http::error::{Problem, ProblemField};
 use crate::http::pagination::PageMeta;
+use crate::officials::api as officials;
+use crate::organizations::api as organizations;
 use crate::taxonomy::api as taxonomy;
 use crate::users::api as users;
 
@@ -32,13 +35,23 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         articles::list_articles, articles::get_article, articles::create_article, articles::update_article, articles::delete_article,
         taxonomy::categories::list, taxonomy::categories::get, taxonomy::categories::create, taxonomy::categories::update, taxonomy::categories::delete,
         taxonomy::tags::list, taxonomy::tags::get, taxonomy::tags::create, taxonomy::tags::update, taxonomy::tags::delete,
+        articles::official_articles,
+        organizations::list_organizations, organizations::get_organization, organizations::create_organization,
+        organizations::update_organization, organizations::delete_organization,
+        officials::list_officials, officials::organization_officials, officials::get_official, officials::create_official,
+        officials::update_official, officials::delete_official,
+        events::list_events, events::official_events, events::organization_events, events::get_event, events::create_event,
+        events::update_event, events::delete_event, events::feed,
     ),
-    components(schemas(Problem, ProblemField, PageMeta)),
+    components(schemas(Problem, ProblemField, PageMeta, officials::OfficialRef, events::EventRef)),
     modifiers(&BearerAuth),
     tags(
         (name = "articles", description = "News articles (tin bài)"),
         (name = "categories", description = "Article categories (chuyên mục)"),
         (name = "tags", description = "Article tags (thẻ)"),
+        (name = "organizations", description = "The town's organizations (Thị ủy, HĐND, UBND, UBMTTQ, đoàn thể)"),
+        (name = "officials", description = "Leaders (cán bộ lãnh đạo) and their positions over time"),
+        (name = "events", description = "Events and leaders' work schedules (lịch công tác), with an iCalendar feed"),
         (name = "auth", description = "Log in and manage tokens"),
         (name = "users", description = "Accounts (admin only)"),
         (name = "health", description = "Liveness and readiness"),

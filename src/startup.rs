@@ -27,7 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(crate::users::api::routes)
             .configure(crate::articles::api::routes)
             .configure(crate::taxonomy::api::categories::routes)
-            .configure(crate::taxonomy::api::tags::routes),
+            .configure(crate::taxonomy::api::tags::routes)
+            .configure(crate::organizations::api::routes)
+            .configure(crate::officials::api::routes)
+            .configure(crate::events::api::routes),
     );
 }
 

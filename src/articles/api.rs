@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::include::{Included, Includes};
 use super::input::{apply, defaults, stored, ArticleInput};
 use super::model::{ArticleRow, Image, Status};
 use super::query::{ListFilter, Sort, DEFAULT_SORT};
@@ -16,6 +17,7 @@ use crate::http::cache::{cached_json, cached_page, Audience};
 use crate::http::error::ParamIssue;
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
+use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Paged};
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -175,9 +177,9 @@ pub struct ArticleListQuery {
     pub tag: Option<String>,
     /// `draft`, `scheduled`, `published` or `archived`. Editors only, except `published`.
     pub status: Option<String>,
-    /// Published at or after: `YYYY-MM-DD` or RFC 3339.
+    /// Published at or after: an RFC 3339 time, or a `YYYY-MM-DD` day in Vietnam time (UTC+7).
     pub from: Option<String>,
-    /// Published at or before: `YYYY-MM-DD` (the whole day) or RFC 3339.
+    /// Published at or before: an RFC 3339 time, or a `YYYY-MM-DD` day in Vietnam time (the whole day).
     pub to: Option<String>,
     /// Changed (or, for readers, became visible) at or after this RFC 3339 time or date.
     pub updated_since: Option<String>,
@@ -186,6 +188,12 @@ pub struct ArticleListQuery {
     pub sort: Option<String>,
     /// Comma-separated fields to return, e.g. `id,title,slug`. List items omit `body` unless it is named.
     pub fields: Option<String>,
+    /// Articles linked to this official (id or slug).
+    pub official: Option<String>,
+    /// Related items to embed: `officials`, `events` (comma-separated).
+    pub include: Option<String>,
+    /// `vi` (default) or `en`, for embedded officials and events.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -194,6 +202,10 @@ pub struct ArticleListQuery {
 pub struct ArticleGetQuery {
     /// Comma-separated fields to return.
     pub fields: Option<String>,
+    /// Related items to embed: `officials`, `events` (comma-separated).
+    pub include: Option<String>,
+    /// `vi` (default) or `en`, for embedded officials and events.
+    pub lang: Option<String>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -237,10 +249,45 @@ fn time_param(name: &str, raw: Option<&str>, end_of_day: bool) -> Result<Option<
 pub async fn list_articles(
     req: HttpRequest,
     auth: MaybeAuth,
+    lang: Lang,
     state: web::Data<AppState>,
     query: web::Query<ArticleListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let mut query = query.into_inner();
+    let official = query.official.take().map(|o| IdOrSlug::parse(&o));
+    list(req, auth, lang, state, query, official, false).await
+}
+
+/// Articles about an official, newest first.
+#[utoipa::path(get, path = "/api/v1/officials/{id_or_slug}/articles", tag = "officials",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleListQuery),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = Paged<ArticleView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn official_articles(
+    req: HttpRequest,
+    auth: MaybeAuth,
+    lang: Lang,
+    state: web::Data<AppState>,
+    key: web::Path<String>,
+    query: web::Query<ArticleListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut query = query.into_inner();
+    if query.official.take().is_some() {
+        return Err(ApiError::unknown_parameter("official"));
+    }
+    list(req, auth, lang, state, query, Some(IdOrSlug::parse(&key)), true).await
+}
+
+async fn list(
+    req: HttpRequest,
+    auth: MaybeAuth,
+    lang: Lang,
+    state: web::Data<AppState>,
+    query: ArticleListQuery,
+    official: Option<IdOrSlug>,
+    official_must_exist: bool,
+) -> Result<HttpResponse, ApiError> {
+    let includes = Includes::parse(query.include.as_deref())?;
     let editor = auth.is_editor();
     let limit = page_limit(query.limit.as_deref())?;
     let sort = Sort::parse(query.sort.as_deref().unwrap_or(DEFAULT_SORT))?;
@@ -267,6 +314,7 @@ pub async fn list_articles(
         status,
         category: query.category.as_deref().map(IdOrSlug::parse),
         tag: query.tag.as_deref().map(IdOrSlug::parse),
+        official: None,
         from: time_param("from", query.from.as_deref(), false)?,
         to: time_param("to", query.to.as_deref(), true)?,
         updated_since: time_param("updated_since", query.updated_since.as_deref(), false)?,
@@ -276,27 +324,60 @@ pub async fn list_articles(
         now,
         with_body: fields.as_ref().is_some_and(|f| f.iter().any(|name| name == "body")),
     };
-    let (rows, related) = crate::db::run(&state.pool, move |conn| {
+    let mut filter = filter;
+    let (rows, related, included) = crate::db::run(&state.pool, move |conn| {
+        if let Some(key) = &official {
+            match crate::officials::store::find(conn, key)? {
+                Some(o) => filter.official = Some(o.id),
+                None if official_must_exist => return Err(ApiError::NotFound),
+                None => filter.official = Some(-1),
+            }
+        }
         let rows = store::list(conn, &filter)?;
         let related = store::related(conn, &rows)?;
-        Ok((rows, related))
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let included = Included::load(conn, &ids, includes, now)?;
+        Ok((rows, related, included))
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |row| sort.cursor_after(row))
-        .map(|row| project(&view(row, &related, now), fields.as_deref(), true));
+    let page = Paged::from_rows(rows, limit, |row| sort.cursor_after(row)).map(|row| {
+        let id = row.id;
+        let mut value = project(&view(row, &related, now), fields.as_deref(), true);
+        included.add_to(id, &mut value, lang);
+        value
+    });
     cached_page(&req, &page, audience(&auth))
 }
 
-async fn load_view(state: &AppState, key: IdOrSlug) -> Result<Option<ArticleView>, ApiError> {
+async fn load_view(
+    state: &AppState,
+    key: IdOrSlug,
+    includes: Includes,
+) -> Result<Option<(ArticleView, Included)>, ApiError> {
     let now = state.clock.now();
     crate::db::run(&state.pool, move |conn| {
         let Some(row) = store::find(conn, &key)? else {
             return Ok(None);
         };
         let related = store::related(conn, std::slice::from_ref(&row))?;
-        Ok(Some(view(row, &related, now)))
+        let included = Included::load(conn, &[row.id], includes, now)?;
+        Ok(Some((view(row, &related, now), included)))
     })
     .await
+}
+
+/// What writes answer with: the whole article and everything it links to.
+async fn written(state: &AppState, id: i64, lang: Lang) -> Result<serde_json::Value, ApiError> {
+    let all = Includes {
+        officials: true,
+        events: true,
+    };
+    let (article, included) = load_view(state, IdOrSlug::Id(id), all)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut value = project(&article, None, false);
+    included.add_to(id, &mut value, lang);
+    Ok(value)
 }
 
 /// Get an article by id or slug. Counts a view for anonymous readers.
@@ -310,12 +391,14 @@ async fn load_view(state: &AppState, key: IdOrSlug) -> Result<Option<ArticleView
 pub async fn get_article(
     req: HttpRequest,
     auth: MaybeAuth,
+    lang: Lang,
     state: web::Data<AppState>,
     key: web::Path<String>,
     query: web::Query<ArticleGetQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = parse_fields(query.fields.as_deref())?;
-    let article = load_view(&state, IdOrSlug::parse(&key))
+    let includes = Includes::parse(query.include.as_deref())?;
+    let (article, included) = load_view(&state, IdOrSlug::parse(&key), includes)
         .await?
         .ok_or(ApiError::NotFound)?;
     if !auth.is_editor() && article.status != Status::Published {
@@ -324,7 +407,9 @@ pub async fn get_article(
     if auth.0.is_none() {
         state.views.record(article.id);
     }
-    cached_json(&req, &project(&article, fields.as_deref(), false), audience(&auth))
+    let mut value = project(&article, fields.as_deref(), false);
+    included.add_to(article.id, &mut value, lang);
+    cached_json(&req, &value, audience(&auth))
 }
 
 /// Create an article (editor).
@@ -340,18 +425,19 @@ pub async fn get_article(
     ))]
 pub async fn create_article(
     auth: Auth,
+    lang: Lang,
     state: web::Data<AppState>,
     body: web::Json<ArticleInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_editor()?;
     let now = state.clock.now();
-    let (data, tags) = apply(body.into_inner(), defaults(now), true, now)?;
+    let (data, links) = apply(body.into_inner(), defaults(now), true, now)?;
     let author = auth.user.id;
     let id = crate::db::run(&state.pool, move |conn| {
-        write_tx(conn, |conn| store::save(conn, None, data, tags, Some(author), now))
+        write_tx(conn, |conn| store::save(conn, None, data, links, Some(author), now))
     })
     .await?;
-    let article = load_view(&state, IdOrSlug::Id(id)).await?.ok_or(ApiError::Internal)?;
+    let article = written(&state, id, lang).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/articles/{id}")))
         .json(article))
@@ -368,6 +454,7 @@ pub async fn create_article(
     ))]
 pub async fn update_article(
     auth: Auth,
+    lang: Lang,
     state: web::Data<AppState>,
     key: web::Path<String>,
     body: web::Json<ArticleInput>,
@@ -379,13 +466,12 @@ pub async fn update_article(
     let id = crate::db::run(&state.pool, move |conn| {
         write_tx(conn, |conn| {
             let current = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
-            let (data, tags) = apply(input, stored(&current), false, now)?;
-            store::save(conn, Some(current.id), data, tags, None, now)
+            let (data, links) = apply(input, stored(&current), false, now)?;
+            store::save(conn, Some(current.id), data, links, None, now)
         })
     })
     .await?;
-    let article = load_view(&state, IdOrSlug::Id(id)).await?.ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(article))
+    Ok(HttpResponse::Ok().json(written(&state, id, lang).await?))
 }
 
 /// Delete an article (editor).

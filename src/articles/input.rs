@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::model::{ArticleData, ArticleRow, Image, Status};
 use crate::clock::to_stored;
+use crate::http::input::{check_length, clean_optional, clean_text, is_acceptable_url};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
 
@@ -47,6 +48,10 @@ pub struct ArticleInput {
     pub category_id: Option<Option<i64>>,
     /// Tag names (up to 20); missing tags are created. Replaces the article's tags.
     pub tags: Option<Vec<String>>,
+    /// Officials the article is about (ids). Replaces the list.
+    pub official_ids: Option<Vec<i64>>,
+    /// Events the article reports on (ids). Replaces the list.
+    pub event_ids: Option<Vec<i64>>,
     /// Default `draft`. `published` with a future `published_at` becomes `scheduled`;
     /// `scheduled` needs a `published_at`, and one already past publishes at once.
     pub status: Option<Status>,
@@ -55,36 +60,6 @@ pub struct ArticleInput {
     #[schema(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub published_at: Option<Option<DateTime<FixedOffset>>>,
     pub comments_enabled: Option<bool>,
-}
-
-fn clean_text(text: &str) -> String {
-    crate::text::nfc(text.trim())
-}
-
-fn clean_optional(text: Option<String>) -> Option<String> {
-    text.map(|t| clean_text(&t)).filter(|t| !t.is_empty())
-}
-
-fn check_length(errors: &mut Vec<FieldError>, field: &str, text: &str, min: u64, max: u64) {
-    let n = text.chars().count() as u64;
-    if n < min || n > max {
-        errors.push(FieldError::new(
-            field,
-            if n == 0 && min > 0 {
-                FieldIssue::Required
-            } else {
-                FieldIssue::Length { min, max }
-            },
-        ));
-    }
-}
-
-fn is_acceptable_url(url: &str) -> bool {
-    if url.starts_with('/') {
-        return !url.starts_with("//") && !url.chars().any(char::is_whitespace);
-    }
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.chars().any(char::is_whitespace))
 }
 
 fn clean_image(errors: &mut Vec<FieldError>, field: &str, image: Image) -> Image {
@@ -113,7 +88,7 @@ pub fn apply(
     mut data: ArticleData,
     creating: bool,
     now: NaiveDateTime,
-) -> Result<(ArticleData, Option<Vec<String>>), ApiError> {
+) -> Result<(ArticleData, Links), ApiError> {
     let mut errors = Vec::new();
     match input.title.map(|t| clean_text(&t)) {
         Some(title) => {
@@ -206,10 +181,25 @@ pub fn apply(
     data.status = status.as_str().to_string();
     data.updated_at = now;
     if errors.is_empty() {
-        Ok((data, tags))
+        Ok((
+            data,
+            Links {
+                tags,
+                official_ids: input.official_ids,
+                event_ids: input.event_ids,
+            },
+        ))
     } else {
         Err(ApiError::Validation(errors))
     }
+}
+
+/// What an article links to; `None` leaves a list as it is.
+#[derive(Debug, Default)]
+pub struct Links {
+    pub tags: Option<Vec<String>>,
+    pub official_ids: Option<Vec<i64>>,
+    pub event_ids: Option<Vec<i64>>,
 }
 
 pub fn defaults(now: NaiveDateTime) -> ArticleData {

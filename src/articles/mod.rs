@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod html;
+pub mod include;
 pub mod input;
 pub mod model;
 pub mod query;

@@ -118,6 +118,8 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub category: Option<IdOrSlug>,
     pub tag: Option<IdOrSlug>,
+    /// Articles linked to this official (id).
+    pub official: Option<i64>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub updated_since: Option<NaiveDateTime>,

@@ -6,9 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text, Timestamp};
 
+use super::input::Links;
 use super::model::{ArticleData, ArticleRow, Status};
 use super::query::{ListFilter, SortField, SortKey};
-use crate::db::schema::{article_tags, articles, categories, tags};
+use crate::db::schema::{article_officials, article_tags, articles, categories, tags};
 use crate::db::{Backend, Conn};
 use crate::http::error::unique_as;
 use crate::http::extract::IdOrSlug;
@@ -78,6 +79,15 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
     // of a public time-ordered list) is merged into at most one lower and one
     // upper bound: given two upper bounds SQLite seeks the index by only one
     // of them, and picking the loose one turns a deep page into a long scan.
+    if let Some(official) = f.official {
+        q = q.filter(
+            articles::id.eq_any(
+                article_officials::table
+                    .select(article_officials::article_id)
+                    .filter(article_officials::official_id.eq(official)),
+            ),
+        );
+    }
     let seek_by_published_at = f.public_only && f.sort.field == SortField::PublishedAt;
     let cursor_time = match &f.after {
         Some((SortKey::Time(at), _)) if seek_by_published_at => Some(*at),
@@ -199,6 +209,30 @@ pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<ArticleRow>, ApiEr
         IdOrSlug::Slug(slug) => q.filter(articles::slug.eq(slug.clone())),
     };
     Ok(q.first(conn).optional()?)
+}
+
+/// (id, slug, title, published_at) of an article.
+pub type ArticleRefRow = (i64, String, String, Option<NaiveDateTime>);
+
+/// Articles by id, as (id, slug, title, published_at), in publication order;
+/// with `public_only`, only what readers may see.
+pub fn refs(
+    conn: &mut Conn,
+    ids: &[i64],
+    public_only: bool,
+    now: NaiveDateTime,
+) -> Result<Vec<ArticleRefRow>, ApiError> {
+    let mut q = articles::table
+        .select((articles::id, articles::slug, articles::title, articles::published_at))
+        .filter(articles::id.eq_any(ids.to_vec()))
+        .into_boxed::<Backend>();
+    if public_only {
+        q = q
+            .filter(articles::status.eq_any(VISIBLE_STATUSES))
+            .filter(articles::published_at.le(now));
+    }
+    Ok(q.order((articles::published_at.desc(), articles::id.desc()))
+        .load(conn)?)
 }
 
 /// How many articles (of any status) are filed under a category.
@@ -357,7 +391,7 @@ pub fn save(
     conn: &mut Conn,
     id: Option<i64>,
     mut data: ArticleData,
-    tag_names: Option<Vec<String>>,
+    links: Links,
     author_id: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
@@ -383,7 +417,13 @@ pub fn save(
             }
             None => insert(conn, &data, author_id, now)?,
         };
-        if let Some(names) = tag_names {
+        if let Some(ids) = &links.official_ids {
+            crate::officials::store::link_article(conn, id, ids)?;
+        }
+        if let Some(ids) = &links.event_ids {
+            crate::events::store::link_article(conn, id, ids)?;
+        }
+        if let Some(names) = links.tags {
             let tags = crate::taxonomy::store::ensure_tags(conn, &names, now)?;
             set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
         }

@@ -80,4 +80,118 @@ diesel::joinable!(articles -> users (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, categories, tags, articles, article_tags);
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        kind -> Text,
+        parent_id -> Nullable<BigInt>,
+        address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        description -> Nullable<Text>,
+        description_en -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    officials (id) {
+        id -> BigInt,
+        slug -> Text,
+        full_name -> Text,
+        name_folded -> Text,
+        photo_url -> Nullable<Text>,
+        bio -> Nullable<Text>,
+        bio_en -> Nullable<Text>,
+        office_phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    positions (id) {
+        id -> BigInt,
+        official_id -> BigInt,
+        organization_id -> BigInt,
+        title -> Text,
+        title_en -> Nullable<Text>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        rank -> Integer,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        title_en -> Nullable<Text>,
+        description -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        occupies_until -> Timestamp,
+        all_day -> Bool,
+        location -> Nullable<Text>,
+        organization_id -> Nullable<BigInt>,
+        status -> Text,
+        category -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_officials (event_id, official_id) {
+        event_id -> BigInt,
+        official_id -> BigInt,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    article_officials (article_id, official_id) {
+        article_id -> BigInt,
+        official_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_events (article_id, event_id) {
+        article_id -> BigInt,
+        event_id -> BigInt,
+    }
+}
+
+diesel::joinable!(positions -> officials (official_id));
+diesel::joinable!(positions -> organizations (organization_id));
+diesel::joinable!(events -> organizations (organization_id));
+diesel::joinable!(event_officials -> events (event_id));
+diesel::joinable!(event_officials -> officials (official_id));
+diesel::joinable!(article_officials -> articles (article_id));
+diesel::joinable!(article_officials -> officials (official_id));
+diesel::joinable!(article_events -> articles (article_id));
+diesel::joinable!(article_events -> events (event_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    officials,
+    positions,
+    events,
+    event_officials,
+    article_officials,
+    article_events,
+    articles,
+    users,
+    refresh_tokens,
+    categories,
+    tags,
+    article_tags,
+);

@@ -1,15 +1,22 @@
 //! `bantin demo`: a small, realistic portal built from the facts of the
-//! Hồng Lĩnh town page, so that a newcomer sees real-looking data at once.
-//! The data ships inside the binary (`portal.json`); loading it twice
-//! changes nothing.
+//! Hồng Lĩnh town page (the mid-year meeting of 19/7/2022, its article and
+//! photo captions, the officials who chaired it and their positions), so a
+//! newcomer sees real-looking data at once. The data ships inside the binary
+//! (`portal.json`) and goes through the same validation as the API; loading
+//! it twice changes nothing. Dates of office and the meeting's hours are
+//! illustrative.
 
+use anyhow::{anyhow, Context};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::articles::input::{apply, defaults, ArticleInput};
-use crate::articles::store as articles;
+use crate::articles::input::{apply as apply_article, defaults, ArticleInput};
 use crate::db::{write_tx, Conn};
+use crate::events::api::EventInput;
 use crate::http::extract::IdOrSlug;
 use crate::http::ApiError;
+use crate::officials::api::{OfficialInput, PositionInput};
+use crate::organizations::api::OrganizationInput;
 use crate::taxonomy::model::TermInput;
 use crate::taxonomy::{store as terms, TermKind};
 
@@ -18,8 +25,43 @@ const PORTAL: &str = include_str!("portal.json");
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoSite {
+    organizations: Vec<DemoOrganization>,
+    officials: Vec<DemoOfficial>,
+    events: Vec<DemoEvent>,
     categories: Vec<DemoCategory>,
     articles: Vec<DemoArticle>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoOrganization {
+    organization: OrganizationInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPosition {
+    organization: String,
+    title: String,
+    title_en: Option<String>,
+    started_on: chrono::NaiveDate,
+    rank: i32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoOfficial {
+    official: OfficialInput,
+    positions: Vec<DemoPosition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoEvent {
+    organization: Option<String>,
+    chairs: Vec<String>,
+    attendees: Vec<String>,
+    event: EventInput,
 }
 
 #[derive(Deserialize)]
@@ -34,66 +76,185 @@ struct DemoCategory {
 #[serde(deny_unknown_fields)]
 struct DemoArticle {
     category: Option<String>,
+    #[serde(default)]
+    officials: Vec<String>,
+    #[serde(default)]
+    events: Vec<String>,
     article: ArticleInput,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Loaded {
+    pub organizations: usize,
+    pub officials: usize,
+    pub events: usize,
     pub categories: usize,
     pub articles: usize,
 }
 
+fn fail(what: &str) -> impl Fn(ApiError) -> anyhow::Error + '_ {
+    move |e| {
+        anyhow!(
+            "{what}: {}",
+            e.problem(crate::http::lang::Lang::En)
+                .errors
+                .iter()
+                .map(|f| format!("{} {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    }
+}
+
+fn id_of<T>(found: Option<T>, what: &str, slug: &str, id: impl Fn(&T) -> i64) -> anyhow::Result<i64> {
+    found
+        .map(|t| id(&t))
+        .ok_or_else(|| anyhow!("demo {what} {slug} is missing"))
+}
+
 /// Loads the demo portal; items whose slug already exists are left as they are.
-pub fn load(conn: &mut Conn, now: chrono::NaiveDateTime) -> anyhow::Result<Loaded> {
-    let site: DemoSite = serde_json::from_str(PORTAL)?;
+pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
+    let site: DemoSite = serde_json::from_str(PORTAL).context("demo data")?;
     let mut loaded = Loaded::default();
-    write_tx(conn, |conn| -> Result<(), ApiError> {
+    write_tx(conn, |conn| -> anyhow::Result<()> {
+        for DemoOrganization { organization } in site.organizations {
+            let slug = organization.slug.clone().unwrap_or_default();
+            if crate::organizations::store::find(conn, &IdOrSlug::Slug(slug.clone()))
+                .map_err(fail(&slug))?
+                .is_some()
+            {
+                continue;
+            }
+            let data = crate::organizations::api::apply(organization, crate::organizations::api::blank(now), true, now)
+                .map_err(fail(&slug))?;
+            crate::organizations::store::save(conn, None, data, now).map_err(fail(&slug))?;
+            loaded.organizations += 1;
+        }
+        for DemoOfficial {
+            mut official,
+            positions,
+        } in site.officials
+        {
+            let slug = official.slug.clone().unwrap_or_default();
+            if crate::officials::store::find(conn, &IdOrSlug::Slug(slug.clone()))
+                .map_err(fail(&slug))?
+                .is_some()
+            {
+                continue;
+            }
+            let mut list = Vec::new();
+            for p in positions {
+                let org = crate::organizations::store::find(conn, &IdOrSlug::Slug(p.organization.clone()))
+                    .map_err(fail(&slug))?;
+                let organization_id = id_of(org, "organization", &p.organization, |o| o.id)?;
+                list.push(PositionInput {
+                    organization_id,
+                    title: p.title,
+                    title_en: p.title_en,
+                    started_on: p.started_on,
+                    ended_on: None,
+                    rank: Some(p.rank),
+                });
+            }
+            official.positions = Some(list);
+            let (data, positions) =
+                crate::officials::api::apply(official, crate::officials::api::blank(now), true, now)
+                    .map_err(fail(&slug))?;
+            crate::officials::store::save(conn, None, data, positions, now).map_err(fail(&slug))?;
+            loaded.officials += 1;
+        }
+        for DemoEvent {
+            organization,
+            chairs,
+            attendees,
+            mut event,
+        } in site.events
+        {
+            let slug = event.slug.clone().unwrap_or_default();
+            if crate::events::store::find(conn, &IdOrSlug::Slug(slug.clone()))
+                .map_err(fail(&slug))?
+                .is_some()
+            {
+                continue;
+            }
+            if let Some(org) = organization {
+                let found =
+                    crate::organizations::store::find(conn, &IdOrSlug::Slug(org.clone())).map_err(fail(&slug))?;
+                event.organization_id = Some(Some(id_of(found, "organization", &org, |o| o.id)?));
+            }
+            let mut people = |slugs: Vec<String>| -> anyhow::Result<Vec<i64>> {
+                slugs
+                    .into_iter()
+                    .map(|s| {
+                        let found =
+                            crate::officials::store::find(conn, &IdOrSlug::Slug(s.clone())).map_err(fail(&s))?;
+                        id_of(found, "official", &s, |o| o.id)
+                    })
+                    .collect()
+            };
+            event.chairs = Some(people(chairs)?);
+            event.attendees = Some(people(attendees)?);
+            let (data, participants, articles) =
+                crate::events::api::apply(event, crate::events::api::blank(now), true, now).map_err(fail(&slug))?;
+            crate::events::store::save(conn, None, data, participants, articles, now).map_err(fail(&slug))?;
+            loaded.events += 1;
+        }
         for c in &site.categories {
-            if terms::find(conn, TermKind::Category, &IdOrSlug::Slug(c.slug.clone()))?.is_none() {
+            if terms::find(conn, TermKind::Category, &IdOrSlug::Slug(c.slug.clone()))
+                .map_err(fail(&c.slug))?
+                .is_none()
+            {
                 let input = TermInput {
                     name: c.name.clone(),
                     slug: Some(c.slug.clone()),
                     description: c.description.clone(),
                 };
-                terms::create(conn, TermKind::Category, &input, now)?;
+                terms::create(conn, TermKind::Category, &input, now).map_err(fail(&c.slug))?;
                 loaded.categories += 1;
             }
         }
-        Ok(())
-    })
-    .map_err(|e| anyhow::anyhow!("loading demo categories: {e:?}"))?;
-    for DemoArticle { category, mut article } in site.articles {
-        if let Some(slug) = &article.slug {
-            if articles::find(conn, &IdOrSlug::Slug(slug.clone()))
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?
-                .is_some()
-            {
-                continue;
-            }
-        } else {
+        for DemoArticle {
+            category,
+            officials,
+            events,
+            mut article,
+        } in site.articles
+        {
             let title = article.title.clone().unwrap_or_default();
-            let slug = crate::text::slugify(&title, 120);
-            if articles::find(conn, &IdOrSlug::Slug(slug.clone()))
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+            let slug = article
+                .slug
+                .clone()
+                .unwrap_or_else(|| crate::text::slugify(&title, 120));
+            if crate::articles::store::find(conn, &IdOrSlug::Slug(slug.clone()))
+                .map_err(fail(&slug))?
                 .is_some()
             {
                 continue;
             }
-            article.slug = Some(slug);
+            article.slug = Some(slug.clone());
+            if let Some(c) = category {
+                let found = terms::find(conn, TermKind::Category, &IdOrSlug::Slug(c.clone())).map_err(fail(&c))?;
+                article.category_id = Some(Some(id_of(found, "category", &c, |t| t.id)?));
+            }
+            let mut ids = Vec::new();
+            for s in officials {
+                let found = crate::officials::store::find(conn, &IdOrSlug::Slug(s.clone())).map_err(fail(&s))?;
+                ids.push(id_of(found, "official", &s, |o| o.id)?);
+            }
+            article.official_ids = Some(ids);
+            let mut ids = Vec::new();
+            for s in events {
+                let found = crate::events::store::find(conn, &IdOrSlug::Slug(s.clone())).map_err(fail(&s))?;
+                ids.push(id_of(found, "event", &s, |e| e.id)?);
+            }
+            article.event_ids = Some(ids);
+            let (mut data, links) = apply_article(article, defaults(now), true, now).map_err(fail(&slug))?;
+            let created_at = data.published_at.unwrap_or(now).min(now);
+            data.updated_at = created_at;
+            crate::articles::store::save(conn, None, data, links, None, created_at).map_err(fail(&slug))?;
+            loaded.articles += 1;
         }
-        if let Some(slug) = category {
-            let category = terms::find(conn, TermKind::Category, &IdOrSlug::Slug(slug.clone()))
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?
-                .ok_or_else(|| anyhow::anyhow!("demo category {slug} is missing"))?;
-            article.category_id = Some(Some(category.id));
-        }
-        let (mut data, tags) =
-            apply(article, defaults(now), true, now).map_err(|e| anyhow::anyhow!("demo article is invalid: {e:?}"))?;
-        let created_at = data.published_at.unwrap_or(now).min(now);
-        data.updated_at = created_at;
-        write_tx(conn, |conn| articles::save(conn, None, data, tags, None, created_at))
-            .map_err(|e| anyhow::anyhow!("saving demo article: {e:?}"))?;
-        loaded.articles += 1;
-    }
+        Ok(())
+    })?;
     Ok(loaded)
 }

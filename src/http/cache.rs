@@ -43,7 +43,7 @@ pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T, audience: Audience
         tracing::error!(error = %e, "serialising a response failed");
         ApiError::Internal
     })?;
-    Ok(cached_bytes(req, bytes, audience, None))
+    Ok(cached_bytes(req, bytes, "application/json", audience, None))
 }
 
 /// A list page, with `Link: rel="next"` when there is one.
@@ -57,10 +57,17 @@ pub fn cached_page<T: Serialize>(
         ApiError::Internal
     })?;
     let link = page.meta.next_cursor.as_deref().map(|c| next_link(req, c));
-    Ok(cached_bytes(req, bytes, audience, link))
+    Ok(cached_bytes(req, bytes, "application/json", audience, link))
 }
 
-fn cached_bytes(req: &HttpRequest, bytes: Vec<u8>, audience: Audience, link: Option<String>) -> HttpResponse {
+/// Any body (a calendar feed, say) with the same caching rules.
+pub fn cached_bytes(
+    req: &HttpRequest,
+    bytes: Vec<u8>,
+    content_type: &str,
+    audience: Audience,
+    link: Option<String>,
+) -> HttpResponse {
     let etag = etag_of(&bytes);
     let cache_control = match audience {
         Audience::Public => PUBLIC_CACHE_CONTROL,
@@ -82,6 +89,6 @@ fn cached_bytes(req: &HttpRequest, bytes: Vec<u8>, audience: Audience, link: Opt
     if not_modified {
         builder.finish()
     } else {
-        builder.content_type("application/json").body(bytes)
+        builder.content_type(content_type).body(bytes)
     }
 }

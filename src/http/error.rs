@@ -36,6 +36,8 @@ pub enum FieldIssue {
     UnknownReference,
     /// Not a slug bantin accepts (see `text::is_valid_slug`).
     Slug,
+    /// An end before its start (events, positions).
+    EndsBeforeStart,
 }
 
 impl FieldError {
@@ -56,6 +58,7 @@ impl FieldError {
             FieldIssue::OneOf(_) => "one_of",
             FieldIssue::UnknownReference => "not_found",
             FieldIssue::Slug => "format",
+            FieldIssue::EndsBeforeStart => "ends_before_start",
         }
     }
 
@@ -76,6 +79,8 @@ impl FieldError {
             (OneOf(allowed), Lang::En) => format!("Value must be one of: {}.", allowed.join(", ")),
             (UnknownReference, Lang::Vi) => "Không tìm thấy bản ghi được tham chiếu.".into(),
             (UnknownReference, Lang::En) => "The referenced record does not exist.".into(),
+            (EndsBeforeStart, Lang::Vi) => "Thời điểm kết thúc phải không sớm hơn thời điểm bắt đầu.".into(),
+            (EndsBeforeStart, Lang::En) => "The end must not be before the start.".into(),
             (Slug, Lang::Vi) => "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.".into(),
             (Slug, Lang::En) => {
                 "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.".into()

@@ -3,19 +3,37 @@
 
 use actix_web::HttpRequest;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    #[default]
     Vi,
     En,
 }
 
 impl Lang {
+    /// `?lang=en|vi` wins over `Accept-Language`.
     pub fn from_request(req: &HttpRequest) -> Lang {
+        let from_query = req.query_string().split('&').find_map(|pair| match pair {
+            "lang=en" => Some(Lang::En),
+            "lang=vi" => Some(Lang::Vi),
+            _ => None,
+        });
+        if let Some(lang) = from_query {
+            return lang;
+        }
         req.headers()
             .get(actix_web::http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .map(Lang::from_accept_language)
             .unwrap_or(Lang::Vi)
+    }
+
+    /// The text in this language: English where it exists, else Vietnamese.
+    pub fn pick(self, vi: String, en: Option<String>) -> String {
+        match (self, en) {
+            (Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => vi,
+        }
     }
 
     /// Picks Vietnamese or English by quality value; anything else is ignored.
@@ -42,6 +60,15 @@ impl Lang {
             }
         }
         best.map(|(lang, _)| lang).unwrap_or(Lang::Vi)
+    }
+}
+
+impl actix_web::FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Lang, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(Lang::from_request(req)))
     }
 }
 

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod client;
 pub mod error;
 pub mod extract;
+pub mod input;
 pub mod lang;
 pub mod pagination;
 pub mod patch;

@@ -105,6 +105,45 @@ impl<T> Paged<T> {
     }
 }
 
+/// Pages a small, fully loaded collection (the leadership directory) that is
+/// already sorted by `key` (an integer rank, then the id). The cursor holds
+/// the last key, so pages stay stable while items are added.
+pub fn page_sorted<T>(
+    items: Vec<T>,
+    sort: &str,
+    limit: i64,
+    cursor: Option<&str>,
+    key: impl Fn(&T) -> (i64, i64),
+) -> Result<Paged<T>, ApiError> {
+    let after = match cursor {
+        None => None,
+        Some(raw) => {
+            let c = Cursor::decode(raw, sort)?;
+            let rank = c
+                .key
+                .as_deref()
+                .and_then(|k| k.parse::<i64>().ok())
+                .ok_or(ApiError::InvalidCursor)?;
+            Some((rank, c.id))
+        }
+    };
+    let total = items.len() as i64;
+    let rows: Vec<T> = items
+        .into_iter()
+        .filter(|item| after.is_none_or(|a| key(item) > a))
+        .take(limit as usize + 1)
+        .collect();
+    Ok(Paged::from_rows(rows, limit, |item| {
+        let (rank, id) = key(item);
+        Cursor {
+            sort: sort.into(),
+            key: Some(rank.to_string()),
+            id,
+        }
+    })
+    .with_total(total))
+}
+
 /// The `Link: <…>; rel="next"` value for a page, keeping every other query
 /// parameter of the request.
 pub fn next_link(req: &actix_web::HttpRequest, next_cursor: &str) -> String {

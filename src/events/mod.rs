@@ -1,0 +1,7 @@
+//! Events (sự kiện) and leaders' work schedules (lịch công tác), with an
+//! iCalendar feed.
+
+pub mod api;
+pub mod ical;
+pub mod model;
+pub mod store;

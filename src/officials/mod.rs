@@ -1,0 +1,5 @@
+//! Officials (cán bộ lãnh đạo) and the positions they hold over time.
+
+pub mod api;
+pub mod model;
+pub mod store;
