@@ -69,10 +69,16 @@ impl Application {
     /// Opens and migrates the database, binds the listener and builds the
     /// server; nothing is served until [`Application::run_until_stopped`].
     pub fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
-        let pool = crate::db::connect(&config.database_url, config.pool_size, config.pool_timeout)?;
+        let queries = crate::db::QueryCounter::default();
+        let pool = crate::db::connect_counted(
+            &config.database_url,
+            config.pool_size,
+            config.pool_timeout,
+            queries.clone(),
+        )?;
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(pool, config, clock);
+        let state = AppState::new(pool, queries, config, clock);
         let server = Self::server(state.clone(), listener)?;
         Ok(Application { port, state, server })
     }

@@ -7,7 +7,7 @@ use crate::articles::views::ViewCounter;
 use crate::auth::tokens::JwtKeys;
 use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::db::DbPool;
+use crate::db::{DbPool, QueryCounter};
 use crate::http::rate_limit::RateLimiter;
 
 #[derive(Clone)]
@@ -18,10 +18,12 @@ pub struct AppState {
     pub clock: SharedClock,
     pub views: Arc<ViewCounter>,
     pub login_limiter: Arc<RateLimiter>,
+    /// Statements run through `pool` since start.
+    pub queries: QueryCounter,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, config: Config, clock: SharedClock) -> Self {
+    pub fn new(pool: DbPool, queries: QueryCounter, config: Config, clock: SharedClock) -> Self {
         let keys = Arc::new(JwtKeys::new(&config.jwt_secret));
         let login_limiter = Arc::new(RateLimiter::new(
             config.login_attempts_per_minute,
@@ -34,6 +36,7 @@ impl AppState {
             clock,
             views: Arc::new(ViewCounter::default()),
             login_limiter,
+            queries,
         }
     }
 }

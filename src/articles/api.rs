@@ -17,7 +17,7 @@ use crate::http::cache::{cached_json, cached_page, Audience};
 use crate::http::error::ParamIssue;
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
-use crate::http::lang::Lang;
+use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, Paged};
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -193,7 +193,7 @@ pub struct ArticleListQuery {
     /// Related items to embed: `officials`, `events` (comma-separated).
     pub include: Option<String>,
     /// `vi` (default) or `en`, for embedded officials and events.
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -205,7 +205,7 @@ pub struct ArticleGetQuery {
     /// Related items to embed: `officials`, `events` (comma-separated).
     pub include: Option<String>,
     /// `vi` (default) or `en`, for embedded officials and events.
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -219,7 +219,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get_article))
             .route(web::patch().to(update_article))
             .route(web::delete().to(delete_article)),
-    );
+    )
+    .route("/officials/{id_or_slug}/articles", web::get().to(official_articles));
 }
 
 fn audience(auth: &MaybeAuth) -> Audience {

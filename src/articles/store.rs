@@ -75,10 +75,6 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
             .filter(articles::published_at.gt(f.now)),
         Some(other) => q.filter(articles::status.eq(other.as_str())),
     };
-    // Every bound on `published_at` (visibility, `from`/`to`, and the cursor
-    // of a public time-ordered list) is merged into at most one lower and one
-    // upper bound: given two upper bounds SQLite seeks the index by only one
-    // of them, and picking the loose one turns a deep page into a long scan.
     if let Some(official) = f.official {
         q = q.filter(
             articles::id.eq_any(
@@ -88,6 +84,10 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
             ),
         );
     }
+    // Every bound on `published_at` (visibility, `from`/`to`, and the cursor
+    // of a public time-ordered list) is merged into at most one lower and one
+    // upper bound: given two upper bounds SQLite seeks the index by only one
+    // of them, and picking the loose one turns a deep page into a long scan.
     let seek_by_published_at = f.public_only && f.sort.field == SortField::PublishedAt;
     let cursor_time = match &f.after {
         Some((SortKey::Time(at), _)) if seek_by_published_at => Some(*at),

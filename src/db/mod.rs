@@ -7,10 +7,12 @@
 pub mod schema;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Connection, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -51,11 +53,30 @@ pub fn parse_url(url: &str) -> anyhow::Result<Engine> {
     Ok(Engine::Sqlite { path: path.to_string() })
 }
 
+/// Counts the statements a pool runs: cheap, always on, and how tests prove
+/// that a page of related items costs a fixed number of queries (no N+1).
+#[derive(Debug, Clone, Default)]
+pub struct QueryCounter(Arc<AtomicU64>);
+
+impl QueryCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SqlitePragmas {
+    queries: QueryCounter,
+}
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        let counter = self.queries.0.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        });
         // busy_timeout first: switching to WAL itself may wait for a lock.
         conn.batch_execute(
             "PRAGMA busy_timeout = 5000;
@@ -69,6 +90,11 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 
 /// Opens (creating the file and its directory if needed) and migrates the database.
 pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<DbPool> {
+    connect_counted(url, pool_size, timeout, QueryCounter::default())
+}
+
+/// [`connect`], counting every statement the pool runs in `queries`.
+pub fn connect_counted(url: &str, pool_size: u32, timeout: Duration, queries: QueryCounter) -> anyhow::Result<DbPool> {
     let Engine::Sqlite { path } = parse_url(url)?;
     if path != ":memory:" {
         if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -80,7 +106,7 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<D
         .max_size(pool_size)
         .min_idle(Some(1))
         .connection_timeout(timeout)
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(SqlitePragmas { queries }))
         .build(manager)
         .with_context(|| format!("opening SQLite database {path}"))?;
     migrate(&pool)?;

@@ -16,7 +16,7 @@ use crate::http::cache::{cached_bytes, cached_json, cached_page, Audience};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::extract::IdOrSlug;
 use crate::http::input::{check_length, check_slug, clean_optional, clean_text, finish};
-use crate::http::lang::Lang;
+use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -255,7 +255,7 @@ pub struct EventListQuery {
     pub limit: Option<String>,
     pub cursor: Option<String>,
     /// `vi` (default) or `en`.
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -264,7 +264,7 @@ pub struct EventListQuery {
 pub struct EventGetQuery {
     /// `articles`: embed related published articles.
     pub include: Option<String>,
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -278,7 +278,7 @@ pub struct FeedQuery {
     /// Default: 90 days ago (Vietnam time).
     pub from: Option<String>,
     pub to: Option<String>,
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 /// `POST` (title and starts_at required) and `PATCH` (only the fields sent;

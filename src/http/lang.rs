@@ -3,6 +3,14 @@
 
 use actix_web::HttpRequest;
 
+/// The `?lang=` query parameter: `vi` or `en` (anything else is a 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LangParam {
+    Vi,
+    En,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]

@@ -18,7 +18,7 @@ use crate::http::extract::IdOrSlug;
 use crate::http::input::{
     check_email, check_length, check_phone, check_slug, check_url, clean_optional, clean_text, finish,
 };
-use crate::http::lang::Lang;
+use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -129,7 +129,21 @@ impl Directory {
 
     pub fn view(&self, o: &Official, lang: Lang) -> OfficialView {
         let mut positions: Vec<&Position> = self.positions(o.id).iter().collect();
-        positions.sort_by_key(|p| (!p.is_current(self.today), p.rank, std::cmp::Reverse(p.started_on)));
+        // Current first; then protocol rank; equal ranks follow the
+        // organizations' display order, then the most recent first.
+        let org_position = |p: &Position| {
+            self.organizations
+                .get(&p.organization_id)
+                .map_or(i32::MAX, |o| o.position)
+        };
+        positions.sort_by_key(|p| {
+            (
+                !p.is_current(self.today),
+                p.rank,
+                org_position(p),
+                std::cmp::Reverse(p.started_on),
+            )
+        });
         let positions: Vec<PositionView> = positions
             .into_iter()
             .filter_map(|p| {
@@ -192,7 +206,7 @@ pub struct OfficialListQuery {
     pub limit: Option<String>,
     pub cursor: Option<String>,
     /// `vi` (default) or `en`.
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

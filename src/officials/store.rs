@@ -33,7 +33,12 @@ pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Official>, ApiError
 pub fn search(conn: &mut Conn, q: Option<&str>) -> Result<Vec<Official>, ApiError> {
     let mut query = officials::table.select(Official::as_select()).into_boxed::<Backend>();
     if let Some(q) = q {
-        for word in crate::text::fold(q).split(' ').filter(|w| !w.is_empty()) {
+        let folded = crate::text::fold(q);
+        if folded.is_empty() {
+            // Only punctuation: nothing can match it.
+            return Ok(Vec::new());
+        }
+        for word in folded.split(' ') {
             // Folded text has no LIKE wildcards left but `_`; escape it anyway.
             let pattern = format!(
                 "%{}%",

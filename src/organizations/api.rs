@@ -14,7 +14,7 @@ use crate::http::cache::{cached_json, cached_page, Audience};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::extract::IdOrSlug;
 use crate::http::input::{check_email, check_length, check_phone, check_slug, clean_optional, clean_text, finish};
-use crate::http::lang::Lang;
+use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -113,7 +113,7 @@ pub struct OrganizationListQuery {
     pub limit: Option<String>,
     pub cursor: Option<String>,
     /// `vi` (default) or `en`.
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -121,7 +121,7 @@ pub struct OrganizationListQuery {
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// `vi` (default) or `en`; `Accept-Language` works too.
-    pub lang: Option<String>,
+    pub lang: Option<LangParam>,
 }
 
 /// `POST` (name and kind required) and `PATCH` (only the fields sent; `null` clears).
