@@ -99,8 +99,9 @@ fn main() -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             let loaded = bantin::demo::load(&mut conn, SystemClock.now())?;
             println!(
-                "demo content loaded: {} categories, {} articles (existing items kept)",
-                loaded.categories, loaded.articles
+                "demo content loaded: {} organizations, {} officials, {} events, {} categories, {} articles \
+                 (existing items kept)",
+                loaded.organizations, loaded.officials, loaded.events, loaded.categories, loaded.articles
             );
             Ok(())
         }
