@@ -23,6 +23,12 @@ pub struct Config {
     /// How long a request waits for a database connection before a 503.
     pub pool_timeout: std::time::Duration,
     pub login_attempts_per_minute: u32,
+    /// Ratings and visit beacons, per client.
+    pub writes_per_minute: u32,
+    /// Comments, per client, per 10 minutes.
+    pub comments_per_10_minutes: u32,
+    /// Verification challenges, per client.
+    pub challenges_per_minute: u32,
     pub view_flush_seconds: u64,
     pub max_body_bytes: usize,
     pub workers: Option<usize>,
@@ -99,6 +105,9 @@ impl Config {
             pool_size,
             pool_timeout: std::time::Duration::from_secs(parse_var("BANTIN_POOL_TIMEOUT_SECONDS", 5)?.max(1)),
             login_attempts_per_minute: parse_var("BANTIN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
+            writes_per_minute: parse_var("BANTIN_WRITES_PER_MINUTE", 120)?,
+            comments_per_10_minutes: parse_var("BANTIN_COMMENTS_PER_10_MINUTES", 20)?,
+            challenges_per_minute: parse_var("BANTIN_CHALLENGES_PER_MINUTE", 20)?,
             view_flush_seconds: parse_var("BANTIN_VIEW_FLUSH_SECONDS", 5)?.max(1),
             max_body_bytes: parse_var("BANTIN_MAX_BODY_BYTES", 1024 * 1024)?,
             workers: var("BANTIN_WORKERS")
@@ -122,6 +131,9 @@ impl Config {
             pool_size: 4,
             pool_timeout: std::time::Duration::from_secs(5),
             login_attempts_per_minute: 10,
+            writes_per_minute: 120,
+            comments_per_10_minutes: 20,
+            challenges_per_minute: 20,
             view_flush_seconds: 5,
             max_body_bytes: 1024 * 1024,
             workers: Some(2),

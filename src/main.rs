@@ -99,9 +99,15 @@ fn main() -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             let loaded = bantin::demo::load(&mut conn, SystemClock.now())?;
             println!(
-                "demo content loaded: {} organizations, {} officials, {} events, {} categories, {} articles \
-                 (existing items kept)",
-                loaded.organizations, loaded.officials, loaded.events, loaded.categories, loaded.articles
+                "demo content loaded: {} organizations, {} officials, {} events, {} categories, {} articles, \
+                 {} comments, {} ratings (existing items kept)",
+                loaded.organizations,
+                loaded.officials,
+                loaded.events,
+                loaded.categories,
+                loaded.articles,
+                loaded.comments,
+                loaded.ratings
             );
             Ok(())
         }

@@ -7,12 +7,16 @@ use utoipa::{Modify, OpenApi};
 
 use crate::articles::api as articles;
 use crate::auth::api as auth;
+use crate::challenges::api as challenges;
+use crate::comments::api as comments;
 use crate::events::api as events;
 use crate::health;
 use crate::http::error::{Problem, ProblemField};
 use crate::http::pagination::PageMeta;
 use crate::officials::api as officials;
 use crate::organizations::api as organizations;
+use crate::ratings::api as ratings;
+use crate::stats::api as stats;
 use crate::taxonomy::api as taxonomy;
 use crate::users::api as users;
 
@@ -42,6 +46,8 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         officials::update_official, officials::delete_official,
         events::list_events, events::official_events, events::organization_events, events::get_event, events::create_event,
         events::update_event, events::delete_event, events::feed,
+        challenges::create_challenge, comments::list_comments, comments::post_comment, comments::moderation_queue,
+        comments::moderate, comments::delete_comment, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
     ),
     components(schemas(Problem, ProblemField, PageMeta, officials::OfficialRef, events::EventRef)),
     modifiers(&BearerAuth),
@@ -52,6 +58,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         (name = "organizations", description = "The town's organizations (Thị ủy, HĐND, UBND, UBMTTQ, đoàn thể)"),
         (name = "officials", description = "Leaders (cán bộ lãnh đạo) and their positions over time"),
         (name = "events", description = "Events and leaders' work schedules (lịch công tác), with an iCalendar feed"),
+        (name = "engagement", description = "What visitors write: verification challenges, moderated comments, ratings, the visit counter"),
         (name = "auth", description = "Log in and manage tokens"),
         (name = "users", description = "Accounts (admin only)"),
         (name = "health", description = "Liveness and readiness"),

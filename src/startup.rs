@@ -11,6 +11,9 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use std::sync::Arc;
+
+use crate::challenges::{ChallengeKind, ImageCode};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::http::error::{localize, ApiError};
@@ -30,7 +33,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(crate::taxonomy::api::tags::routes)
             .configure(crate::organizations::api::routes)
             .configure(crate::officials::api::routes)
-            .configure(crate::events::api::routes),
+            .configure(crate::events::api::routes)
+            .configure(crate::challenges::api::routes)
+            .configure(crate::ratings::api::routes)
+            .configure(crate::comments::api::routes)
+            .configure(crate::stats::api::routes),
     );
 }
 
@@ -69,6 +76,15 @@ impl Application {
     /// Opens and migrates the database, binds the listener and builds the
     /// server; nothing is served until [`Application::run_until_stopped`].
     pub fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        Self::build_with(config, clock, Arc::new(ImageCode))
+    }
+
+    /// [`Application::build`] with another kind of verification challenge.
+    pub fn build_with(
+        config: Config,
+        clock: SharedClock,
+        challenge_kind: Arc<dyn ChallengeKind>,
+    ) -> anyhow::Result<Application> {
         let queries = crate::db::QueryCounter::default();
         let pool = crate::db::connect_counted(
             &config.database_url,
@@ -78,7 +94,8 @@ impl Application {
         )?;
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(pool, queries, config, clock);
+        let mut state = AppState::new(pool, queries, config, clock);
+        state.challenge_kind = challenge_kind;
         let server = Self::server(state.clone(), listener)?;
         Ok(Application { port, state, server })
     }
@@ -149,8 +166,10 @@ impl Application {
         crate::articles::scheduler::spawn(self.state.clone());
         let result = self.server.await;
         let state = self.state.clone();
-        let flushed = web::block(move || state.views.flush(&state.pool)).await.unwrap_or(0);
-        tracing::info!(articles = flushed, "stopped; view counts flushed");
+        let (views, visits) = web::block(move || (state.views.flush(&state.pool), state.visits.flush(&state.pool)))
+            .await
+            .unwrap_or((0, 0));
+        tracing::info!(articles = views, visits, "stopped; view and visit counts flushed");
         result
     }
 }

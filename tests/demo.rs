@@ -15,7 +15,9 @@ async fn demo_content_is_served_like_any_other() {
                 officials: 3,
                 events: 1,
                 categories: 4,
-                articles: 5
+                articles: 5,
+                comments: 4,
+                ratings: 7
             }
         );
     }
@@ -35,6 +37,14 @@ async fn demo_content_is_served_like_any_other() {
         .collect();
     assert!(captions.contains(&"Chủ tịch UBMTTQ thị xã Đặng Ngọc Sơn phát biểu tại hội nghị"));
     assert!(meeting["body"].as_str().unwrap().contains("Đặng Thanh Hải"));
+    assert_eq!(meeting["comment_count"], 3, "approved comments only");
+    assert_eq!(meeting["rating"]["count"], 7);
+    let comments = app
+        .get("/api/v1/articles/thuong-truc-thi-uy-giao-ban-voi-mttq-va-cac-doan-the-6-thang-dau-nam-2022/comments")
+        .await
+        .json();
+    assert_eq!(comments["data"].as_array().unwrap().len(), 2);
+    assert_eq!(comments["data"][0]["replies"].as_array().unwrap().len(), 1);
 }
 
 #[actix_web::test]

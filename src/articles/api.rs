@@ -9,6 +9,7 @@ use super::include::{Included, Includes};
 use super::input::{apply, defaults, stored, ArticleInput};
 use super::model::{ArticleRow, Image, Status};
 use super::query::{ListFilter, Sort, DEFAULT_SORT};
+use super::stats::RatingSummary;
 use super::store::{self, Related};
 use crate::clock::{parse_date_or_time, utc};
 use crate::db::write_tx;
@@ -74,6 +75,10 @@ pub struct ArticleView {
     pub comments_enabled: bool,
     /// Views counted so far; recent views are added in batches every few seconds.
     pub view_count: i64,
+    /// Approved comments.
+    pub comment_count: i64,
+    /// Visitors' ratings, 1–5.
+    pub rating: RatingSummary,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -94,12 +99,15 @@ pub const FIELDS: &[&str] = &[
     "published_at",
     "comments_enabled",
     "view_count",
+    "comment_count",
+    "rating",
     "created_at",
     "updated_at",
 ];
 
 fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleView {
     let status = row.effective_status(now);
+    let stats = related.stats.get(&row.id).copied().unwrap_or_default();
     ArticleView {
         category: row
             .category_id
@@ -122,6 +130,8 @@ fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleView {
         published_at: row.published_at.map(utc),
         comments_enabled: row.comments_enabled,
         view_count: row.view_count,
+        comment_count: stats.comment_count,
+        rating: stats.rating(),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
     }

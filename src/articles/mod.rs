@@ -7,5 +7,6 @@ pub mod input;
 pub mod model;
 pub mod query;
 pub mod scheduler;
+pub mod stats;
 pub mod store;
 pub mod views;

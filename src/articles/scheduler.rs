@@ -1,4 +1,5 @@
-//! Background work: flushing view counts and marking due scheduled articles
+//! Background work: flushing view and visit counts, forgetting expired
+//! challenges, and marking due scheduled articles
 //! as published. Readers never wait for this: a scheduled article is visible
 //! from its `published_at` on whatever the job has done; the job only keeps
 //! the stored status (and `updated_at`, for sync clients) honest.
@@ -18,7 +19,7 @@ pub fn spawn(state: AppState) {
         loop {
             ticker.tick().await;
             let s = views_state.clone();
-            let _ = actix_web::web::block(move || s.views.flush(&s.pool)).await;
+            let _ = actix_web::web::block(move || (s.views.flush(&s.pool), s.visits.flush(&s.pool))).await;
         }
     });
     actix_web::rt::spawn(async move {
@@ -26,7 +27,11 @@ pub fn spawn(state: AppState) {
         loop {
             ticker.tick().await;
             let now = state.clock.now();
-            let result = crate::db::run(&state.pool, move |conn| super::store::publish_due(conn, now)).await;
+            let result = crate::db::run(&state.pool, move |conn| {
+                crate::challenges::store::purge_expired(conn, now)?;
+                super::store::publish_due(conn, now)
+            })
+            .await;
             match result {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled articles published"),

@@ -359,9 +359,10 @@ pub fn publish_due(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, ApiErro
 pub struct Related {
     pub categories: HashMap<i64, Term>,
     pub tags: HashMap<i64, Vec<Term>>,
+    pub stats: HashMap<i64, super::stats::StatsRow>,
 }
 
-/// Loads the categories and tags of a page of articles in two queries.
+/// Loads the categories, tags and counters of a page of articles in three queries.
 pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut category_ids: Vec<i64> = rows.iter().filter_map(|r| r.category_id).collect();
@@ -380,7 +381,16 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError
     } else {
         tags_for(conn, &ids)?
     };
-    Ok(Related { categories, tags })
+    let stats = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        super::stats::for_articles(conn, &ids)?
+    };
+    Ok(Related {
+        categories,
+        tags,
+        stats,
+    })
 }
 
 /// Writes an article and its tags. Call inside [`crate::db::write_tx`]: a

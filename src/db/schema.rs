@@ -170,6 +170,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    challenges (id) {
+        id -> Text,
+        answer_hash -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_name -> Text,
+        author_email -> Text,
+        body -> Text,
+        body_hash -> Text,
+        status -> Text,
+        client_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ratings (article_id, visitor_id) {
+        article_id -> BigInt,
+        visitor_id -> Text,
+        score -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_stats (article_id) {
+        article_id -> BigInt,
+        comment_count -> BigInt,
+        rating_count -> BigInt,
+        rating_sum -> BigInt,
+        rating_1 -> BigInt,
+        rating_2 -> BigInt,
+        rating_3 -> BigInt,
+        rating_4 -> BigInt,
+        rating_5 -> BigInt,
+    }
+}
+
+diesel::table! {
+    site_counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::joinable!(comments -> articles (article_id));
+diesel::joinable!(ratings -> articles (article_id));
+diesel::joinable!(article_stats -> articles (article_id));
+
 diesel::joinable!(positions -> officials (official_id));
 diesel::joinable!(positions -> organizations (organization_id));
 diesel::joinable!(events -> organizations (organization_id));
@@ -194,4 +254,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     tags,
     article_tags,
+    challenges,
+    comments,
+    ratings,
+    article_stats,
+    site_counters,
 );

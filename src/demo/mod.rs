@@ -30,6 +30,28 @@ struct DemoSite {
     events: Vec<DemoEvent>,
     categories: Vec<DemoCategory>,
     articles: Vec<DemoArticle>,
+    comments: Vec<DemoComment>,
+    ratings: Vec<DemoRatings>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoComment {
+    #[serde(default)]
+    article: String,
+    author_name: String,
+    author_email: String,
+    status: String,
+    body: String,
+    #[serde(default)]
+    replies: Vec<DemoComment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRatings {
+    article: String,
+    scores: Vec<i32>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +112,8 @@ pub struct Loaded {
     pub events: usize,
     pub categories: usize,
     pub articles: usize,
+    pub comments: usize,
+    pub ratings: usize,
 }
 
 fn fail(what: &str) -> impl Fn(ApiError) -> anyhow::Error + '_ {
@@ -254,7 +278,68 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             crate::articles::store::save(conn, None, data, links, None, created_at).map_err(fail(&slug))?;
             loaded.articles += 1;
         }
+        // Comments are added only to articles that have none yet.
+        let mut already_discussed = std::collections::HashMap::new();
+        for c in site.comments {
+            let article =
+                crate::articles::store::find(conn, &IdOrSlug::Slug(c.article.clone())).map_err(fail(&c.article))?;
+            let article_id = id_of(article, "article", &c.article, |a| a.id)?;
+            let discussed = match already_discussed.get(&article_id) {
+                Some(discussed) => *discussed,
+                None => {
+                    let discussed =
+                        crate::comments::store::count_for_article(conn, article_id).map_err(fail(&c.article))? > 0;
+                    already_discussed.insert(article_id, discussed);
+                    discussed
+                }
+            };
+            if discussed {
+                continue;
+            }
+            let parent = insert_comment(conn, article_id, None, &c, now)?;
+            loaded.comments += 1;
+            for reply in &c.replies {
+                insert_comment(conn, article_id, Some(parent), reply, now)?;
+                loaded.comments += 1;
+            }
+            crate::articles::stats::recount_comments(conn, article_id).map_err(fail(&c.article))?;
+        }
+        for r in site.ratings {
+            let article =
+                crate::articles::store::find(conn, &IdOrSlug::Slug(r.article.clone())).map_err(fail(&r.article))?;
+            let article_id = id_of(article, "article", &r.article, |a| a.id)?;
+            for (i, score) in r.scores.iter().enumerate() {
+                crate::ratings::store::rate_in(conn, article_id, &format!("v:demo-visitor-{i:02}"), *score, now)
+                    .map_err(fail(&r.article))?;
+                loaded.ratings += 1;
+            }
+        }
         Ok(())
     })?;
     Ok(loaded)
+}
+
+fn insert_comment(
+    conn: &mut Conn,
+    article_id: i64,
+    parent_id: Option<i64>,
+    c: &DemoComment,
+    now: NaiveDateTime,
+) -> anyhow::Result<i64> {
+    use sha2::{Digest, Sha256};
+    let new = crate::comments::store::NewComment {
+        article_id,
+        parent_id,
+        author_name: c.author_name.clone(),
+        author_email: c.author_email.clone(),
+        body: c.body.clone(),
+        body_hash: hex::encode(Sha256::digest(crate::text::fold(&c.body).as_bytes())),
+        status: c.status.clone(),
+        client_hash: "demo".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(crate::comments::store::insert(conn, &new)
+        .map_err(fail("demo comment"))?
+        .id)
 }

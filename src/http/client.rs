@@ -5,6 +5,13 @@ use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 
+/// A client's rate-limit and identity key: its address as text.
+pub fn client_key(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> String {
+    client_ip(req, trusted_proxies)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
+
 pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
     let peer = req.peer_addr().map(|a| a.ip())?;
     if !trusted_proxies.contains(&peer) {

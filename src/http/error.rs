@@ -163,6 +163,12 @@ pub enum ApiError {
     LastAdmin,
     #[error("conflict")]
     Conflict,
+    #[error("captcha invalid")]
+    CaptchaInvalid,
+    #[error("comments closed")]
+    CommentsClosed,
+    #[error("duplicate comment")]
+    DuplicateComment,
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable")]
@@ -245,6 +251,9 @@ impl ApiError {
             InUse => "in_use",
             LastAdmin => "last_admin",
             Conflict => "conflict",
+            CaptchaInvalid => "captcha_invalid",
+            CommentsClosed => "comments_closed",
+            DuplicateComment => "duplicate_comment",
             RateLimited { .. } => "rate_limited",
             Unavailable => "service_unavailable",
             Internal => "internal_error",
@@ -407,6 +416,22 @@ impl ApiError {
                 )
                 .into(),
             ),
+            CaptchaInvalid => (
+                pick("Mã xác thực không đúng", "Invalid verification code"),
+                pick("Mã xác thực không đúng.", "The verification code is not correct.").into(),
+            ),
+            CommentsClosed => (
+                pick("Bình luận đã đóng", "Comments closed"),
+                pick(
+                    "Bài viết này không nhận bình luận.",
+                    "This article does not take comments.",
+                )
+                .into(),
+            ),
+            DuplicateComment => (
+                pick("Bình luận trùng lặp", "Duplicate comment"),
+                pick("Bình luận này đã được gửi.", "This comment has already been sent.").into(),
+            ),
             RateLimited { retry_after_secs } => (
                 pick("Quá nhiều yêu cầu", "Too many requests"),
                 if vi {
@@ -484,12 +509,12 @@ impl ResponseError for ApiError {
             MalformedJson(_) | BadParameter { .. } | InvalidCursor => StatusCode::BAD_REQUEST,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Validation(_) | InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
-            Forbidden => StatusCode::FORBIDDEN,
+            Forbidden | CommentsClosed => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict => StatusCode::CONFLICT,
+            SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict | DuplicateComment => StatusCode::CONFLICT,
             RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -11,5 +11,6 @@ pub mod lang;
 pub mod pagination;
 pub mod patch;
 pub mod rate_limit;
+pub mod visitor;
 
 pub use error::{ApiError, FieldError, FieldIssue};

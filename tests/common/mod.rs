@@ -52,6 +52,26 @@ impl Resp {
 
 pub const PASSWORD: &str = "mat-khau-that-dai-2022";
 
+/// The answer every test challenge expects (tests cannot read images).
+pub const CHALLENGE_ANSWER: &str = "K7m2X";
+
+/// A challenge kind with a known answer: the mechanism is pluggable, and
+/// tests plug this in.
+pub struct KnownAnswer;
+
+impl bantin::challenges::ChallengeKind for KnownAnswer {
+    fn name(&self) -> &'static str {
+        "known_answer"
+    }
+
+    fn generate(&self) -> anyhow::Result<bantin::challenges::Generated> {
+        Ok(bantin::challenges::Generated {
+            answer: CHALLENGE_ANSWER.into(),
+            image: "data:image/png;base64,".into(),
+        })
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
@@ -65,7 +85,7 @@ impl TestApp {
         let mut config = Config::for_data_dir(dir.path());
         adjust(&mut config);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));
-        let app = Application::build(config, clock.clone()).expect("app builds");
+        let app = Application::build_with(config, clock.clone(), Arc::new(KnownAnswer)).expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let handle = app.handle();

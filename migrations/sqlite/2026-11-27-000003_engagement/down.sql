@@ -1,0 +1,5 @@
+DROP TABLE site_counters;
+DROP TABLE article_stats;
+DROP TABLE ratings;
+DROP TABLE comments;
+DROP TABLE challenges;

@@ -1,0 +1,86 @@
+//! `POST /challenges`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use rand::RngCore;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{answer_hash, store};
+use crate::clock::utc;
+use crate::db::Conn;
+use crate::http::client::client_key;
+use crate::http::error::Problem;
+use crate::http::ApiError;
+use crate::state::AppState;
+
+pub const LIFETIME_MINUTES: i64 = 5;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "q1w2e3r4t5y6u7i8o9p0aa", "kind": "image_code",
+    "image": "data:image/png;base64,iVBORw0KGgo…", "expires_at": "2022-07-19T08:05:00Z"}))]
+pub struct ChallengeView {
+    /// Send back as `challenge_id`.
+    pub id: String,
+    /// `image_code`: read the characters in `image`, send them as `challenge_answer` (case does not matter).
+    pub kind: &'static str,
+    pub image: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/challenges", web::post().to(create_challenge));
+}
+
+/// Issue a one-time verification challenge (valid 5 minutes, one attempt).
+#[utoipa::path(post, path = "/api/v1/challenges", tag = "engagement",
+    responses((status = 201, body = ChallengeView),
+        (status = 429, description = "Too many challenges from this client (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json")))]
+pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .limits
+        .challenges
+        .check(&client_key(&req, &state.config.trusted_proxies))?;
+    let kind = state.challenge_kind.clone();
+    let generated = web::block(move || kind.generate())
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "generating a challenge failed");
+            ApiError::Internal
+        })?;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let id = URL_SAFE_NO_PAD.encode(bytes);
+    let now = state.clock.now();
+    let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
+    let hash = answer_hash(&state.config.jwt_secret, &id, &generated.answer);
+    let stored_id = id.clone();
+    crate::db::run(&state.pool, move |conn| {
+        store::insert(conn, &stored_id, &hash, expires_at, now)
+    })
+    .await?;
+    let view = ChallengeView {
+        id,
+        kind: state.challenge_kind.name(),
+        image: generated.image,
+        expires_at: utc(expires_at),
+    };
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(view))
+}
+
+/// Checks an answer and spends the challenge, right or wrong. Unknown,
+/// expired, reused or wrong: 422 `captcha_invalid`.
+pub fn verify(conn: &mut Conn, secret: &[u8], id: &str, answer: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    let Some((hash, expires_at)) = store::take(conn, id)? else {
+        return Err(ApiError::CaptchaInvalid);
+    };
+    if expires_at < now || answer_hash(secret, id, answer) != hash {
+        return Err(ApiError::CaptchaInvalid);
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Comments (bình luận): anonymous, verified by a challenge, moderated
+//! before they are public, threaded two levels deep.
+
+pub mod api;
+pub mod store;

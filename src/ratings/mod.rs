@@ -1,0 +1,4 @@
+//! Ratings (đánh giá): 1–5 on an article, one live rating per visitor.
+
+pub mod api;
+pub mod store;

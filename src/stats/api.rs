@@ -1,0 +1,75 @@
+//! `POST /stats/visits` (the beacon) and `GET /stats`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::client::client_key;
+use crate::http::error::Problem;
+use crate::http::visitor::visitor_id;
+use crate::http::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"total_visits": 2761868, "online_now": 187}))]
+pub struct Stats {
+    /// Every visit counted since the portal began (beacons of the last few seconds included).
+    pub total_visits: i64,
+    /// Distinct visitors seen in the last 5 minutes.
+    pub online_now: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"visitor_id": "Xk3v9Qm2T0eYw7Lr1bNc8A", "total_visits": 2761868, "online_now": 187}))]
+pub struct VisitAck {
+    /// Send it back as `X-Visitor-Id` on later beacons and ratings.
+    pub visitor_id: String,
+    pub total_visits: i64,
+    pub online_now: i64,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/stats/visits", web::post().to(record_visit))
+        .route("/stats", web::get().to(get_stats));
+}
+
+async fn totals(state: &AppState) -> Result<(i64, i64), ApiError> {
+    let stored = crate::db::run(&state.pool, super::stored_visits).await?;
+    let now = state.clock.now();
+    Ok((stored + state.visits.pending(), state.visits.online(now)))
+}
+
+/// Count a screen view. No body is needed; the visitor is known by
+/// `X-Visitor-Id` (issued here on the first visit).
+#[utoipa::path(post, path = "/api/v1/stats/visits", tag = "engagement",
+    params(("X-Visitor-Id" = Option<String>, Header, description = "The id this endpoint issued earlier")),
+    responses((status = 200, body = VisitAck),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = Problem, content_type = "application/problem+json")))]
+pub async fn record_visit(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .limits
+        .writes
+        .check(&client_key(&req, &state.config.trusted_proxies))?;
+    let visitor = visitor_id(&req).unwrap_or_else(crate::http::visitor::new_visitor_id);
+    state.visits.record(&visitor, state.clock.now());
+    let (total_visits, online_now) = totals(&state).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(VisitAck {
+            visitor_id: visitor,
+            total_visits,
+            online_now,
+        }))
+}
+
+/// Visit counter and visitors online.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "engagement", responses((status = 200, body = Stats)))]
+pub async fn get_stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (total_visits, online_now) = totals(&state).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-cache"))
+        .json(Stats {
+            total_visits,
+            online_now,
+        }))
+}
