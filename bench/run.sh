@@ -2,7 +2,8 @@
 # Load benchmark, run by hand (never in CI). Seeds N synthetic articles
 # (once per N), starts a release build, and measures with wrk on loopback:
 #   /health/live (the ceiling, same run), the article list (first page and a
-#   page deep in the list), and article detail by random slug.
+#   page deep in the list), article detail by random slug, the visit beacon
+#   and rating a random article as a random visitor.
 # Usage: bench/run.sh [N]   (default 100000). Needs `wrk` (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ cargo build --release --quiet
 BIN=target/release/bantin
 mkdir -p "$DIR"
 export BANTIN_DATA_DIR="$DIR" BANTIN_DATABASE_URL="$DIR/bantin.db" BANTIN_LOG=warn BANTIN_BIND="127.0.0.1:$PORT"
+# One load generator on loopback is one client: lift the per-client limits.
+export BANTIN_WRITES_PER_MINUTE=1000000000
 
 if [ ! -s "$DIR/slugs.txt" ]; then
   echo "== seeding $N articles into $DIR"
@@ -54,6 +57,8 @@ echo "== $N articles, database $DB_SIZE, wrk -t$THREADS -c$CONNECTIONS -d$DURATI
   run list_first_page "/api/v1/articles" bench/report.lua
   run list_deep_page "/api/v1/articles?cursor=$DEEP" bench/report.lua
   run detail_by_slug /api/v1/articles/x bench/detail.lua -- "$DIR/slugs.txt"
+  run post_visit /api/v1/stats/visits bench/visit.lua
+  run post_rating /api/v1/articles/x/ratings bench/rate.lua -- "$DIR/slugs.txt"
 } | tee "$DIR/results.txt"
 
 pkill -TERM -P $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
