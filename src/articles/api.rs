@@ -11,13 +11,14 @@ use super::model::{ArticleRow, Image, Status};
 use super::query::{ListFilter, Sort, DEFAULT_SORT};
 use super::stats::RatingSummary;
 use super::store::{self, Related};
-use crate::clock::{parse_date_or_time, utc};
+use crate::clock::utc;
 use crate::db::write_tx;
 use crate::http::auth::{Auth, MaybeAuth};
-use crate::http::cache::{cached_json, cached_page, Audience};
+use crate::http::cache::{cached_json, cached_page};
 use crate::http::error::ParamIssue;
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
+use crate::http::input::time_param;
 use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, Paged};
 use crate::http::ApiError;
@@ -233,21 +234,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/officials/{id_or_slug}/articles", web::get().to(official_articles));
 }
 
-fn audience(auth: &MaybeAuth) -> Audience {
-    if auth.0.is_some() {
-        Audience::Private
-    } else {
-        Audience::Public
-    }
-}
-
-fn time_param(name: &str, raw: Option<&str>, end_of_day: bool) -> Result<Option<NaiveDateTime>, ApiError> {
-    raw.map(|r| {
-        parse_date_or_time(r, end_of_day).ok_or_else(|| ApiError::invalid_parameter(name, ParamIssue::DateTime))
-    })
-    .transpose()
-}
-
 /// List articles. Readers see published articles; editors see everything.
 #[utoipa::path(get, path = "/api/v1/articles", tag = "articles", params(ArticleListQuery),
     security((), ("bearer" = [])),
@@ -357,7 +343,7 @@ async fn list(
         included.add_to(id, &mut value, lang);
         value
     });
-    cached_page(&req, &page, audience(&auth))
+    cached_page(&req, &page, auth.audience())
 }
 
 async fn load_view(
@@ -420,7 +406,7 @@ pub async fn get_article(
     }
     let mut value = project(&article, fields.as_deref(), false);
     included.add_to(article.id, &mut value, lang);
-    cached_json(&req, &value, audience(&auth))
+    cached_json(&req, &value, auth.audience())
 }
 
 /// Create an article (editor).

@@ -9,19 +9,20 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Event, EventData, Participants, CATEGORIES, STATUSES};
 use super::{ical, store};
-use crate::clock::{parse_date_or_time, to_stored, utc, vietnam_date, vietnam_day_start};
+use crate::clock::{to_stored, utc, vietnam_date, vietnam_day_start};
 use crate::db::{write_tx, Conn};
 use crate::http::auth::{Auth, MaybeAuth};
 use crate::http::cache::{cached_bytes, cached_json, cached_page, Audience};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::extract::IdOrSlug;
-use crate::http::input::{check_length, check_slug, clean_optional, clean_text, finish};
+use crate::http::input::time_param;
+use crate::http::input::{check_length, check_slug, clean_text, finish, set_text};
 use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
 use crate::officials::api::{Directory, OfficialRef};
-use crate::organizations::api::{audience, OrganizationRef};
+use crate::organizations::api::OrganizationRef;
 use crate::organizations::Organization;
 use crate::state::AppState;
 
@@ -339,17 +340,15 @@ pub fn apply(input: EventInput, mut data: EventData, creating: bool, now: NaiveD
     if let Some(slug) = slug {
         data.slug = slug;
     }
-    let mut text = |field: &str, value: Option<Option<String>>, max: u64, target: &mut Option<String>| {
-        if let Some(value) = value {
-            *target = clean_optional(value);
-            if let Some(t) = target {
-                check_length(&mut errors, field, t, 0, max);
-            }
-        }
-    };
-    text("title_en", input.title_en, 300, &mut data.title_en);
-    text("description", input.description, 20_000, &mut data.description);
-    text("location", input.location, 500, &mut data.location);
+    set_text(&mut errors, "title_en", input.title_en, 300, &mut data.title_en);
+    set_text(
+        &mut errors,
+        "description",
+        input.description,
+        20_000,
+        &mut data.description,
+    );
+    set_text(&mut errors, "location", input.location, 500, &mut data.location);
     for (field, value, allowed, target) in [
         ("status", input.status, STATUSES, &mut data.status),
         ("category", input.category, CATEGORIES, &mut data.category),
@@ -456,13 +455,6 @@ fn one_of(param: &str, value: Option<String>, allowed: &[&str]) -> Result<Option
         )),
         other => Ok(other),
     }
-}
-
-fn time_param(name: &str, raw: Option<&str>, end_of_day: bool) -> Result<Option<NaiveDateTime>, ApiError> {
-    raw.map(|r| {
-        parse_date_or_time(r, end_of_day).ok_or_else(|| ApiError::invalid_parameter(name, ParamIssue::DateTime))
-    })
-    .transpose()
 }
 
 fn includes_articles(raw: Option<&str>) -> Result<bool, ApiError> {
@@ -586,7 +578,7 @@ async fn list(
         key: Some(at.format(EVENT_TIME).to_string()),
         id: v.id,
     });
-    cached_page(&req, &paged.map(|(_, v)| v), audience(&auth))
+    cached_page(&req, &paged.map(|(_, v)| v), auth.audience())
 }
 
 /// List events: a range (`from`/`to` overlap), a leader's schedule (`official`), upcoming ones.
@@ -713,7 +705,7 @@ pub async fn get_event(
 ) -> Result<HttpResponse, ApiError> {
     let with_articles = includes_articles(query.include.as_deref())?;
     let event = load(&state, IdOrSlug::parse(&key), lang, with_articles, !auth.is_editor()).await?;
-    cached_json(&req, &event, audience(&auth))
+    cached_json(&req, &event, auth.audience())
 }
 
 /// Create an event (editor). An end before the start is a 422.

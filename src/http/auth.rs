@@ -41,6 +41,16 @@ impl Auth {
 pub struct MaybeAuth(pub Option<Auth>);
 
 impl MaybeAuth {
+    /// Who may cache what this caller is answered: signed-in answers may
+    /// hold drafts and are never shared.
+    pub fn audience(&self) -> super::cache::Audience {
+        if self.0.is_some() {
+            super::cache::Audience::Private
+        } else {
+            super::cache::Audience::Public
+        }
+    }
+
     /// Whether the caller may see unpublished content.
     pub fn is_editor(&self) -> bool {
         self.0.as_ref().is_some_and(|a| a.role.can_edit_content())

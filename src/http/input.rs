@@ -83,6 +83,36 @@ pub fn check_slug(errors: &mut Vec<FieldError>, field: &str, slug: &Option<Strin
     }
 }
 
+/// A date or time query parameter (see [`crate::clock::parse_date_or_time`]).
+pub fn time_param(
+    name: &str,
+    raw: Option<&str>,
+    end_of_day: bool,
+) -> Result<Option<chrono::NaiveDateTime>, super::ApiError> {
+    raw.map(|r| {
+        crate::clock::parse_date_or_time(r, end_of_day)
+            .ok_or_else(|| super::ApiError::invalid_parameter(name, super::error::ParamIssue::DateTime))
+    })
+    .transpose()
+}
+
+/// Applies a nullable text field of a PATCH body: trimmed, NFC, empty as
+/// `null`, at most `max` characters.
+pub fn set_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<Option<String>>,
+    max: u64,
+    target: &mut Option<String>,
+) {
+    if let Some(value) = value {
+        *target = clean_optional(value);
+        if let Some(text) = target {
+            check_length(errors, field, text, 0, max);
+        }
+    }
+}
+
 /// `Ok` when nothing was found, else one 422 with every problem.
 pub fn finish(errors: Vec<FieldError>) -> Result<(), super::ApiError> {
     if errors.is_empty() {

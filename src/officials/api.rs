@@ -16,13 +16,13 @@ use crate::http::cache::{cached_json, cached_page};
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
 use crate::http::input::{
-    check_email, check_length, check_phone, check_slug, check_url, clean_optional, clean_text, finish,
+    check_email, check_length, check_phone, check_slug, check_url, clean_optional, clean_text, finish, set_text,
 };
 use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
-use crate::organizations::api::{audience, LangQuery, OrganizationRef};
+use crate::organizations::api::{LangQuery, OrganizationRef};
 use crate::organizations::Organization;
 use crate::state::AppState;
 
@@ -270,19 +270,17 @@ pub fn apply(
     if let Some(slug) = slug {
         data.slug = slug;
     }
-    let mut text = |field: &str, value: Option<Option<String>>, max: u64, target: &mut Option<String>| {
-        if let Some(value) = value {
-            *target = clean_optional(value);
-            if let Some(t) = target {
-                check_length(&mut errors, field, t, 0, max);
-            }
-        }
-    };
-    text("photo_url", input.photo_url, 2000, &mut data.photo_url);
-    text("bio", input.bio, 10_000, &mut data.bio);
-    text("bio_en", input.bio_en, 10_000, &mut data.bio_en);
-    text("office_phone", input.office_phone, 50, &mut data.office_phone);
-    text("email", input.email, 254, &mut data.email);
+    set_text(&mut errors, "photo_url", input.photo_url, 2000, &mut data.photo_url);
+    set_text(&mut errors, "bio", input.bio, 10_000, &mut data.bio);
+    set_text(&mut errors, "bio_en", input.bio_en, 10_000, &mut data.bio_en);
+    set_text(
+        &mut errors,
+        "office_phone",
+        input.office_phone,
+        50,
+        &mut data.office_phone,
+    );
+    set_text(&mut errors, "email", input.email, 254, &mut data.email);
     check_url(&mut errors, "photo_url", &data.photo_url);
     check_phone(&mut errors, "office_phone", &data.office_phone);
     check_email(&mut errors, "email", &data.email);
@@ -391,7 +389,7 @@ async fn list(
     let page = page_sorted(ranked, OFFICIAL_SORT, limit, query.cursor.as_deref(), |(rank, o)| {
         (*rank, o.id)
     })?;
-    cached_page(&req, &page.map(|(_, o)| directory.view(o, lang)), audience(&auth))
+    cached_page(&req, &page.map(|(_, o)| directory.view(o, lang)), auth.audience())
 }
 
 /// List current officials in protocol order.
@@ -453,7 +451,7 @@ pub async fn get_official(
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let official = load(&state, IdOrSlug::parse(&key), lang).await?;
-    cached_json(&req, &official, audience(&auth))
+    cached_json(&req, &official, auth.audience())
 }
 
 /// Create an official with their positions (editor).

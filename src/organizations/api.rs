@@ -10,10 +10,10 @@ use super::store;
 use crate::clock::utc;
 use crate::db::write_tx;
 use crate::http::auth::{Auth, MaybeAuth};
-use crate::http::cache::{cached_json, cached_page, Audience};
+use crate::http::cache::{cached_json, cached_page};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::extract::IdOrSlug;
-use crate::http::input::{check_email, check_length, check_phone, check_slug, clean_optional, clean_text, finish};
+use crate::http::input::{check_email, check_length, check_phone, check_slug, clean_text, finish, set_text};
 use crate::http::lang::{Lang, LangParam};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::patch::nullable;
@@ -184,20 +184,24 @@ pub fn apply(
     if let Some(slug) = slug {
         data.slug = slug;
     }
-    let mut text = |field: &str, value: Option<Option<String>>, max: u64, target: &mut Option<String>| {
-        if let Some(value) = value {
-            *target = clean_optional(value);
-            if let Some(t) = target {
-                check_length(&mut errors, field, t, 0, max);
-            }
-        }
-    };
-    text("name_en", input.name_en, 300, &mut data.name_en);
-    text("address", input.address, 500, &mut data.address);
-    text("phone", input.phone, 50, &mut data.phone);
-    text("email", input.email, 254, &mut data.email);
-    text("description", input.description, 10_000, &mut data.description);
-    text("description_en", input.description_en, 10_000, &mut data.description_en);
+    set_text(&mut errors, "name_en", input.name_en, 300, &mut data.name_en);
+    set_text(&mut errors, "address", input.address, 500, &mut data.address);
+    set_text(&mut errors, "phone", input.phone, 50, &mut data.phone);
+    set_text(&mut errors, "email", input.email, 254, &mut data.email);
+    set_text(
+        &mut errors,
+        "description",
+        input.description,
+        10_000,
+        &mut data.description,
+    );
+    set_text(
+        &mut errors,
+        "description_en",
+        input.description_en,
+        10_000,
+        &mut data.description_en,
+    );
     check_phone(&mut errors, "phone", &data.phone);
     check_email(&mut errors, "email", &data.email);
     if let Some(parent) = input.parent_id {
@@ -240,14 +244,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update_organization))
             .route(web::delete().to(delete_organization)),
     );
-}
-
-pub fn audience(auth: &MaybeAuth) -> Audience {
-    if auth.0.is_some() {
-        Audience::Private
-    } else {
-        Audience::Public
-    }
 }
 
 const ORG_SORT: &str = "position";
@@ -297,7 +293,7 @@ pub async fn list_organizations(
                 total: Some(total),
             },
         };
-        return cached_page(&req, &page, audience(&auth));
+        return cached_page(&req, &page, auth.audience());
     }
     let matching: Vec<Organization> = all
         .into_iter()
@@ -307,7 +303,7 @@ pub async fn list_organizations(
     let page = page_sorted(matching, ORG_SORT, limit, query.cursor.as_deref(), |o| {
         (o.position as i64, o.id)
     })?;
-    cached_page(&req, &page.map(|o| view(&o, lang)), audience(&auth))
+    cached_page(&req, &page.map(|o| view(&o, lang)), auth.audience())
 }
 
 /// Get an organization by id or slug.
@@ -327,7 +323,7 @@ pub async fn get_organization(
     let org = crate::db::run(&state.pool, move |conn| store::find(conn, &key))
         .await?
         .ok_or(ApiError::NotFound)?;
-    cached_json(&req, &view(&org, lang), audience(&auth))
+    cached_json(&req, &view(&org, lang), auth.audience())
 }
 
 async fn load(state: &AppState, id: i64, lang: Lang) -> Result<OrganizationView, ApiError> {

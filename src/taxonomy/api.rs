@@ -12,7 +12,7 @@ use super::store;
 use crate::clock::utc;
 use crate::db::write_tx;
 use crate::http::auth::{Auth, MaybeAuth};
-use crate::http::cache::{cached_json, cached_page, Audience};
+use crate::http::cache::{cached_json, cached_page};
 use crate::http::extract::IdOrSlug;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::patch::nullable;
@@ -97,14 +97,6 @@ fn slug_shape(slug: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-fn audience(auth: &MaybeAuth) -> Audience {
-    if auth.0.is_some() {
-        Audience::Private
-    } else {
-        Audience::Public
-    }
-}
-
 async fn list_terms(
     kind: TermKind,
     req: HttpRequest,
@@ -126,7 +118,7 @@ async fn list_terms(
         id: t.id,
     })
     .with_total(total);
-    cached_page(&req, &page.map(TermView::from), audience(&auth))
+    cached_page(&req, &page.map(TermView::from), auth.audience())
 }
 
 async fn get_term(
@@ -140,7 +132,7 @@ async fn get_term(
     let term = crate::db::run(&state.pool, move |conn| store::find(conn, kind, &key))
         .await?
         .ok_or(ApiError::NotFound)?;
-    cached_json(&req, &TermView::from(term), audience(&auth))
+    cached_json(&req, &TermView::from(term), auth.audience())
 }
 
 async fn create_term(
