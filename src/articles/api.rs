@@ -54,7 +54,8 @@ impl From<&Term> for TermRef {
     "category": {"id": 1, "slug": "tin-hoat-dong", "name": "Tin hoạt động"},
     "tags": [{"id": 1, "slug": "mat-tran-to-quoc", "name": "Mặt trận Tổ quốc"}],
     "byline": "Thanh Hà", "status": "published", "published_at": "2022-07-19T10:00:00Z",
-    "comments_enabled": true, "view_count": 1280,
+    "comments_enabled": true, "view_count": 1280, "comment_count": 3,
+    "rating": {"count": 7, "average": 4.43, "distribution": {"1": 0, "2": 0, "3": 1, "4": 2, "5": 4}},
     "created_at": "2022-07-19T09:30:00Z", "updated_at": "2022-07-19T10:00:00Z"
 }))]
 pub struct ArticleView {
