@@ -127,14 +127,17 @@ pub fn seed(conn: &mut Conn, count: usize, now: NaiveDateTime, slugs_out: &mut d
             };
             rows.push((data, articles::created_at.eq(published_at)));
         }
-        write_tx(conn, |conn| -> QueryResult<()> {
+        write_tx(conn, |conn| -> Result<(), crate::http::ApiError> {
             for (data, created_at) in &rows {
-                diesel::insert_into(articles::table)
+                let id: i64 = diesel::insert_into(articles::table)
                     .values((data, *created_at))
-                    .execute(conn)?;
+                    .returning(articles::id)
+                    .get_result(conn)?;
+                crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
             }
             Ok(())
-        })?;
+        })
+        .map_err(|e| anyhow::anyhow!("seeding: {e:?}"))?;
         done += n;
     }
     Ok(())

@@ -17,6 +17,7 @@ pub mod officials;
 pub mod openapi;
 pub mod organizations;
 pub mod ratings;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod stats;

@@ -16,6 +16,7 @@ use crate::http::pagination::PageMeta;
 use crate::officials::api as officials;
 use crate::organizations::api as organizations;
 use crate::ratings::api as ratings;
+use crate::search::api as search;
 use crate::stats::api as stats;
 use crate::taxonomy::api as taxonomy;
 use crate::users::api as users;
@@ -48,6 +49,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         events::update_event, events::delete_event, events::feed,
         challenges::create_challenge, comments::list_comments, comments::post_comment, comments::moderation_queue,
         comments::moderate, comments::delete_comment, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
+        search::search,
     ),
     components(schemas(Problem, ProblemField, PageMeta, officials::OfficialRef, events::EventRef)),
     modifiers(&BearerAuth),
@@ -59,6 +61,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         (name = "officials", description = "Leaders (cán bộ lãnh đạo) and their positions over time"),
         (name = "events", description = "Events and leaders' work schedules (lịch công tác), with an iCalendar feed"),
         (name = "engagement", description = "What visitors write: verification challenges, moderated comments, ratings, the visit counter"),
+        (name = "search", description = "Vietnamese full-text search, with or without tone marks"),
         (name = "auth", description = "Log in and manage tokens"),
         (name = "users", description = "Accounts (admin only)"),
         (name = "health", description = "Liveness and readiness"),

@@ -37,7 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(crate::challenges::api::routes)
             .configure(crate::ratings::api::routes)
             .configure(crate::comments::api::routes)
-            .configure(crate::stats::api::routes),
+            .configure(crate::stats::api::routes)
+            .configure(crate::search::api::routes),
     );
 }
 
@@ -92,6 +93,14 @@ impl Application {
             config.pool_timeout,
             queries.clone(),
         )?;
+        {
+            let mut conn = pool.get()?;
+            let indexed = crate::search::store::ensure_index(&mut conn)
+                .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
+            if indexed > 0 {
+                tracing::info!(indexed, "search index built");
+            }
+        }
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let mut state = AppState::new(pool, queries, config, clock);

@@ -202,6 +202,9 @@ pub struct ArticleListQuery {
     pub fields: Option<String>,
     /// Articles linked to this official (id or slug).
     pub official: Option<String>,
+    /// Search: words with or without tone marks, `"phrases"`, the last word as a prefix. Results come by
+    /// relevance with a `snippet`; only `limit`, `cursor`, `fields`, `include` and `lang` combine with it.
+    pub q: Option<String>,
     /// Related items to embed: `officials`, `events` (comma-separated).
     pub include: Option<String>,
     /// `vi` (default) or `en`, for embedded officials and events.
@@ -285,6 +288,9 @@ async fn list(
     official: Option<IdOrSlug>,
     official_must_exist: bool,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(q) = query.q.as_deref() {
+        return search_articles(req, auth, lang, state, &query, q, official.is_some()).await;
+    }
     let includes = Includes::parse(query.include.as_deref())?;
     let editor = auth.is_editor();
     let limit = page_limit(query.limit.as_deref())?;
@@ -342,6 +348,73 @@ async fn list(
         let id = row.id;
         let mut value = project(&view(row, &related, now), fields.as_deref(), true);
         included.add_to(id, &mut value, lang);
+        value
+    });
+    cached_page(&req, &page, auth.audience())
+}
+
+/// `?q=`: articles by relevance, each with a highlighted `snippet`.
+async fn search_articles(
+    req: HttpRequest,
+    auth: MaybeAuth,
+    lang: Lang,
+    state: web::Data<AppState>,
+    query: &ArticleListQuery,
+    q: &str,
+    with_official: bool,
+) -> Result<HttpResponse, ApiError> {
+    let exclusive = [
+        ("sort", query.sort.is_some()),
+        ("category", query.category.is_some()),
+        ("tag", query.tag.is_some()),
+        ("status", query.status.is_some()),
+        ("from", query.from.is_some()),
+        ("to", query.to.is_some()),
+        ("updated_since", query.updated_since.is_some()),
+        ("official", with_official),
+    ];
+    if let Some((name, _)) = exclusive.iter().find(|(_, given)| *given) {
+        return Err(ApiError::invalid_parameter(*name, ParamIssue::NotWithSearch));
+    }
+    let search = crate::search::Query::from_param(q)?;
+    let includes = Includes::parse(query.include.as_deref())?;
+    let fields = parse_fields(query.fields.as_deref())?;
+    let limit = page_limit(query.limit.as_deref())?;
+    let offset = crate::search::api::relevance_offset(query.cursor.as_deref())?;
+    let public_only = !auth.is_editor();
+    let now = state.clock.now();
+    let terms = search.clone();
+    let (rows, related, included) = crate::db::run(&state.pool, move |conn| {
+        let hits = crate::search::store::search(
+            conn,
+            crate::search::store::Kind::Articles,
+            &terms,
+            public_only,
+            now,
+            limit + 1,
+            offset,
+        )?;
+        let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+        let mut rows = store::find_many(conn, &ids)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        let related = store::related(conn, &rows)?;
+        let included = Included::load(conn, &ids, includes, now)?;
+        Ok((rows, related, included))
+    })
+    .await?;
+    let page = crate::search::api::relevance_page(rows, offset, limit).map(|row| {
+        let id = row.id;
+        let text = format!(
+            "{} {}",
+            row.summary.as_deref().unwrap_or(""),
+            super::html::plain_text(&row.body)
+        );
+        let snippet = crate::search::snippet(&text, &search, crate::search::api::SNIPPET_WORDS);
+        let mut value = project(&view(row, &related, now), fields.as_deref(), true);
+        included.add_to(id, &mut value, lang);
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("snippet".into(), serde_json::Value::String(snippet));
+        }
         value
     });
     cached_page(&req, &page, auth.audience())

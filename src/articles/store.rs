@@ -243,6 +243,14 @@ pub fn count_in_category(conn: &mut Conn, category_id: i64) -> Result<i64, ApiEr
         .get_result(conn)?)
 }
 
+/// Articles by id (in no particular order).
+pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleRow>, ApiError> {
+    Ok(articles::table
+        .select(ArticleRow::as_select())
+        .filter(articles::id.eq_any(ids))
+        .load(conn)?)
+}
+
 pub fn find_by_id(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
     find(conn, &IdOrSlug::Id(id))?.ok_or(ApiError::NotFound)
 }
@@ -325,6 +333,7 @@ pub fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> Result<(),
 pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
     let row = find(conn, key)?.ok_or(ApiError::NotFound)?;
     diesel::delete(articles::table.find(row.id)).execute(conn)?;
+    crate::search::store::remove(conn, crate::search::store::Kind::Articles, row.id)?;
     Ok(())
 }
 
@@ -427,6 +436,7 @@ pub fn save(
             }
             None => insert(conn, &data, author_id, now)?,
         };
+        crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
         if let Some(ids) = &links.official_ids {
             crate::officials::store::link_article(conn, id, ids)?;
         }

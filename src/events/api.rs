@@ -246,6 +246,8 @@ pub struct EventListQuery {
     pub organization: Option<String>,
     /// `true`: events not yet over.
     pub upcoming: Option<bool>,
+    /// Only events matching these words (with or without tone marks), in calendar order.
+    pub q: Option<String>,
     pub category: Option<String>,
     pub status: Option<String>,
     /// `starts_at` (default) or `-starts_at`.
@@ -558,7 +560,9 @@ async fn list(
         descending,
         after,
         limit,
+        ids: None,
     };
+    let search = query.q.as_deref().map(crate::search::Query::from_param).transpose()?;
     let public_only = !auth.is_editor();
     let page = crate::db::run(&state.pool, move |conn| {
         let (official_id, organization_id) = resolve(conn, scope.official.as_ref(), scope.organization.as_ref())?;
@@ -567,6 +571,11 @@ async fn list(
         }
         filter.official = official_id;
         filter.organization = organization_id;
+        if let Some(search) = &search {
+            let hits =
+                crate::search::store::search(conn, crate::search::store::Kind::Events, search, false, now, 1000, 0)?;
+            filter.ids = Some(hits.into_iter().map(|h| h.id).collect());
+        }
         let events = store::list(conn, &filter)?;
         EventPage::load(conn, events, with_articles, public_only, now)
     })

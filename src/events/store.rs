@@ -27,6 +27,8 @@ pub struct EventFilter {
     /// Keyset position: (starts_at, id) of the last event of the previous page.
     pub after: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
+    /// Only these events (the matches of a search).
+    pub ids: Option<Vec<i64>>,
 }
 
 pub fn list(conn: &mut Conn, f: &EventFilter) -> Result<Vec<Event>, ApiError> {
@@ -45,6 +47,9 @@ pub fn list(conn: &mut Conn, f: &EventFilter) -> Result<Vec<Event>, ApiError> {
                     .filter(event_officials::official_id.eq(official)),
             ),
         );
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(events::id.eq_any(ids.clone()));
     }
     if let Some(org) = f.organization {
         q = q.filter(events::organization_id.eq(org));
@@ -210,6 +215,12 @@ pub fn save(
             .get_result(conn)
             .map_err(unique_as(|| ApiError::SlugTaken(slug)))?,
     };
+    crate::search::store::index_event(
+        conn,
+        id,
+        &crate::search::store::event_titles(&data.title, data.title_en.as_deref()),
+        &crate::search::store::event_text(data.description.as_deref(), data.location.as_deref()),
+    )?;
     if let Some(p) = participants {
         diesel::delete(event_officials::table.filter(event_officials::event_id.eq(id))).execute(conn)?;
         // A chair who is also listed as attending is recorded once, as chair.
@@ -288,5 +299,6 @@ pub fn link_article(conn: &mut Conn, article_id: i64, event_ids: &[i64]) -> Resu
 pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
     let event = find(conn, key)?.ok_or(ApiError::NotFound)?;
     diesel::delete(events::table.find(event.id)).execute(conn)?;
+    crate::search::store::remove(conn, crate::search::store::Kind::Events, event.id)?;
     Ok(())
 }

@@ -100,6 +100,11 @@ pub enum ParamIssue {
     },
     DateTime,
     Empty,
+    TooLong {
+        max: usize,
+    },
+    /// Only without `q` (search results are ordered by relevance).
+    NotWithSearch,
     /// The query string could not be read at all (the parser's own words).
     Malformed(String),
 }
@@ -116,6 +121,14 @@ impl ParamIssue {
             (ParamIssue::DateTime, Lang::En) => "expected a YYYY-MM-DD date or an RFC 3339 time.".into(),
             (ParamIssue::Empty, Lang::Vi) => "giá trị không được để trống.".into(),
             (ParamIssue::Empty, Lang::En) => "the value must not be empty.".into(),
+            (ParamIssue::TooLong { max }, Lang::Vi) => format!("giá trị dài quá {max} ký tự."),
+            (ParamIssue::TooLong { max }, Lang::En) => format!("the value is longer than {max} characters."),
+            (ParamIssue::NotWithSearch, Lang::Vi) => {
+                "không dùng cùng với q (kết quả tìm kiếm xếp theo mức độ phù hợp).".into()
+            }
+            (ParamIssue::NotWithSearch, Lang::En) => {
+                "it cannot be combined with q (search results are ordered by relevance).".into()
+            }
             (ParamIssue::Malformed(why), Lang::Vi) => format!("không đọc được ({why})."),
             (ParamIssue::Malformed(why), Lang::En) => format!("it cannot be read ({why})."),
         }

@@ -112,6 +112,14 @@ pub fn save(
             .get_result(conn)
             .map_err(unique_as(|| ApiError::SlugTaken(slug)))?,
     };
+    let titles: Vec<String> = match &positions {
+        Some(list) => list.iter().map(|p| p.title.clone()).collect(),
+        None => positions::table
+            .filter(positions::official_id.eq(id))
+            .select(positions::title)
+            .load(conn)?,
+    };
+    crate::search::store::index_official(conn, id, &data.full_name, &titles.join(" "))?;
     if let Some(list) = positions {
         diesel::delete(positions::table.filter(positions::official_id.eq(id))).execute(conn)?;
         let rows: Vec<_> = list.iter().map(|p| (p, positions::official_id.eq(id))).collect();
@@ -136,6 +144,7 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
         return Err(ApiError::InUse);
     }
     diesel::delete(officials::table.find(official.id)).execute(conn)?;
+    crate::search::store::remove(conn, crate::search::store::Kind::Officials, official.id)?;
     Ok(())
 }
 

@@ -1,0 +1,225 @@
+//! `GET /search`: articles, events and officials together, by relevance.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::store::{self, Hit, Kind};
+use super::{snippet, Query};
+use crate::clock::utc;
+use crate::db::Conn;
+use crate::http::auth::MaybeAuth;
+use crate::http::cache::cached_page;
+use crate::http::error::{ParamIssue, Problem};
+use crate::http::lang::{Lang, LangParam};
+use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::ApiError;
+use crate::state::AppState;
+
+pub const SNIPPET_WORDS: usize = 24;
+const RELEVANCE: &str = "relevance";
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words with or without tone marks; `"a phrase"` in quotes; the last word also matches as a prefix.
+    pub q: Option<String>,
+    /// `articles`, `events` or `officials` (comma-separated); all three by default.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    pub lang: Option<LangParam>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"type": "article", "id": 1, "slug": "thuong-truc-thi-uy-giao-ban-voi-mttq-va-cac-doan-the-6-thang-dau-nam-2022",
+    "title": "Thường trực Thị ủy giao ban với Thường trực Ủy ban MTTQ…",
+    "snippet": "…Thường trực Thị ủy đã tổ chức <mark>hội</mark> <mark>nghị</mark> giao ban…", "date": "2022-07-19T10:30:00Z"}))]
+pub struct SearchResult {
+    /// `article`, `event` or `official`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// HTML: the matched words in `<mark>`, everything else escaped.
+    pub snippet: String,
+    /// Publication date (articles) or start (events).
+    pub date: Option<DateTime<Utc>>,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/search", web::get().to(search));
+}
+
+fn kinds(raw: Option<&str>) -> Result<Vec<Kind>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(vec![Kind::Articles, Kind::Events, Kind::Officials]);
+    };
+    let mut kinds = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let kind = match part {
+            "articles" | "article" => Kind::Articles,
+            "events" | "event" => Kind::Events,
+            "officials" | "official" => Kind::Officials,
+            _ => {
+                let allowed = ["articles", "events", "officials"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                return Err(ApiError::invalid_parameter("type", ParamIssue::OneOf(allowed)));
+            }
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        return Err(ApiError::invalid_parameter("type", ParamIssue::Empty));
+    }
+    Ok(kinds)
+}
+
+/// The offset a relevance cursor holds.
+pub fn relevance_offset(cursor: Option<&str>) -> Result<i64, ApiError> {
+    match cursor {
+        None => Ok(0),
+        Some(raw) => {
+            let c = Cursor::decode(raw, RELEVANCE)?;
+            c.key
+                .and_then(|k| k.parse::<i64>().ok())
+                .filter(|o| *o >= 0)
+                .ok_or(ApiError::InvalidCursor)
+        }
+    }
+}
+
+/// Pages relevance-ordered items (fetched `limit + 1` from `offset`).
+pub fn relevance_page<T>(items: Vec<T>, offset: i64, limit: i64) -> Paged<T> {
+    let mut page = Paged::from_rows(items, limit, |_| Cursor {
+        sort: String::new(),
+        key: None,
+        id: 0,
+    });
+    if page.meta.next_cursor.is_some() {
+        page.meta.next_cursor = Some(
+            Cursor {
+                sort: RELEVANCE.into(),
+                key: Some((offset + limit).to_string()),
+                id: 0,
+            }
+            .encode(),
+        );
+    }
+    page
+}
+
+/// Best first across kinds: exact-accent matches, then BM25.
+fn merge(mut hits: Vec<(Kind, Hit)>) -> Vec<(Kind, Hit)> {
+    hits.sort_by(|a, b| b.1.exact.cmp(&a.1.exact).then(a.1.score.total_cmp(&b.1.score)));
+    hits
+}
+
+fn results(conn: &mut Conn, hits: &[(Kind, Hit)], query: &Query, lang: Lang) -> Result<Vec<SearchResult>, ApiError> {
+    let ids = |kind: Kind| {
+        hits.iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, h)| h.id)
+            .collect::<Vec<_>>()
+    };
+    let articles = crate::articles::store::find_many(conn, &ids(Kind::Articles))?;
+    let events = crate::events::store::find_many(conn, &ids(Kind::Events))?;
+    let official_ids = ids(Kind::Officials);
+    let officials = crate::officials::store::find_many(conn, &official_ids)?;
+    let positions = crate::officials::store::positions_of(conn, &official_ids)?;
+    Ok(hits
+        .iter()
+        .filter_map(|(kind, hit)| match kind {
+            Kind::Articles => articles.iter().find(|a| a.id == hit.id).map(|a| {
+                let text = format!(
+                    "{} {}",
+                    a.summary.as_deref().unwrap_or(""),
+                    crate::articles::html::plain_text(&a.body)
+                );
+                SearchResult {
+                    kind: "article",
+                    id: a.id,
+                    slug: a.slug.clone(),
+                    title: a.title.clone(),
+                    snippet: snippet(&text, query, SNIPPET_WORDS),
+                    date: a.published_at.map(utc),
+                }
+            }),
+            Kind::Events => events.iter().find(|e| e.id == hit.id).map(|e| {
+                let title = lang.pick(e.title.clone(), e.title_en.clone());
+                let text = store::event_text(e.description.as_deref(), e.location.as_deref());
+                let text = if text.trim().is_empty() { title.clone() } else { text };
+                SearchResult {
+                    kind: "event",
+                    id: e.id,
+                    slug: e.slug.clone(),
+                    title,
+                    snippet: snippet(&text, query, SNIPPET_WORDS),
+                    date: Some(utc(e.starts_at)),
+                }
+            }),
+            Kind::Officials => officials.iter().find(|o| o.id == hit.id).map(|o| {
+                let titles: Vec<String> = positions
+                    .get(&o.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|p| lang.pick(p.title.clone(), p.title_en.clone()))
+                    .collect();
+                let text = format!("{} {}", o.full_name, titles.join(", "));
+                SearchResult {
+                    kind: "official",
+                    id: o.id,
+                    slug: o.slug.clone(),
+                    title: o.full_name.clone(),
+                    snippet: snippet(&text, query, SNIPPET_WORDS),
+                    date: None,
+                }
+            }),
+        })
+        .collect())
+}
+
+/// Search articles, events and officials, best match first.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery),
+    responses((status = 200, body = Paged<SearchResult>),
+        (status = 400, description = "No word in `q`, `q` over 200 characters, unknown `type`", body = Problem, content_type = "application/problem+json")))]
+pub async fn search(
+    req: HttpRequest,
+    auth: MaybeAuth,
+    lang: Lang,
+    state: web::Data<AppState>,
+    params: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let query = Query::from_param(params.q.as_deref().unwrap_or(""))?;
+    let kinds = kinds(params.kind.as_deref())?;
+    let limit = page_limit(params.limit.as_deref())?;
+    let offset = relevance_offset(params.cursor.as_deref())?;
+    let public_only = !auth.is_editor();
+    let now = state.clock.now();
+    let found = crate::db::run(&state.pool, move |conn| {
+        let mut hits = Vec::new();
+        for kind in kinds {
+            for hit in store::search(conn, kind, &query, public_only, now, offset + limit + 1, 0)? {
+                hits.push((kind, hit));
+            }
+        }
+        let hits: Vec<(Kind, Hit)> = merge(hits)
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize + 1)
+            .collect();
+        results(conn, &hits, &query, lang)
+    })
+    .await?;
+    cached_page(&req, &relevance_page(found, offset, limit), auth.audience())
+}

@@ -1,0 +1,278 @@
+//! Vietnamese search: queries with or without tone marks, in NFC or NFD,
+//! phrases in quotes, prefix matching on the last word; relevance ranking
+//! with title hits above body hits and exact-accent matches first; short
+//! snippets with `<mark>`. The engine index lives in `store`; everything
+//! here is engine-independent.
+
+pub mod api;
+pub mod store;
+
+use crate::text::{fold, nfc};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+const MAX_TERMS: usize = 16;
+
+/// A parsed query: words (folded, and as written) and quoted phrases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// One word; `prefix` on the last bare word (results while typing).
+    Word {
+        folded: String,
+        exact: String,
+        prefix: bool,
+    },
+    /// Words in this order, next to each other.
+    Phrase { folded: Vec<String>, exact: Vec<String> },
+}
+
+/// Words of a text: runs of letters and digits, NFC, lowercase.
+fn words(text: &str) -> Vec<String> {
+    nfc(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+impl Query {
+    /// Parses a `q` parameter: 400 when it is too long or has no word in it.
+    pub fn from_param(raw: &str) -> Result<Query, crate::http::ApiError> {
+        use crate::http::error::ParamIssue;
+        if raw.chars().count() > MAX_QUERY_CHARS {
+            return Err(crate::http::ApiError::invalid_parameter(
+                "q",
+                ParamIssue::TooLong { max: MAX_QUERY_CHARS },
+            ));
+        }
+        Query::parse(raw).ok_or_else(|| crate::http::ApiError::invalid_parameter("q", ParamIssue::Empty))
+    }
+
+    /// Parses what a person typed. Anything that is not a letter or digit
+    /// is a separator (so FTS operators are plain text); a `"` without its
+    /// pair is ignored. `None` when no word is left.
+    pub fn parse(raw: &str) -> Option<Query> {
+        let mut terms = Vec::new();
+        let parts: Vec<&str> = raw.split('"').collect();
+        let balanced = parts.len() % 2 == 1;
+        for (i, part) in parts.iter().enumerate() {
+            let quoted = balanced && i % 2 == 1;
+            let ws = words(part);
+            if quoted && ws.len() > 1 {
+                terms.push(Term::Phrase {
+                    folded: ws.iter().map(|w| fold(w)).collect(),
+                    exact: ws,
+                });
+            } else {
+                for w in ws {
+                    terms.push(Term::Word {
+                        folded: fold(&w),
+                        exact: w,
+                        prefix: false,
+                    });
+                }
+            }
+        }
+        terms.retain(|t| match t {
+            Term::Word { folded, .. } => !folded.is_empty(),
+            Term::Phrase { folded, .. } => !folded.is_empty(),
+        });
+        terms.truncate(MAX_TERMS);
+        // Still typing the last word: it ends the input, with no space or quote after it.
+        let ends_open = raw.chars().last().is_some_and(char::is_alphanumeric);
+        if let Some(Term::Word { prefix, .. }) = terms.last_mut() {
+            *prefix = ends_open;
+        }
+        (!terms.is_empty()).then_some(Query { terms })
+    }
+
+    /// The engine expression over the folded columns: every term must match.
+    pub fn folded_expression(&self) -> String {
+        self.expression(true)
+    }
+
+    /// The same over the words as written (for ranking exact accents first).
+    pub fn exact_expression(&self) -> String {
+        self.expression(false)
+    }
+
+    fn expression(&self, folded: bool) -> String {
+        let quote = |w: &str| format!("\"{}\"", w.replace('"', ""));
+        self.terms
+            .iter()
+            .map(|t| match t {
+                Term::Word {
+                    folded: f,
+                    exact,
+                    prefix,
+                } => {
+                    let w = if folded { f } else { exact };
+                    if *prefix {
+                        format!("{}*", quote(w))
+                    } else {
+                        quote(w)
+                    }
+                }
+                Term::Phrase { folded: f, exact } => quote(&if folded { f } else { exact }.join(" ")),
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// Folded words to highlight, and whether each may match as a prefix.
+    fn highlights(&self) -> Vec<(String, bool)> {
+        self.terms
+            .iter()
+            .flat_map(|t| match t {
+                Term::Word { folded, prefix, .. } => vec![(folded.clone(), *prefix)],
+                Term::Phrase { folded, .. } => folded.iter().map(|w| (w.clone(), false)).collect(),
+            })
+            .collect()
+    }
+}
+
+/// What an index row holds for a text: folded for matching, and as written.
+pub fn folded(text: &str) -> String {
+    fold(text)
+}
+
+pub fn exact(text: &str) -> String {
+    words(text).join(" ")
+}
+
+fn escape_html(text: &str, out: &mut String) {
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A short excerpt of `text` around the first matched word, with every
+/// matched word in `<mark>` and everything else HTML-escaped.
+pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
+    let text = nfc(text);
+    // (start, end, is_word) spans, in order.
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    let mut start = 0;
+    let mut in_word = false;
+    for (i, ch) in text.char_indices() {
+        let alnum = ch.is_alphanumeric();
+        if i > 0 && alnum != in_word {
+            spans.push((start, i, in_word));
+            start = i;
+        }
+        in_word = alnum;
+    }
+    if !text.is_empty() {
+        spans.push((start, text.len(), in_word));
+    }
+    let targets = query.highlights();
+    let hit = |w: &str| {
+        let f = fold(w);
+        targets
+            .iter()
+            .any(|(t, prefix)| if *prefix { f.starts_with(t.as_str()) } else { f == *t })
+    };
+    let word_spans: Vec<usize> = spans.iter().enumerate().filter(|(_, s)| s.2).map(|(i, _)| i).collect();
+    let first_hit = word_spans
+        .iter()
+        .position(|&i| hit(&text[spans[i].0..spans[i].1]))
+        .unwrap_or(0);
+    let from_word = first_hit.saturating_sub(max_words / 3);
+    let to_word = (from_word + max_words).min(word_spans.len());
+    if word_spans.is_empty() {
+        return String::new();
+    }
+    // From the start or end of the text, keep what surrounds the words too.
+    let first_span = if from_word == 0 { 0 } else { word_spans[from_word] };
+    let last_span = if to_word >= word_spans.len() {
+        spans.len() - 1
+    } else {
+        word_spans[to_word.max(from_word + 1) - 1]
+    };
+    let mut out = String::new();
+    if from_word > 0 {
+        out.push('…');
+    }
+    for (s, e, is_word) in &spans[first_span..=last_span] {
+        let piece = &text[*s..*e];
+        if *is_word && hit(piece) {
+            out.push_str("<mark>");
+            escape_html(piece, &mut out);
+            out.push_str("</mark>");
+        } else {
+            escape_html(piece, &mut out);
+        }
+    }
+    if to_word < word_spans.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_words_phrases_and_a_prefix_while_typing() {
+        let q = Query::parse("Hội nghị \"giao ban\" tha").unwrap();
+        assert_eq!(
+            q.folded_expression(),
+            "\"hoi\" AND \"nghi\" AND \"giao ban\" AND \"tha\"*"
+        );
+        assert_eq!(
+            q.exact_expression(),
+            "\"hội\" AND \"nghị\" AND \"giao ban\" AND \"tha\"*"
+        );
+        let closed = Query::parse("hong linh ").unwrap();
+        assert_eq!(closed.folded_expression(), "\"hong\" AND \"linh\"");
+    }
+
+    #[test]
+    fn hostile_input_becomes_plain_words_or_nothing() {
+        assert_eq!(
+            Query::parse("\"unbalanced quote").unwrap().folded_expression(),
+            "\"unbalanced\" AND \"quote\"*"
+        );
+        assert_eq!(
+            Query::parse("a OR b NOT c* NEAR(d)").unwrap().folded_expression(),
+            "\"a\" AND \"or\" AND \"b\" AND \"not\" AND \"c\" AND \"near\" AND \"d\""
+        );
+        assert!(Query::parse(&"!@#$%^&*()".repeat(100)).is_none());
+        assert!(Query::parse("   ").is_none());
+        assert!(Query::parse("\"\"").is_none());
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd("Đặng").collect();
+        assert_eq!(Query::parse(&nfd).unwrap(), Query::parse("Đặng").unwrap());
+    }
+
+    #[test]
+    fn snippets_mark_matches_and_escape_the_rest() {
+        let q = Query::parse("hoi nghi").unwrap();
+        let s = snippet(
+            "<b>Chiều</b> ngày 19/7, Thường trực đã tổ chức Hội nghị giao ban & tổng kết",
+            &q,
+            60,
+        );
+        assert_eq!(s, "&lt;b&gt;Chiều&lt;/b&gt; ngày 19/7, Thường trực đã tổ chức <mark>Hội</mark> <mark>nghị</mark> giao ban &amp; tổng kết");
+        let long = format!("{} Hội nghị {}", "từ ".repeat(50), "khác ".repeat(50));
+        let s = snippet(&long, &q, 10);
+        assert!(
+            s.starts_with('…') && s.ends_with('…') && s.contains("<mark>Hội</mark>"),
+            "{s}"
+        );
+        let prefix = Query::parse("giao b").unwrap();
+        assert!(snippet("hội nghị giao ban", &prefix, 10).contains("<mark>ban</mark>"));
+    }
+}

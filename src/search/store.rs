@@ -1,0 +1,232 @@
+//! The search index on SQLite: FTS5 tables written in the same transaction
+//! as the rows they describe (so a crash cannot leave them apart), ranked by
+//! BM25. This is the one engine-specific module of search; PostgreSQL can
+//! hold the same folded text in a tsvector with a GIN index.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Double, Text, Timestamp};
+
+use super::{exact, folded, Query};
+use crate::db::Conn;
+use crate::http::ApiError;
+
+/// What can be searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Articles,
+    Events,
+    Officials,
+}
+
+impl Kind {
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Articles => "search_articles",
+            Kind::Events => "search_events",
+            Kind::Officials => "search_officials",
+        }
+    }
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Hit {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// BM25: lower is better.
+    #[diesel(sql_type = Double)]
+    pub score: f64,
+    /// The words match as written (tone marks in the same places).
+    #[diesel(sql_type = Bool)]
+    pub exact: bool,
+}
+
+fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> Result<(), ApiError> {
+    diesel::sql_query(format!("DELETE FROM {} WHERE rowid = ?", kind.table()))
+        .bind::<BigInt, _>(id)
+        .execute(conn)?;
+    let placeholders = vec!["?"; columns.len()].join(", ");
+    let names = match kind {
+        Kind::Articles => "title, summary, body, exact",
+        _ => "title, body, exact",
+    };
+    let mut insert = diesel::sql_query(format!(
+        "INSERT INTO {} (rowid, {names}) VALUES (?, {placeholders})",
+        kind.table()
+    ))
+    .bind::<BigInt, _>(id)
+    .into_boxed();
+    for column in columns {
+        insert = insert.bind::<Text, _>(column.clone());
+    }
+    insert.execute(conn)?;
+    Ok(())
+}
+
+pub fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), ApiError> {
+    diesel::sql_query(format!("DELETE FROM {} WHERE rowid = ?", kind.table()))
+        .bind::<BigInt, _>(id)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Indexes an article: title above summary above the body's text.
+pub fn index_article(
+    conn: &mut Conn,
+    id: i64,
+    title: &str,
+    summary: Option<&str>,
+    body_html: &str,
+) -> Result<(), ApiError> {
+    let summary = summary.unwrap_or("");
+    let body = crate::articles::html::plain_text(body_html);
+    replace_row(
+        conn,
+        Kind::Articles,
+        id,
+        &[
+            folded(title),
+            folded(summary),
+            folded(&body),
+            exact(&format!("{title} {summary}")),
+        ],
+    )
+}
+
+pub fn index_event(conn: &mut Conn, id: i64, titles: &str, text: &str) -> Result<(), ApiError> {
+    replace_row(conn, Kind::Events, id, &[folded(titles), folded(text), exact(titles)])
+}
+
+pub fn index_official(conn: &mut Conn, id: i64, name: &str, positions: &str) -> Result<(), ApiError> {
+    replace_row(
+        conn,
+        Kind::Officials,
+        id,
+        &[folded(name), folded(positions), exact(name)],
+    )
+}
+
+/// Matches in relevance order: exact-accent matches first, then BM25
+/// (title weighs most), then the most recent. `public_only` limits articles
+/// to what readers may see at `now`.
+pub fn search(
+    conn: &mut Conn,
+    kind: Kind,
+    query: &Query,
+    public_only: bool,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Hit>, ApiError> {
+    let table = kind.table();
+    let (weights, columns) = match kind {
+        Kind::Articles => ("10.0, 4.0, 1.0, 0.0", "{title summary body}"),
+        _ => ("10.0, 1.0, 0.0", "{title body}"),
+    };
+    let (join, recency, visible) = match kind {
+        Kind::Articles => (
+            "JOIN articles x ON x.id = {table}.rowid",
+            "x.published_at DESC, x.id DESC",
+            "AND (? = 0 OR (x.status IN ('published', 'scheduled') AND x.published_at <= ?))",
+        ),
+        Kind::Events => (
+            "JOIN events x ON x.id = {table}.rowid",
+            "x.starts_at DESC, x.id DESC",
+            "AND (? = 0 OR ? IS NOT NULL)",
+        ),
+        Kind::Officials => (
+            "JOIN officials x ON x.id = {table}.rowid",
+            "x.id ASC",
+            "AND (? = 0 OR ? IS NOT NULL)",
+        ),
+    };
+    let join = join.replace("{table}", table);
+    let sql = format!(
+        "SELECT x.id AS id, bm25({table}, {weights}) AS score, \
+                (x.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)) AS exact \
+         FROM {table} {join} \
+         WHERE {table} MATCH ? {visible} \
+         ORDER BY exact DESC, score ASC, {recency} LIMIT ? OFFSET ?"
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(format!("exact : ({})", query.exact_expression()))
+        .bind::<Text, _>(format!("{columns} : ({})", query.folded_expression()))
+        .bind::<Bool, _>(public_only)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(offset)
+        .load(conn)?)
+}
+
+const INDEX_VERSION: i64 = 1;
+
+/// Builds the index for rows written before it existed (or by an older
+/// version), once. Blocking; called at start-up.
+pub fn ensure_index(conn: &mut Conn) -> Result<usize, ApiError> {
+    use crate::db::schema::{articles, events, officials, positions, site_counters};
+    use crate::events::model::Event;
+    let version: Option<i64> = site_counters::table
+        .filter(site_counters::name.eq("search_index"))
+        .select(site_counters::value)
+        .first(conn)
+        .optional()?;
+    if version == Some(INDEX_VERSION) {
+        return Ok(0);
+    }
+    crate::db::write_tx(conn, |conn| {
+        let mut indexed = 0;
+        let mut after = 0i64;
+        loop {
+            let batch: Vec<(i64, String, Option<String>, String)> = articles::table
+                .select((articles::id, articles::title, articles::summary, articles::body))
+                .filter(articles::id.gt(after))
+                .order(articles::id)
+                .limit(1000)
+                .load(conn)?;
+            let Some(last) = batch.last() else { break };
+            after = last.0;
+            for (id, title, summary, body) in &batch {
+                index_article(conn, *id, title, summary.as_deref(), body)?;
+            }
+            indexed += batch.len();
+        }
+        let all_events: Vec<Event> = events::table.select(Event::as_select()).load(conn)?;
+        for e in all_events {
+            let titles = event_titles(&e.title, e.title_en.as_deref());
+            index_event(
+                conn,
+                e.id,
+                &titles,
+                &event_text(e.description.as_deref(), e.location.as_deref()),
+            )?;
+            indexed += 1;
+        }
+        let people: Vec<(i64, String)> = officials::table
+            .select((officials::id, officials::full_name))
+            .load(conn)?;
+        for (id, name) in people {
+            let titles: Vec<String> = positions::table
+                .filter(positions::official_id.eq(id))
+                .select(positions::title)
+                .load(conn)?;
+            index_official(conn, id, &name, &titles.join(" "))?;
+            indexed += 1;
+        }
+        diesel::replace_into(site_counters::table)
+            .values((
+                site_counters::name.eq("search_index"),
+                site_counters::value.eq(INDEX_VERSION),
+            ))
+            .execute(conn)?;
+        Ok(indexed)
+    })
+}
+
+/// The text an event's titles are indexed under (Vietnamese and English).
+pub fn event_titles(title: &str, title_en: Option<&str>) -> String {
+    format!("{title} {}", title_en.unwrap_or(""))
+}
+
+pub fn event_text(description: Option<&str>, location: Option<&str>) -> String {
+    format!("{} {}", description.unwrap_or(""), location.unwrap_or(""))
+}
