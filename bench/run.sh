@@ -2,8 +2,8 @@
 # Load benchmark, run by hand (never in CI). Seeds N synthetic articles
 # (once per N), starts a release build, and measures with wrk on loopback:
 #   /health/live (the ceiling, same run), the article list (first page and a
-#   page deep in the list), article detail by random slug, the visit beacon
-#   and rating a random article as a random visitor.
+#   page deep in the list), article detail by random slug, search, the visit
+#   beacon and rating a random article as a random visitor.
 # Usage: bench/run.sh [N]   (default 100000). Needs `wrk` (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,10 @@ if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then echo "port $PORT is in u
 SERVER=$!
 # $SERVER is /usr/bin/time; the signal goes to bantin, its child, so time can report.
 trap 'pkill -TERM -P $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+# The first start after an upgrade may build the search index (100k articles: under a minute).
+STARTED=$(date +%s)
+for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+echo "ready after $(( $(date +%s) - STARTED )) s"
 curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "the server did not start" >&2; exit 1; }
 
 # A cursor about halfway down the list: keyset paging must make it as cheap as page 1.
@@ -57,6 +60,7 @@ echo "== $N articles, database $DB_SIZE, wrk -t$THREADS -c$CONNECTIONS -d$DURATI
   run list_first_page "/api/v1/articles" bench/report.lua
   run list_deep_page "/api/v1/articles?cursor=$DEEP" bench/report.lua
   run detail_by_slug /api/v1/articles/x bench/detail.lua -- "$DIR/slugs.txt"
+  run search /api/v1/articles bench/search.lua
   run post_visit /api/v1/stats/visits bench/visit.lua
   run post_rating /api/v1/articles/x/ratings bench/rate.lua -- "$DIR/slugs.txt"
 } | tee "$DIR/results.txt"

@@ -5,9 +5,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Text, Timestamp};
+use diesel::sql_types::{BigInt, Double, Text};
 
-use super::{exact, folded, Query};
+use super::{folded, Query};
 use crate::db::Conn;
 use crate::http::ApiError;
 
@@ -29,15 +29,12 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone)]
 pub struct Hit {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
     /// BM25: lower is better.
-    #[diesel(sql_type = Double)]
     pub score: f64,
     /// The words match as written (tone marks in the same places).
-    #[diesel(sql_type = Bool)]
     pub exact: bool,
 }
 
@@ -47,8 +44,8 @@ fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> Resu
         .execute(conn)?;
     let placeholders = vec!["?"; columns.len()].join(", ");
     let names = match kind {
-        Kind::Articles => "title, summary, body, exact",
-        _ => "title, body, exact",
+        Kind::Articles => "title, summary, body",
+        _ => "title, body",
     };
     let mut insert = diesel::sql_query(format!(
         "INSERT INTO {} (rowid, {names}) VALUES (?, {placeholders})",
@@ -84,26 +81,29 @@ pub fn index_article(
         conn,
         Kind::Articles,
         id,
-        &[
-            folded(title),
-            folded(summary),
-            folded(&body),
-            exact(&format!("{title} {summary}")),
-        ],
+        &[folded(title), folded(summary), folded(&body)],
     )
 }
 
 pub fn index_event(conn: &mut Conn, id: i64, titles: &str, text: &str) -> Result<(), ApiError> {
-    replace_row(conn, Kind::Events, id, &[folded(titles), folded(text), exact(titles)])
+    replace_row(conn, Kind::Events, id, &[folded(titles), folded(text)])
 }
 
 pub fn index_official(conn: &mut Conn, id: i64, name: &str, positions: &str) -> Result<(), ApiError> {
-    replace_row(
-        conn,
-        Kind::Officials,
-        id,
-        &[folded(name), folded(positions), exact(name)],
-    )
+    replace_row(conn, Kind::Officials, id, &[folded(name), folded(positions)])
+}
+
+/// How deep a ranking goes: the best this many matches by BM25 are ranked
+/// further (exact accents, visibility, recency); results past it are not
+/// served. It bounds the cost of a query that matches most of the corpus.
+pub const MAX_CANDIDATES: i64 = 1000;
+
+#[derive(QueryableByName)]
+struct Candidate {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
 }
 
 /// Matches in relevance order: exact-accent matches first, then BM25
@@ -118,44 +118,80 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Hit>, ApiError> {
+    use crate::db::schema::{articles, events, officials};
     let table = kind.table();
     let (weights, columns) = match kind {
-        Kind::Articles => ("10.0, 4.0, 1.0, 0.0", "{title summary body}"),
-        _ => ("10.0, 1.0, 0.0", "{title body}"),
+        Kind::Articles => ("10.0, 4.0, 1.0", "{title summary body}"),
+        _ => ("10.0, 1.0", "{title body}"),
     };
-    let (join, recency, visible) = match kind {
-        Kind::Articles => (
-            "JOIN articles x ON x.id = {table}.rowid",
-            "x.published_at DESC, x.id DESC",
-            "AND (? = 0 OR (x.status IN ('published', 'scheduled') AND x.published_at <= ?))",
-        ),
-        Kind::Events => (
-            "JOIN events x ON x.id = {table}.rowid",
-            "x.starts_at DESC, x.id DESC",
-            "AND (? = 0 OR ? IS NOT NULL)",
-        ),
-        Kind::Officials => (
-            "JOIN officials x ON x.id = {table}.rowid",
-            "x.id ASC",
-            "AND (? = 0 OR ? IS NOT NULL)",
-        ),
+    // 1. The best candidates by BM25, from the index alone.
+    let wanted = (offset + limit + 1).clamp(200, MAX_CANDIDATES);
+    let candidates: Vec<Candidate> = diesel::sql_query(format!(
+        "SELECT rowid AS id, bm25({table}, {weights}) AS score FROM {table} WHERE {table} MATCH ? ORDER BY score LIMIT ?"
+    ))
+    .bind::<Text, _>(format!("{columns} : ({})", query.folded_expression()))
+    .bind::<BigInt, _>(wanted + 50)
+    .load(conn)?;
+    let ids: Vec<i64> = candidates.iter().map(|c| c.id).collect();
+    // 2. What ranks them further: the words as written, visibility, recency.
+    let rows: Vec<(i64, String, Option<NaiveDateTime>)> = match kind {
+        Kind::Articles => {
+            let mut q = articles::table
+                .select((articles::id, articles::title, articles::summary, articles::published_at))
+                .filter(articles::id.eq_any(&ids))
+                .into_boxed::<crate::db::Backend>();
+            if public_only {
+                q = q
+                    .filter(articles::status.eq_any(["published", "scheduled"]))
+                    .filter(articles::published_at.le(now));
+            }
+            q.load::<(i64, String, Option<String>, Option<NaiveDateTime>)>(conn)?
+                .into_iter()
+                .map(|(id, title, summary, at)| (id, format!("{title} {}", summary.unwrap_or_default()), at))
+                .collect()
+        }
+        Kind::Events => events::table
+            .select((events::id, events::title, events::title_en, events::starts_at))
+            .filter(events::id.eq_any(&ids))
+            .load::<(i64, String, Option<String>, NaiveDateTime)>(conn)?
+            .into_iter()
+            .map(|(id, title, title_en, at)| (id, event_titles(&title, title_en.as_deref()), Some(at)))
+            .collect(),
+        Kind::Officials => officials::table
+            .select((officials::id, officials::full_name))
+            .filter(officials::id.eq_any(&ids))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .map(|(id, name)| (id, name, None))
+            .collect(),
     };
-    let join = join.replace("{table}", table);
-    let sql = format!(
-        "SELECT x.id AS id, bm25({table}, {weights}) AS score, \
-                (x.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)) AS exact \
-         FROM {table} {join} \
-         WHERE {table} MATCH ? {visible} \
-         ORDER BY exact DESC, score ASC, {recency} LIMIT ? OFFSET ?"
-    );
-    Ok(diesel::sql_query(sql)
-        .bind::<Text, _>(format!("exact : ({})", query.exact_expression()))
-        .bind::<Text, _>(format!("{columns} : ({})", query.folded_expression()))
-        .bind::<Bool, _>(public_only)
-        .bind::<Timestamp, _>(now)
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
-        .load(conn)?)
+    let mut hits: Vec<(Hit, Option<NaiveDateTime>)> = rows
+        .into_iter()
+        .filter_map(|(id, text, at)| {
+            let score = candidates.iter().find(|c| c.id == id)?.score;
+            Some((
+                Hit {
+                    id,
+                    score,
+                    exact: query.matches_exact(&text),
+                },
+                at,
+            ))
+        })
+        .collect();
+    hits.sort_by(|(a, at_a), (b, at_b)| {
+        b.exact
+            .cmp(&a.exact)
+            .then(a.score.total_cmp(&b.score))
+            .then(at_b.cmp(at_a))
+            .then(b.id.cmp(&a.id))
+    });
+    Ok(hits
+        .into_iter()
+        .map(|(h, _)| h)
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect())
 }
 
 const INDEX_VERSION: i64 = 1;

@@ -1,18 +1,16 @@
 -- Full-text search. The indexed text is written by bantin itself, folded
 -- (no tone marks, đ→d, lowercase) by the one folding function in src/text,
--- in the same transaction as the row it describes. The `exact` column keeps
--- the words as written (NFC, lowercase), so an exact-accent match can rank
--- first; the tokenizer therefore must not strip diacritics itself.
--- Contentless: the text lives in the source tables, not twice.
+-- in the same transaction as the row it describes; the tokenizer only splits
+-- it. Contentless: the text lives in the source tables, not twice.
 CREATE VIRTUAL TABLE search_articles USING fts5(
-    title, summary, body, exact,
+    title, summary, body,
     tokenize = 'unicode61 remove_diacritics 0', content = '', contentless_delete = 1
 );
 CREATE VIRTUAL TABLE search_events USING fts5(
-    title, body, exact,
+    title, body,
     tokenize = 'unicode61 remove_diacritics 0', content = '', contentless_delete = 1
 );
 CREATE VIRTUAL TABLE search_officials USING fts5(
-    title, body, exact,
+    title, body,
     tokenize = 'unicode61 remove_diacritics 0', content = '', contentless_delete = 1
 );
