@@ -75,7 +75,7 @@ fn main() -> anyhow::Result<()> {
             serve(config)
         }
         Command::Migrate => {
-            let pool = bantin::db::connect(&config.database_url, 1, config.pool_timeout)?;
+            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let applied = bantin::db::migrate(&pool)?;
             println!("database {} is up to date", config.database_url);
             drop(applied);
@@ -95,7 +95,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
-            let pool = bantin::db::connect(&config.database_url, 1, config.pool_timeout)?;
+            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
             let loaded = bantin::demo::load(&mut conn, SystemClock.now())?;
             println!(
@@ -112,7 +112,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::BenchSeed { articles, slugs_out } => {
-            let pool = bantin::db::connect(&config.database_url, 1, config.pool_timeout)?;
+            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
             if let Some(dir) = std::path::Path::new(&slugs_out)
                 .parent()
@@ -178,7 +178,7 @@ fn create_user(
         bail!("invalid user: {}", details.join("; "));
     }
     let hash = bantin::auth::password::hash(&password)?;
-    let pool = bantin::db::connect(&config.database_url, 1, config.pool_timeout)?;
+    let pool = bantin::startup::open_database(config, 1, Default::default())?;
     let mut conn = pool.get()?;
     let now = SystemClock.now();
     let display_name = display_name.unwrap_or_else(|| username.to_string());

@@ -67,6 +67,24 @@ fn cors(config: &Config) -> Cors {
         .max_age(3600)
 }
 
+/// Opens and migrates the database and brings the search index up to date:
+/// what every command that touches the database does first.
+pub fn open_database(
+    config: &Config,
+    pool_size: u32,
+    queries: crate::db::QueryCounter,
+) -> anyhow::Result<crate::db::DbPool> {
+    let pool = crate::db::connect_counted(&config.database_url, pool_size, config.pool_timeout, queries)?;
+    let mut conn = pool.get()?;
+    let indexed = crate::search::store::ensure_index(&mut conn)
+        .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
+    if indexed > 0 {
+        tracing::info!(indexed, "search index built");
+    }
+    drop(conn);
+    Ok(pool)
+}
+
 pub struct Application {
     port: u16,
     state: AppState,
@@ -87,20 +105,7 @@ impl Application {
         challenge_kind: Arc<dyn ChallengeKind>,
     ) -> anyhow::Result<Application> {
         let queries = crate::db::QueryCounter::default();
-        let pool = crate::db::connect_counted(
-            &config.database_url,
-            config.pool_size,
-            config.pool_timeout,
-            queries.clone(),
-        )?;
-        {
-            let mut conn = pool.get()?;
-            let indexed = crate::search::store::ensure_index(&mut conn)
-                .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
-            if indexed > 0 {
-                tracing::info!(indexed, "search index built");
-            }
-        }
+        let pool = open_database(&config, config.pool_size, queries.clone())?;
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let mut state = AppState::new(pool, queries, config, clock);

@@ -118,9 +118,9 @@ pub fn relevance_page<T>(items: Vec<T>, offset: i64, limit: i64) -> Paged<T> {
     page
 }
 
-/// Best first across kinds: exact-accent matches, then BM25.
+/// Best first across kinds: exact-accent matches, then where the words were found.
 fn merge(mut hits: Vec<(Kind, Hit)>) -> Vec<(Kind, Hit)> {
-    hits.sort_by(|a, b| b.1.exact.cmp(&a.1.exact).then(a.1.score.total_cmp(&b.1.score)));
+    hits.sort_by(|a, b| b.1.exact.cmp(&a.1.exact).then(b.1.tier.cmp(&a.1.tier)));
     hits
 }
 

@@ -1,11 +1,11 @@
 //! The search index on SQLite: FTS5 tables written in the same transaction
-//! as the rows they describe (so a crash cannot leave them apart), ranked by
-//! BM25. This is the one engine-specific module of search; PostgreSQL can
+//! as the rows they describe (so a crash cannot leave them apart), read
+//! newest-first per field so that every query stops early. This is the one engine-specific module of search; PostgreSQL can
 //! hold the same folded text in a tsvector with a GIN index.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Text};
+use diesel::sql_types::{BigInt, Text};
 
 use super::{folded, Query};
 use crate::db::Conn;
@@ -32,8 +32,8 @@ impl Kind {
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub id: i64,
-    /// BM25: lower is better.
-    pub score: f64,
+    /// Where the words were found: 3 title, 2 summary, 1 elsewhere.
+    pub tier: u8,
     /// The words match as written (tone marks in the same places).
     pub exact: bool,
 }
@@ -93,22 +93,39 @@ pub fn index_official(conn: &mut Conn, id: i64, name: &str, positions: &str) -> 
     replace_row(conn, Kind::Officials, id, &[folded(name), folded(positions)])
 }
 
-/// How deep a ranking goes: the best this many matches by BM25 are ranked
-/// further (exact accents, visibility, recency); results past it are not
-/// served. It bounds the cost of a query that matches most of the corpus.
+/// How deep a ranking goes: at most this many matches per field are
+/// considered, newest first; results past it are not served. Every query
+/// stops reading the index after that many matches, so a query that
+/// matches most of the corpus costs what a rare one costs.
 pub const MAX_CANDIDATES: i64 = 1000;
+
+/// Where the terms were found; a higher tier ranks first.
+const TIER_TITLE: u8 = 3;
+const TIER_SUMMARY: u8 = 2;
+const TIER_BODY: u8 = 1;
 
 #[derive(QueryableByName)]
 struct Candidate {
     #[diesel(sql_type = BigInt)]
     id: i64,
-    #[diesel(sql_type = Double)]
-    score: f64,
 }
 
-/// Matches in relevance order: exact-accent matches first, then BM25
-/// (title weighs most), then the most recent. `public_only` limits articles
-/// to what readers may see at `now`.
+/// The newest `limit` rows whose `columns` match (streamed from the index
+/// in descending rowid order, which is creation order).
+fn newest_matches(conn: &mut Conn, kind: Kind, columns: &str, query: &Query, limit: i64) -> Result<Vec<i64>, ApiError> {
+    let table = kind.table();
+    let rows: Vec<Candidate> = diesel::sql_query(format!(
+        "SELECT rowid AS id FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
+    ))
+    .bind::<Text, _>(format!("{columns} : ({})", query.folded_expression()))
+    .bind::<BigInt, _>(limit)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Matches in relevance order: an exact-accent match first, then where the
+/// words are (title above summary above body), then the most recent.
+/// `public_only` limits articles to what readers may see at `now`.
 pub fn search(
     conn: &mut Conn,
     kind: Kind,
@@ -119,20 +136,25 @@ pub fn search(
     offset: i64,
 ) -> Result<Vec<Hit>, ApiError> {
     use crate::db::schema::{articles, events, officials};
-    let table = kind.table();
-    let (weights, columns) = match kind {
-        Kind::Articles => ("10.0, 4.0, 1.0", "{title summary body}"),
-        _ => ("10.0, 1.0", "{title body}"),
+    let wanted = (offset + limit + 1).clamp(100, MAX_CANDIDATES);
+    // 1. Candidates per field, newest first, from the index alone. Within a
+    // tier the newest `wanted` are all a page needs.
+    let fields: &[(&str, u8)] = match kind {
+        Kind::Articles => &[
+            ("title", TIER_TITLE),
+            ("summary", TIER_SUMMARY),
+            ("{title summary body}", TIER_BODY),
+        ],
+        _ => &[("title", TIER_TITLE), ("{title body}", TIER_BODY)],
     };
-    // 1. The best candidates by BM25, from the index alone.
-    let wanted = (offset + limit + 1).clamp(200, MAX_CANDIDATES);
-    let candidates: Vec<Candidate> = diesel::sql_query(format!(
-        "SELECT rowid AS id, bm25({table}, {weights}) AS score FROM {table} WHERE {table} MATCH ? ORDER BY score LIMIT ?"
-    ))
-    .bind::<Text, _>(format!("{columns} : ({})", query.folded_expression()))
-    .bind::<BigInt, _>(wanted + 50)
-    .load(conn)?;
-    let ids: Vec<i64> = candidates.iter().map(|c| c.id).collect();
+    let mut tiers: std::collections::HashMap<i64, u8> = std::collections::HashMap::new();
+    for (columns, tier) in fields {
+        for id in newest_matches(conn, kind, columns, query, wanted)? {
+            let best = tiers.entry(id).or_insert(*tier);
+            *best = (*best).max(*tier);
+        }
+    }
+    let ids: Vec<i64> = tiers.keys().copied().collect();
     // 2. What ranks them further: the words as written, visibility, recency.
     let rows: Vec<(i64, String, Option<NaiveDateTime>)> = match kind {
         Kind::Articles => {
@@ -167,22 +189,21 @@ pub fn search(
     };
     let mut hits: Vec<(Hit, Option<NaiveDateTime>)> = rows
         .into_iter()
-        .filter_map(|(id, text, at)| {
-            let score = candidates.iter().find(|c| c.id == id)?.score;
-            Some((
+        .map(|(id, text, at)| {
+            (
                 Hit {
                     id,
-                    score,
+                    tier: tiers[&id],
                     exact: query.matches_exact(&text),
                 },
                 at,
-            ))
+            )
         })
         .collect();
     hits.sort_by(|(a, at_a), (b, at_b)| {
         b.exact
             .cmp(&a.exact)
-            .then(a.score.total_cmp(&b.score))
+            .then(b.tier.cmp(&a.tier))
             .then(at_b.cmp(at_a))
             .then(b.id.cmp(&a.id))
     });
