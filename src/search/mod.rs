@@ -9,6 +9,9 @@ pub mod store;
 
 use crate::text::{fold, nfc};
 
+/// How much of a text a snippet is cut from, in characters.
+const SNIPPET_SOURCE_CHARS: usize = 1500;
+
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 16;
@@ -153,7 +156,14 @@ fn escape_html(text: &str, out: &mut String) {
 /// A short excerpt of `text` around the first matched word, with every
 /// matched word in `<mark>` and everything else HTML-escaped.
 pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
-    let text = nfc(text);
+    // Look for the first hit in the opening of the text only: a snippet is a
+    // glimpse, and folding a whole long body word by word costs more than
+    // the search itself.
+    let end = text
+        .char_indices()
+        .nth(SNIPPET_SOURCE_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let text = nfc(&text[..end]);
     // (start, end, is_word) spans, in order.
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut start = 0;
