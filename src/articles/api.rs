@@ -174,6 +174,19 @@ fn project(article: &ArticleView, fields: Option<&[String]>, in_list: bool) -> s
     value
 }
 
+/// An article as sent: trimmed to `fields`, with the related items asked for.
+fn render(
+    article: &ArticleView,
+    fields: Option<&[String]>,
+    in_list: bool,
+    included: &Included,
+    lang: Lang,
+) -> serde_json::Value {
+    let mut value = project(article, fields, in_list);
+    included.add_to(article.id, &mut value, lang);
+    value
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -344,12 +357,8 @@ async fn list(
         Ok((rows, related, included))
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |row| sort.cursor_after(row)).map(|row| {
-        let id = row.id;
-        let mut value = project(&view(row, &related, now), fields.as_deref(), true);
-        included.add_to(id, &mut value, lang);
-        value
-    });
+    let page = Paged::from_rows(rows, limit, |row| sort.cursor_after(row))
+        .map(|row| render(&view(row, &related, now), fields.as_deref(), true, &included, lang));
     cached_page(&req, &page, auth.audience())
 }
 
@@ -403,15 +412,8 @@ async fn search_articles(
     })
     .await?;
     let page = crate::search::api::relevance_page(rows, offset, limit).map(|row| {
-        let id = row.id;
-        let text = format!(
-            "{} {}",
-            row.summary.as_deref().unwrap_or(""),
-            super::html::plain_text(&row.body)
-        );
-        let snippet = crate::search::snippet(&text, &search, crate::search::api::SNIPPET_WORDS);
-        let mut value = project(&view(row, &related, now), fields.as_deref(), true);
-        included.add_to(id, &mut value, lang);
+        let snippet = crate::search::article_snippet(row.summary.as_deref(), &row.body, &search);
+        let mut value = render(&view(row, &related, now), fields.as_deref(), true, &included, lang);
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("snippet".into(), serde_json::Value::String(snippet));
         }
@@ -446,9 +448,7 @@ async fn written(state: &AppState, id: i64, lang: Lang) -> Result<serde_json::Va
     let (article, included) = load_view(state, IdOrSlug::Id(id), all)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let mut value = project(&article, None, false);
-    included.add_to(id, &mut value, lang);
-    Ok(value)
+    Ok(render(&article, None, false, &included, lang))
 }
 
 /// Get an article by id or slug. Counts a view for anonymous readers.
@@ -478,9 +478,11 @@ pub async fn get_article(
     if auth.0.is_none() {
         state.views.record(article.id);
     }
-    let mut value = project(&article, fields.as_deref(), false);
-    included.add_to(article.id, &mut value, lang);
-    cached_json(&req, &value, auth.audience())
+    cached_json(
+        &req,
+        &render(&article, fields.as_deref(), false, &included, lang),
+        auth.audience(),
+    )
 }
 
 /// Create an article (editor).

@@ -21,7 +21,8 @@ diesel::define_sql_function! {
     fn coalesce(a: Nullable<Timestamp>, b: Timestamp) -> Timestamp;
 }
 
-const VISIBLE_STATUSES: [&str; 2] = ["published", "scheduled"];
+/// Statuses a reader may see (a scheduled article once its time has come).
+pub const VISIBLE_STATUSES: [&str; 2] = ["published", "scheduled"];
 
 type TimeExpr = Box<dyn BoxableExpression<articles::table, Backend, SqlType = Timestamp>>;
 
@@ -249,6 +250,11 @@ pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleRow>, ApiErr
         .select(ArticleRow::as_select())
         .filter(articles::id.eq_any(ids))
         .load(conn)?)
+}
+
+/// The published article a reader may see (and rate or comment on), else 404.
+pub fn find_public(conn: &mut Conn, key: &IdOrSlug, now: NaiveDateTime) -> Result<ArticleRow, ApiError> {
+    find(conn, key)?.filter(|a| a.is_public(now)).ok_or(ApiError::NotFound)
 }
 
 pub fn find_by_id(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {

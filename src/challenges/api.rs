@@ -3,14 +3,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{answer_hash, store};
 use crate::clock::utc;
-use crate::db::Conn;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::ApiError;
@@ -71,16 +70,4 @@ pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> R
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(view))
-}
-
-/// Checks an answer and spends the challenge, right or wrong. Unknown,
-/// expired, reused or wrong: 422 `captcha_invalid`.
-pub fn verify(conn: &mut Conn, secret: &[u8], id: &str, answer: &str, now: NaiveDateTime) -> Result<(), ApiError> {
-    let Some((hash, expires_at)) = store::take(conn, id)? else {
-        return Err(ApiError::CaptchaInvalid);
-    };
-    if expires_at < now || answer_hash(secret, id, answer) != hash {
-        return Err(ApiError::CaptchaInvalid);
-    }
-    Ok(())
 }

@@ -75,6 +75,24 @@ pub fn answer_hash(secret: &[u8], id: &str, answer: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Checks an answer and spends the challenge, right or wrong. Unknown,
+/// expired, reused or wrong: 422 `captcha_invalid`.
+pub fn verify(
+    conn: &mut crate::db::Conn,
+    secret: &[u8],
+    id: &str,
+    answer: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), crate::http::ApiError> {
+    let Some((hash, expires_at)) = store::take(conn, id)? else {
+        return Err(crate::http::ApiError::CaptchaInvalid);
+    };
+    if expires_at < now || answer_hash(secret, id, answer) != hash {
+        return Err(crate::http::ApiError::CaptchaInvalid);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

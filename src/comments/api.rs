@@ -17,7 +17,6 @@ use crate::http::extract::IdOrSlug;
 use crate::http::input::{check_email, check_length, clean_text, finish};
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::{ApiError, FieldError, FieldIssue};
-use crate::ratings::api::public_article;
 use crate::state::AppState;
 
 /// A comment as readers see it: never the author's e-mail.
@@ -186,7 +185,7 @@ pub async fn list_comments(
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let (threads, replies) = crate::db::run(&state.pool, move |conn| {
-        let article = public_article(conn, &key, now)?;
+        let article = crate::articles::store::find_public(conn, &key, now)?;
         let threads = store::approved_threads(conn, article.id, after, limit)?;
         let ids: Vec<i64> = threads.iter().map(|c| c.id).collect();
         let replies = if ids.is_empty() {
@@ -258,12 +257,12 @@ pub async fn post_comment(
     let body_hash = hex::encode(Sha256::digest(crate::text::fold(&text).as_bytes()));
     let client_hash = hex::encode(&Sha256::digest([&secret[..], client.as_bytes()].concat())[..16]);
     let comment = crate::db::run(&state.pool, move |conn| {
-        let article = public_article(conn, &key, now)?;
+        let article = crate::articles::store::find_public(conn, &key, now)?;
         if !article.comments_enabled {
             return Err(ApiError::CommentsClosed);
         }
         // Its own statement, so the challenge is spent whatever happens next.
-        crate::challenges::api::verify(conn, &secret, input.challenge_id.trim(), &input.challenge_answer, now)?;
+        crate::challenges::verify(conn, &secret, input.challenge_id.trim(), &input.challenge_answer, now)?;
         write_tx(conn, |conn| {
             if let Some(parent_id) = input.parent_id {
                 let parent = store::find(conn, parent_id)?;

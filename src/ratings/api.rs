@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 
 use crate::articles::stats::{self, RatingSummary};
 use crate::articles::store as articles;
-use crate::db::Conn;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::extract::IdOrSlug;
@@ -30,17 +29,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The published article a reader may rate or comment on, else 404.
-pub fn public_article(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    now: chrono::NaiveDateTime,
-) -> Result<crate::articles::model::ArticleRow, ApiError> {
-    articles::find(conn, key)?
-        .filter(|a| a.is_public(now))
-        .ok_or(ApiError::NotFound)
-}
-
 /// An article's rating summary: count, average and distribution.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}/ratings", tag = "engagement",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
@@ -53,7 +41,7 @@ pub async fn get_ratings(
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let summary = crate::db::run(&state.pool, move |conn| {
-        let article = public_article(conn, &key, now)?;
+        let article = articles::find_public(conn, &key, now)?;
         Ok(stats::for_article(conn, article.id)?.rating())
     })
     .await?;
@@ -88,7 +76,7 @@ pub async fn rate(
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let summary = crate::db::run(&state.pool, move |conn| {
-        let article = public_article(conn, &key, now)?;
+        let article = articles::find_public(conn, &key, now)?;
         super::store::rate(conn, article.id, &visitor, score as i32, now)?;
         Ok(stats::for_article(conn, article.id)?.rating())
     })

@@ -100,22 +100,12 @@ pub fn relevance_offset(cursor: Option<&str>) -> Result<i64, ApiError> {
 
 /// Pages relevance-ordered items (fetched `limit + 1` from `offset`).
 pub fn relevance_page<T>(items: Vec<T>, offset: i64, limit: i64) -> Paged<T> {
-    let mut page = Paged::from_rows(items, limit, |_| Cursor {
-        sort: String::new(),
-        key: None,
+    // The next page starts where this one ends: the cursor holds that offset.
+    Paged::from_rows(items, limit, |_| Cursor {
+        sort: RELEVANCE.into(),
+        key: Some((offset + limit).to_string()),
         id: 0,
-    });
-    if page.meta.next_cursor.is_some() {
-        page.meta.next_cursor = Some(
-            Cursor {
-                sort: RELEVANCE.into(),
-                key: Some((offset + limit).to_string()),
-                id: 0,
-            }
-            .encode(),
-        );
-    }
-    page
+    })
 }
 
 /// Best first across kinds: exact-accent matches, then where the words were found.
@@ -139,20 +129,13 @@ fn results(conn: &mut Conn, hits: &[(Kind, Hit)], query: &Query, lang: Lang) -> 
     Ok(hits
         .iter()
         .filter_map(|(kind, hit)| match kind {
-            Kind::Articles => articles.iter().find(|a| a.id == hit.id).map(|a| {
-                let text = format!(
-                    "{} {}",
-                    a.summary.as_deref().unwrap_or(""),
-                    crate::articles::html::plain_text(&a.body)
-                );
-                SearchResult {
-                    kind: "article",
-                    id: a.id,
-                    slug: a.slug.clone(),
-                    title: a.title.clone(),
-                    snippet: snippet(&text, query, SNIPPET_WORDS),
-                    date: a.published_at.map(utc),
-                }
+            Kind::Articles => articles.iter().find(|a| a.id == hit.id).map(|a| SearchResult {
+                kind: "article",
+                id: a.id,
+                slug: a.slug.clone(),
+                title: a.title.clone(),
+                snippet: super::article_snippet(a.summary.as_deref(), &a.body, query),
+                date: a.published_at.map(utc),
             }),
             Kind::Events => events.iter().find(|e| e.id == hit.id).map(|e| {
                 let title = lang.pick(e.title.clone(), e.title_en.clone());

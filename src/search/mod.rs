@@ -135,6 +135,16 @@ impl Query {
     }
 }
 
+/// The snippet of an article: from its summary and the text of its body.
+pub fn article_snippet(summary: Option<&str>, body_html: &str, query: &Query) -> String {
+    let text = format!(
+        "{} {}",
+        summary.unwrap_or(""),
+        crate::articles::html::plain_text(body_html)
+    );
+    snippet(&text, query, api::SNIPPET_WORDS)
+}
+
 /// What an index row holds for a text: folded for matching.
 pub fn folded(text: &str) -> String {
     fold(text)

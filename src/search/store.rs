@@ -164,7 +164,7 @@ pub fn search(
                 .into_boxed::<crate::db::Backend>();
             if public_only {
                 q = q
-                    .filter(articles::status.eq_any(["published", "scheduled"]))
+                    .filter(articles::status.eq_any(crate::articles::store::VISIBLE_STATUSES))
                     .filter(articles::published_at.le(now));
             }
             q.load::<(i64, String, Option<String>, Option<NaiveDateTime>)>(conn)?

@@ -22,6 +22,9 @@ const TOTAL_VISITS: &str = "total_visits";
 struct Visits {
     pending: i64,
     last_seen: HashMap<String, NaiveDateTime>,
+    /// `online` as last counted, and when: counting walks every visitor, so
+    /// it is done at most once a second unless someone arrives.
+    online: Option<(NaiveDateTime, i64)>,
 }
 
 #[derive(Default)]
@@ -37,20 +40,30 @@ impl VisitCounter {
     pub fn record(&self, visitor: &str, now: NaiveDateTime) {
         let mut visits = self.lock();
         visits.pending += 1;
-        visits.last_seen.insert(visitor.to_string(), now);
+        let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
+        let previous = visits.last_seen.insert(visitor.to_string(), now);
+        if previous.is_none_or(|seen| seen < since) {
+            visits.online = None;
+        }
         // Forget visitors who left, every so often rather than per beacon.
         if visits.last_seen.len() % 4096 == 0 {
-            let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
             visits.last_seen.retain(|_, seen| *seen >= since);
         }
     }
 
     /// Distinct visitors seen in the last five minutes.
     pub fn online(&self, now: NaiveDateTime) -> i64 {
-        let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
         let mut visits = self.lock();
+        if let Some((at, count)) = visits.online {
+            if at == now {
+                return count;
+            }
+        }
+        let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
         visits.last_seen.retain(|_, seen| *seen >= since);
-        visits.last_seen.len() as i64
+        let count = visits.last_seen.len() as i64;
+        visits.online = Some((now, count));
+        count
     }
 
     pub fn pending(&self) -> i64 {
