@@ -1,209 +1,217 @@
 //! Behaviour every endpoint shares: errors, content types, limits, CORS,
 //! request ids, health.
+#[macro_use]
 mod common;
 
 use actix_web::http::Method;
 use common::TestApp;
 use serde_json::json;
 
-#[actix_web::test]
-async fn health_endpoints_answer() {
-    let app = TestApp::spawn().await;
-    let live = app.get("/health/live").await;
-    assert_eq!(live.status, 200);
-    assert_eq!(live.json(), json!({"status": "ok"}));
-    assert_eq!(app.get("/health/ready").await.json(), json!({"status": "ok"}));
-    assert!(
-        live.header("x-request-id").is_some_and(|id| id.len() >= 32),
-        "every response carries a request id"
-    );
+on_both_engines! {
+    async fn health_endpoints_answer() {
+        let app = TestApp::spawn().await;
+        let live = app.get("/health/live").await;
+        assert_eq!(live.status, 200);
+        assert_eq!(live.json(), json!({"status": "ok"}));
+        assert_eq!(app.get("/health/ready").await.json(), json!({"status": "ok"}));
+        assert!(
+            live.header("x-request-id").is_some_and(|id| id.len() >= 32),
+            "every response carries a request id"
+        );
+    }
 }
 
-#[actix_web::test]
-async fn unknown_routes_and_methods_are_problems() {
-    let app = TestApp::spawn().await;
-    app.get("/api/v1/khong-co").await.assert_problem(404, "not_found");
-    app.get("/api/v1/articles/khong-co-bai-nay")
-        .await
-        .assert_problem(404, "not_found");
-    app.get("/api/v1/users/abc").await.assert_problem(401, "unauthorized");
-    app.request(Method::PUT, "/api/v1/articles", None, None, &[])
-        .await
-        .assert_problem(405, "method_not_allowed");
-    let en = app
-        .request(Method::GET, "/nope", None, None, &[("Accept-Language", "en")])
-        .await;
-    let body = en.assert_problem(404, "not_found");
-    assert_eq!(body["title"], "Not found");
-    assert_eq!(body["type"], "urn:bantin:problem:not_found");
-    let vi = app.get("/nope").await.assert_problem(404, "not_found");
-    assert_eq!(vi["title"], "Không tìm thấy");
+on_both_engines! {
+    async fn unknown_routes_and_methods_are_problems() {
+        let app = TestApp::spawn().await;
+        app.get("/api/v1/khong-co").await.assert_problem(404, "not_found");
+        app.get("/api/v1/articles/khong-co-bai-nay")
+            .await
+            .assert_problem(404, "not_found");
+        app.get("/api/v1/users/abc").await.assert_problem(401, "unauthorized");
+        app.request(Method::PUT, "/api/v1/articles", None, None, &[])
+            .await
+            .assert_problem(405, "method_not_allowed");
+        let en = app
+            .request(Method::GET, "/nope", None, None, &[("Accept-Language", "en")])
+            .await;
+        let body = en.assert_problem(404, "not_found");
+        assert_eq!(body["title"], "Not found");
+        assert_eq!(body["type"], "urn:bantin:problem:not_found");
+        let vi = app.get("/nope").await.assert_problem(404, "not_found");
+        assert_eq!(vi["title"], "Không tìm thấy");
+    }
 }
 
-#[actix_web::test]
-async fn request_bodies_are_checked_before_anything_is_done() {
-    let app = TestApp::spawn_with(|c| c.max_body_bytes = 4096).await;
-    let token = app.token("editor").await;
-    let path = "/api/v1/articles";
-    app.raw(
-        Method::POST,
-        path,
-        Some(&token),
-        Some("text/plain"),
-        b"{\"title\":\"x\"}".to_vec(),
-    )
-    .await
-    .assert_problem(415, "unsupported_media_type");
-    app.raw(Method::POST, path, Some(&token), None, b"{\"title\":\"x\"}".to_vec())
-        .await
-        .assert_problem(415, "unsupported_media_type");
-    app.raw(
-        Method::POST,
-        path,
-        Some(&token),
-        Some("application/json"),
-        b"{\"title\":".to_vec(),
-    )
-    .await
-    .assert_problem(400, "malformed_json");
-    app.raw(
-        Method::POST,
-        path,
-        Some(&token),
-        Some("application/json"),
-        b"{\"title\" \"x\"}".to_vec(),
-    )
-    .await
-    .assert_problem(400, "malformed_json");
-    let big = serde_json::to_vec(&json!({"title": "x", "body": "a".repeat(5000)})).unwrap();
-    app.raw(Method::POST, path, Some(&token), Some("application/json"), big)
-        .await
-        .assert_problem(413, "payload_too_large");
-    // application/json with a charset, and +json types, are fine.
-    let ok = app
-        .raw(
+on_both_engines! {
+    async fn request_bodies_are_checked_before_anything_is_done() {
+        let app = TestApp::spawn_with(|c| c.max_body_bytes = 4096).await;
+        let token = app.token("editor").await;
+        let path = "/api/v1/articles";
+        app.raw(
             Method::POST,
             path,
             Some(&token),
-            Some("application/json; charset=utf-8"),
+            Some("text/plain"),
             b"{\"title\":\"x\"}".to_vec(),
         )
-        .await;
-    assert_eq!(ok.status, 201);
-    let list = app.get_as("/api/v1/articles", &token).await.json();
-    assert_eq!(
-        list["data"].as_array().unwrap().len(),
-        1,
-        "only the good request stored anything"
-    );
-}
-
-#[actix_web::test]
-async fn unknown_and_malformed_query_parameters_are_400() {
-    let app = TestApp::spawn().await;
-    let body = app
-        .get("/api/v1/articles?categoy=x")
         .await
-        .assert_problem(400, "unknown_parameter");
-    assert!(body["detail"].as_str().unwrap().contains("categoy"));
-    app.get("/api/v1/categories?page=2")
+        .assert_problem(415, "unsupported_media_type");
+        app.raw(Method::POST, path, Some(&token), None, b"{\"title\":\"x\"}".to_vec())
+            .await
+            .assert_problem(415, "unsupported_media_type");
+        app.raw(
+            Method::POST,
+            path,
+            Some(&token),
+            Some("application/json"),
+            b"{\"title\":".to_vec(),
+        )
         .await
-        .assert_problem(400, "unknown_parameter");
-    let limit = app
-        .request(
-            Method::GET,
-            "/api/v1/articles?limit=abc",
-            None,
-            None,
-            &[("Accept-Language", "en")],
+        .assert_problem(400, "malformed_json");
+        app.raw(
+            Method::POST,
+            path,
+            Some(&token),
+            Some("application/json"),
+            b"{\"title\" \"x\"}".to_vec(),
         )
-        .await;
-    let limit = limit.assert_problem(400, "invalid_parameter");
-    assert!(limit["detail"].as_str().unwrap().contains("limit"), "{limit}");
-}
-
-#[actix_web::test]
-async fn cors_allows_other_origins_and_exposes_paging_headers() {
-    let app = TestApp::spawn().await;
-    let res = app
-        .request(
-            Method::GET,
-            "/api/v1/articles",
-            None,
-            None,
-            &[("Origin", "https://cong-thong-tin.example")],
-        )
-        .await;
-    assert_eq!(res.status, 200);
-    assert!(res.header("access-control-allow-origin").is_some());
-    let exposed = res.header("access-control-expose-headers").unwrap().to_lowercase();
-    for header in ["link", "etag", "retry-after"] {
-        assert!(exposed.contains(header), "{exposed}");
+        .await
+        .assert_problem(400, "malformed_json");
+        let big = serde_json::to_vec(&json!({"title": "x", "body": "a".repeat(5000)})).unwrap();
+        app.raw(Method::POST, path, Some(&token), Some("application/json"), big)
+            .await
+            .assert_problem(413, "payload_too_large");
+        // application/json with a charset, and +json types, are fine.
+        let ok = app
+            .raw(
+                Method::POST,
+                path,
+                Some(&token),
+                Some("application/json; charset=utf-8"),
+                b"{\"title\":\"x\"}".to_vec(),
+            )
+            .await;
+        assert_eq!(ok.status, 201);
+        let list = app.get_as("/api/v1/articles", &token).await.json();
+        assert_eq!(
+            list["data"].as_array().unwrap().len(),
+            1,
+            "only the good request stored anything"
+        );
     }
-    let preflight = app
-        .request(
-            Method::OPTIONS,
-            "/api/v1/articles",
-            None,
-            None,
-            &[
-                ("Origin", "https://cong-thong-tin.example"),
-                ("Access-Control-Request-Method", "POST"),
-                ("Access-Control-Request-Headers", "authorization, content-type"),
-            ],
-        )
-        .await;
-    assert_eq!(preflight.status, 200);
-    assert!(preflight
-        .header("access-control-allow-methods")
-        .unwrap()
-        .contains("POST"));
 }
 
-#[actix_web::test]
-async fn cors_can_be_limited_to_configured_origins() {
-    let app = TestApp::spawn_with(|c| c.cors_origins = vec!["https://honglinh.hatinh.gov.vn".into()]).await;
-    let allowed = app
-        .request(
-            Method::GET,
-            "/api/v1/articles",
-            None,
-            None,
-            &[("Origin", "https://honglinh.hatinh.gov.vn")],
-        )
-        .await;
-    assert_eq!(
-        allowed.header("access-control-allow-origin").as_deref(),
-        Some("https://honglinh.hatinh.gov.vn")
-    );
-    let other = app
-        .request(
-            Method::GET,
-            "/api/v1/articles",
-            None,
-            None,
-            &[("Origin", "https://evil.example")],
-        )
-        .await;
-    assert!(other.header("access-control-allow-origin").is_none());
+on_both_engines! {
+    async fn unknown_and_malformed_query_parameters_are_400() {
+        let app = TestApp::spawn().await;
+        let body = app
+            .get("/api/v1/articles?categoy=x")
+            .await
+            .assert_problem(400, "unknown_parameter");
+        assert!(body["detail"].as_str().unwrap().contains("categoy"));
+        app.get("/api/v1/categories?page=2")
+            .await
+            .assert_problem(400, "unknown_parameter");
+        let limit = app
+            .request(
+                Method::GET,
+                "/api/v1/articles?limit=abc",
+                None,
+                None,
+                &[("Accept-Language", "en")],
+            )
+            .await;
+        let limit = limit.assert_problem(400, "invalid_parameter");
+        assert!(limit["detail"].as_str().unwrap().contains("limit"), "{limit}");
+    }
 }
 
-#[actix_web::test]
-async fn an_unreachable_database_is_503_not_500() {
-    let app = TestApp::spawn_with(|c| {
-        c.pool_size = 1;
-        c.pool_timeout = std::time::Duration::from_secs(1);
-    })
-    .await;
-    // Hold the only connection: the next request cannot reach the database.
-    let held = app.state.pool.get().unwrap();
-    let res = app.get("/health/ready").await;
-    res.assert_problem(503, "service_unavailable");
-    assert!(res.header("retry-after").is_some());
-    app.get("/api/v1/articles")
-        .await
-        .assert_problem(503, "service_unavailable");
-    drop(held);
-    assert_eq!(app.get("/health/ready").await.status, 200);
-    assert_eq!(app.get("/health/live").await.status, 200);
+on_both_engines! {
+    async fn cors_allows_other_origins_and_exposes_paging_headers() {
+        let app = TestApp::spawn().await;
+        let res = app
+            .request(
+                Method::GET,
+                "/api/v1/articles",
+                None,
+                None,
+                &[("Origin", "https://cong-thong-tin.example")],
+            )
+            .await;
+        assert_eq!(res.status, 200);
+        assert!(res.header("access-control-allow-origin").is_some());
+        let exposed = res.header("access-control-expose-headers").unwrap().to_lowercase();
+        for header in ["link", "etag", "retry-after"] {
+            assert!(exposed.contains(header), "{exposed}");
+        }
+        let preflight = app
+            .request(
+                Method::OPTIONS,
+                "/api/v1/articles",
+                None,
+                None,
+                &[
+                    ("Origin", "https://cong-thong-tin.example"),
+                    ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "authorization, content-type"),
+                ],
+            )
+            .await;
+        assert_eq!(preflight.status, 200);
+        assert!(preflight
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("POST"));
+    }
+}
+
+on_both_engines! {
+    async fn cors_can_be_limited_to_configured_origins() {
+        let app = TestApp::spawn_with(|c| c.cors_origins = vec!["https://honglinh.hatinh.gov.vn".into()]).await;
+        let allowed = app
+            .request(
+                Method::GET,
+                "/api/v1/articles",
+                None,
+                None,
+                &[("Origin", "https://honglinh.hatinh.gov.vn")],
+            )
+            .await;
+        assert_eq!(
+            allowed.header("access-control-allow-origin").as_deref(),
+            Some("https://honglinh.hatinh.gov.vn")
+        );
+        let other = app
+            .request(
+                Method::GET,
+                "/api/v1/articles",
+                None,
+                None,
+                &[("Origin", "https://evil.example")],
+            )
+            .await;
+        assert!(other.header("access-control-allow-origin").is_none());
+    }
+}
+
+on_both_engines! {
+    async fn an_unreachable_database_is_503_not_500() {
+        let app = TestApp::spawn_with(|c| {
+            c.pool_size = 1;
+            c.pool_timeout = std::time::Duration::from_secs(1);
+        })
+        .await;
+        // Hold the only connection: the next request cannot reach the database.
+        let held = app.state.pool.get().unwrap();
+        let res = app.get("/health/ready").await;
+        res.assert_problem(503, "service_unavailable");
+        assert!(res.header("retry-after").is_some());
+        app.get("/api/v1/articles")
+            .await
+            .assert_problem(503, "service_unavailable");
+        drop(held);
+        assert_eq!(app.get("/health/ready").await.status, 200);
+        assert_eq!(app.get("/health/live").await.status, 200);
+    }
 }

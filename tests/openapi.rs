@@ -1,3 +1,4 @@
+#[macro_use]
 mod common;
 
 use common::TestApp;
@@ -57,21 +58,22 @@ fn every_route_is_documented_with_its_errors() {
     }
 }
 
-#[actix_web::test]
-async fn the_document_and_docs_are_served_offline() {
-    let app = TestApp::spawn().await;
-    let served = app.get("/api/v1/openapi.json").await;
-    assert_eq!(served.status, 200);
-    let served: serde_json::Value = served.json();
-    let generated: serde_json::Value = serde_json::from_str(&bantin::openapi::document_json()).unwrap();
-    assert_eq!(served, generated);
-    let redirect = app.get("/docs").await;
-    assert!(matches!(redirect.status, 301 | 302 | 307 | 308), "{}", redirect.status);
-    let page = app.get("/docs/").await;
-    assert_eq!(page.status, 200);
-    let html = String::from_utf8_lossy(&page.body);
-    assert!(html.contains("swagger-ui"), "the docs page is Swagger UI");
-    // Its assets come from this server, not from a CDN.
-    assert!(!html.contains("https://"), "no external assets: {html}");
-    assert_eq!(app.get("/docs/swagger-ui-bundle.js").await.status, 200);
+on_both_engines! {
+    async fn the_document_and_docs_are_served_offline() {
+        let app = TestApp::spawn().await;
+        let served = app.get("/api/v1/openapi.json").await;
+        assert_eq!(served.status, 200);
+        let served: serde_json::Value = served.json();
+        let generated: serde_json::Value = serde_json::from_str(&bantin::openapi::document_json()).unwrap();
+        assert_eq!(served, generated);
+        let redirect = app.get("/docs").await;
+        assert!(matches!(redirect.status, 301 | 302 | 307 | 308), "{}", redirect.status);
+        let page = app.get("/docs/").await;
+        assert_eq!(page.status, 200);
+        let html = String::from_utf8_lossy(&page.body);
+        assert!(html.contains("swagger-ui"), "the docs page is Swagger UI");
+        // Its assets come from this server, not from a CDN.
+        assert!(!html.contains("https://"), "no external assets: {html}");
+        assert_eq!(app.get("/docs/swagger-ui-bundle.js").await.status, 200);
+    }
 }

@@ -83,10 +83,10 @@ pub fn for_article(conn: &mut Conn, id: i64) -> Result<StatsRow, ApiError> {
 }
 
 fn ensure_row(conn: &mut Conn, article_id: i64) -> Result<(), ApiError> {
-    diesel::insert_into(article_stats::table)
+    crate::on_engine!(conn, c => diesel::insert_into(article_stats::table)
         .values(article_stats::article_id.eq(article_id))
         .on_conflict_do_nothing()
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

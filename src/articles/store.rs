@@ -332,7 +332,7 @@ pub fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> Result<(),
             )
         })
         .collect();
-    diesel::insert_into(article_tags::table).values(rows).execute(conn)?;
+    crate::on_engine!(conn, c => diesel::insert_into(article_tags::table).values(rows).execute(c))?;
     Ok(())
 }
 

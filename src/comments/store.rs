@@ -66,10 +66,10 @@ pub fn is_duplicate(conn: &mut Conn, article_id: i64, body_hash: &str) -> Result
 }
 
 pub fn insert(conn: &mut Conn, new: &NewComment) -> Result<Comment, ApiError> {
-    Ok(diesel::insert_into(comments::table)
+    Ok(crate::on_engine!(conn, c => diesel::insert_into(comments::table)
         .values(new)
         .returning(Comment::as_returning())
-        .get_result(conn)?)
+        .get_result(c))?)
 }
 
 /// Approved top-level comments of an article, oldest first, after `after_id`.
@@ -129,12 +129,12 @@ pub fn queue(
 /// Changes a comment's status and keeps the article's count of approved
 /// comments exact. Call inside a write transaction.
 pub fn set_status(conn: &mut Conn, id: i64, status: &str, now: NaiveDateTime) -> Result<Comment, ApiError> {
-    let comment: Comment = diesel::update(comments::table.find(id))
+    let comment: Comment = crate::on_engine!(conn, c => diesel::update(comments::table.find(id))
         .set((comments::status.eq(status), comments::updated_at.eq(now)))
         .returning(Comment::as_returning())
-        .get_result(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound)?;
+        .get_result(c))
+    .optional()?
+    .ok_or(ApiError::NotFound)?;
     stats::recount_comments(conn, comment.article_id)?;
     Ok(comment)
 }

@@ -1,8 +1,12 @@
-//! The database: pool, connection type, migrations and the one way handlers
-//! reach it ([`run`], which keeps blocking diesel work off the async workers).
+//! The database: engines, pool, connection type, migrations and the one way
+//! handlers reach it ([`run`], which keeps blocking diesel work off the async
+//! workers).
 //!
-//! Nothing outside this module names an engine-specific type: stores take a
-//! [`Conn`], and transactions go through [`write_tx`].
+//! One binary serves both engines: the URL picks SQLite (a path or
+//! `sqlite://…`) or PostgreSQL (`postgres://…`). Stores take a [`Conn`] and
+//! write through [`write_tx`]; the few statements that differ per engine
+//! (upserts, the search index, rate-limit counters) dispatch on the variant
+//! with [`on_engine!`](crate::on_engine) so the query text is still written once.
 
 pub mod schema;
 
@@ -12,33 +16,71 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use diesel::connection::{Connection, InstrumentationEvent, SimpleConnection};
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::connection::{Connection, InstrumentationEvent, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::http::error::ApiError;
 
+/// A connection to either engine.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
 /// The connection every store works with.
-pub type Conn = SqliteConnection;
+pub type Conn = AnyConnection;
 /// The backend of [`Conn`], for stores that build boxed (dynamic) queries.
-pub type Backend = diesel::sqlite::Sqlite;
-pub type DbPool = Pool<ConnectionManager<Conn>>;
-pub type PooledConn = PooledConnection<ConnectionManager<Conn>>;
+pub type Backend = <AnyConnection as Connection>::Backend;
+pub type DbPool = Pool<Manager>;
+pub type PooledConn = PooledConnection<Manager>;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Runs the same expression on whichever concrete connection `$conn` holds:
+/// for the statements diesel cannot build for both engines at once
+/// (`ON CONFLICT`, raw SQL). `$c` names the concrete connection inside.
+#[macro_export]
+macro_rules! on_engine {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgres($c) => $body,
+        }
+    };
+}
 
 /// What the database URL selects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Engine {
     Sqlite { path: String },
+    Postgres { url: String },
 }
 
-/// `sqlite://path`, `sqlite:path` or a bare file path mean SQLite.
-/// `postgres://` is recognised so that the error says what is missing.
+impl Engine {
+    /// Whether several bantin processes may share this database, so that
+    /// counters and limits must live in it rather than in one process.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Engine::Postgres { .. })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::Sqlite { .. } => "sqlite",
+            Engine::Postgres { .. } => "postgres",
+        }
+    }
+}
+
+/// `sqlite://path`, `sqlite:path` or a bare file path mean SQLite;
+/// `postgres://…` or `postgresql://…` mean PostgreSQL (any libpq URI).
 pub fn parse_url(url: &str) -> anyhow::Result<Engine> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        bail!("PostgreSQL is not supported by this build yet; use a SQLite path or sqlite:// URL");
+        return Ok(Engine::Postgres { url: url.to_string() });
     }
     let path = url
         .strip_prefix("sqlite://")
@@ -48,9 +90,37 @@ pub fn parse_url(url: &str) -> anyhow::Result<Engine> {
         bail!("the database URL names no file");
     }
     if path.contains("://") {
-        bail!("unsupported database URL scheme in {url:?}");
+        bail!("unsupported database URL scheme in {url:?}: use a SQLite path, sqlite://… or postgres://…");
     }
     Ok(Engine::Sqlite { path: path.to_string() })
+}
+
+/// Opens connections for the engine the URL chose (diesel's derived
+/// `establish` would try each engine in turn and lose the real error).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    engine: Engine,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        match &self.engine {
+            Engine::Sqlite { path } => SqliteConnection::establish(path).map(AnyConnection::Sqlite),
+            Engine::Postgres { url } => PgConnection::establish(url).map(AnyConnection::Postgres),
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
 }
 
 /// Counts the statements a pool runs: cheap, always on, and how tests prove
@@ -65,26 +135,31 @@ impl QueryCounter {
 }
 
 #[derive(Debug)]
-struct SqlitePragmas {
+struct OnAcquire {
     queries: QueryCounter,
 }
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for OnAcquire {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         let counter = self.queries.0.clone();
         conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
             if let InstrumentationEvent::StartQuery { .. } = event {
                 counter.fetch_add(1, Ordering::Relaxed);
             }
         });
-        // busy_timeout first: switching to WAL itself may wait for a lock.
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 5000;
-             PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+        let setup = match conn {
+            // busy_timeout first: switching to WAL itself may wait for a lock.
+            AnyConnection::Sqlite(_) => {
+                "PRAGMA busy_timeout = 5000;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;"
+            }
+            // Timestamps are bound as UTC wall-clock values; the session zone
+            // makes their conversion to timestamptz exact whatever the server's.
+            AnyConnection::Postgres(_) => "SET TIME ZONE 'UTC'",
+        };
+        conn.batch_execute(setup).map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -95,31 +170,78 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> anyhow::Result<D
 
 /// [`connect`], counting every statement the pool runs in `queries`.
 pub fn connect_counted(url: &str, pool_size: u32, timeout: Duration, queries: QueryCounter) -> anyhow::Result<DbPool> {
-    let Engine::Sqlite { path } = parse_url(url)?;
-    if path != ":memory:" {
-        if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-    }
-    let manager = ConnectionManager::<Conn>::new(path.clone());
-    let pool = Pool::builder()
-        .max_size(pool_size)
-        .min_idle(Some(1))
-        .connection_timeout(timeout)
-        .connection_customizer(Box::new(SqlitePragmas { queries }))
-        .build(manager)
-        .with_context(|| format!("opening SQLite database {path}"))?;
+    let pool = open(url, pool_size, timeout, queries)?;
     migrate(&pool)?;
     Ok(pool)
 }
 
-/// Runs every pending embedded migration.
+/// Opens a pool without migrating (a read replica is migrated through its primary).
+pub fn open(url: &str, pool_size: u32, timeout: Duration, queries: QueryCounter) -> anyhow::Result<DbPool> {
+    let engine = parse_url(url)?;
+    if let Engine::Sqlite { path } = &engine {
+        if path != ":memory:" {
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+    }
+    let what = match &engine {
+        Engine::Sqlite { path } => format!("SQLite database {path}"),
+        Engine::Postgres { url } => format!("PostgreSQL database {}", redact(url)),
+    };
+    let manager = Manager { engine };
+    // Fail fast with the engine's own message rather than r2d2's timeout.
+    drop(manager.connect().with_context(|| format!("opening {what}"))?);
+    let pool = Pool::builder()
+        .max_size(pool_size)
+        .min_idle(Some(1))
+        .connection_timeout(timeout)
+        .connection_customizer(Box::new(OnAcquire { queries }))
+        .build(manager)
+        .with_context(|| format!("opening {what}"))?;
+    Ok(pool)
+}
+
+/// A database URL fit for logs: any password replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The engine behind a pool.
+pub fn engine_of(conn: &Conn) -> &'static str {
+    match conn {
+        AnyConnection::Sqlite(_) => "sqlite",
+        AnyConnection::Postgres(_) => "postgres",
+    }
+}
+
+/// Runs every pending embedded migration of the pool's engine.
 pub fn migrate(pool: &DbPool) -> anyhow::Result<Vec<String>> {
     let mut conn = pool.get().context("getting a connection to migrate")?;
-    let applied = conn
-        .run_pending_migrations(SQLITE_MIGRATIONS)
-        .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
-    Ok(applied.iter().map(|m| m.to_string()).collect())
+    let applied = match &mut *conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(versions),
+        AnyConnection::Postgres(c) => {
+            // Instances starting together take turns; the second finds nothing to do.
+            c.batch_execute("SELECT pg_advisory_lock(7346001)")?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions);
+            c.batch_execute("SELECT pg_advisory_unlock(7346001)")?;
+            applied
+        }
+    };
+    applied.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
+}
+
+fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
+    applied.iter().map(|m| m.to_string()).collect()
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool.
@@ -143,14 +265,45 @@ where
     })?
 }
 
-/// A write transaction. On SQLite it takes the write lock up front
-/// (`BEGIN IMMEDIATE`) so two writers never deadlock upgrading a read lock.
+/// The key of the advisory lock every PostgreSQL write transaction holds.
+const WRITE_LOCK: i64 = 7346002;
+
+/// A write transaction, one at a time per database on both engines.
+///
+/// On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so two
+/// writers never deadlock upgrading a read lock. On PostgreSQL a
+/// transaction-scoped advisory lock gives every instance the same
+/// guarantee, so checks made inside a write (the last admin, a free slug,
+/// a refresh token not yet spent) hold until it commits, exactly as on
+/// SQLite. Readers are never blocked; writes are a small share of a news
+/// portal's traffic.
 pub fn write_tx<T, E, F>(conn: &mut Conn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut Conn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.immediate_transaction(f)
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        }
+        AnyConnection::Postgres(_) => {
+            AnyConnection::begin_transaction(conn)?;
+            if let Err(e) = conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")) {
+                let _ = AnyConnection::rollback_transaction(conn);
+                return Err(e.into());
+            }
+        }
+    }
+    match f(conn) {
+        Ok(value) => {
+            AnyConnection::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnyConnection::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
 }
 
 /// Cheap readiness probe.
@@ -180,7 +333,13 @@ mod tests {
             parse_url("sqlite:x.db").unwrap(),
             Engine::Sqlite { path: "x.db".into() }
         );
-        assert!(parse_url("postgres://localhost/test").is_err());
+        assert_eq!(
+            parse_url("postgres://localhost/test").unwrap(),
+            Engine::Postgres {
+                url: "postgres://localhost/test".into()
+            }
+        );
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert!(parse_url("mysql://x").is_err());
         assert!(parse_url("").is_err());
     }

@@ -243,9 +243,9 @@ pub fn save(
                 )
             })
             .collect();
-        diesel::insert_into(event_officials::table)
+        crate::on_engine!(conn, c => diesel::insert_into(event_officials::table)
             .values(values)
-            .execute(conn)?;
+            .execute(c))?;
     }
     if let Some(ids) = article_ids {
         link(conn, None, Some(id), &ids)?;
@@ -266,7 +266,7 @@ pub fn link(conn: &mut Conn, article: Option<i64>, event: Option<i64>, others: &
                 .iter()
                 .map(|e| (article_events::article_id.eq(article), article_events::event_id.eq(*e)))
                 .collect();
-            diesel::insert_into(article_events::table).values(rows).execute(conn)?;
+            crate::on_engine!(conn, c => diesel::insert_into(article_events::table).values(rows).execute(c))?;
         }
         (None, Some(event)) => {
             diesel::delete(article_events::table.filter(article_events::event_id.eq(event))).execute(conn)?;
@@ -274,7 +274,7 @@ pub fn link(conn: &mut Conn, article: Option<i64>, event: Option<i64>, others: &
                 .iter()
                 .map(|a| (article_events::article_id.eq(*a), article_events::event_id.eq(event)))
                 .collect();
-            diesel::insert_into(article_events::table).values(rows).execute(conn)?;
+            crate::on_engine!(conn, c => diesel::insert_into(article_events::table).values(rows).execute(c))?;
         }
         _ => return Err(ApiError::Internal),
     }

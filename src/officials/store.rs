@@ -123,7 +123,7 @@ pub fn save(
     if let Some(list) = positions {
         diesel::delete(positions::table.filter(positions::official_id.eq(id))).execute(conn)?;
         let rows: Vec<_> = list.iter().map(|p| (p, positions::official_id.eq(id))).collect();
-        diesel::insert_into(positions::table).values(rows).execute(conn)?;
+        crate::on_engine!(conn, c => diesel::insert_into(positions::table).values(rows).execute(c))?;
     }
     Ok(id)
 }
@@ -183,8 +183,8 @@ pub fn link_article(conn: &mut Conn, article_id: i64, official_ids: &[i64]) -> R
             )
         })
         .collect();
-    diesel::insert_into(article_officials::table)
+    crate::on_engine!(conn, c => diesel::insert_into(article_officials::table)
         .values(rows)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }

@@ -1,7 +1,9 @@
-//! The search index on SQLite: FTS5 tables written in the same transaction
-//! as the rows they describe (so a crash cannot leave them apart), read
-//! newest-first per field so that every query stops early. This is the one engine-specific module of search; PostgreSQL can
-//! hold the same folded text in a tsvector with a GIN index.
+//! The search index: written in the same transaction as the rows it
+//! describes (so a crash cannot leave them apart), read newest-first per
+//! field so that every query stops early. The one engine-specific module of
+//! search: FTS5 tables on SQLite, tsvector columns with GIN indexes on
+//! PostgreSQL, both holding the same folded words and asked the same
+//! expression (every term, the last one as a prefix, phrases in order).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -39,6 +41,10 @@ pub struct Hit {
 }
 
 fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> Result<(), ApiError> {
+    let conn = match conn {
+        Conn::Postgres(c) => return pg::replace_row(c, kind, id, columns),
+        Conn::Sqlite(c) => c,
+    };
     diesel::sql_query(format!("DELETE FROM {} WHERE rowid = ?", kind.table()))
         .bind::<BigInt, _>(id)
         .execute(conn)?;
@@ -61,9 +67,11 @@ fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> Resu
 }
 
 pub fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), ApiError> {
-    diesel::sql_query(format!("DELETE FROM {} WHERE rowid = ?", kind.table()))
-        .bind::<BigInt, _>(id)
-        .execute(conn)?;
+    let sql = match conn {
+        Conn::Sqlite(_) => format!("DELETE FROM {} WHERE rowid = ?", kind.table()),
+        Conn::Postgres(_) => format!("DELETE FROM {} WHERE id = $1", kind.table()),
+    };
+    crate::on_engine!(conn, c => diesel::sql_query(sql).bind::<BigInt, _>(id).execute(c))?;
     Ok(())
 }
 
@@ -104,6 +112,15 @@ const TIER_TITLE: u8 = 3;
 const TIER_SUMMARY: u8 = 2;
 const TIER_BODY: u8 = 1;
 
+/// Which indexed text a query is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Summary,
+    /// Every field of the row.
+    Everything,
+}
+
 #[derive(QueryableByName)]
 struct Candidate {
     #[diesel(sql_type = BigInt)]
@@ -112,8 +129,18 @@ struct Candidate {
 
 /// The newest `limit` rows whose `columns` match (streamed from the index
 /// in descending rowid order, which is creation order).
-fn newest_matches(conn: &mut Conn, kind: Kind, columns: &str, query: &Query, limit: i64) -> Result<Vec<i64>, ApiError> {
+fn newest_matches(conn: &mut Conn, kind: Kind, field: Field, query: &Query, limit: i64) -> Result<Vec<i64>, ApiError> {
+    let conn = match conn {
+        Conn::Postgres(c) => return pg::newest_matches(c, kind, field, query, limit),
+        Conn::Sqlite(c) => c,
+    };
     let table = kind.table();
+    let columns = match (field, kind) {
+        (Field::Title, _) => "title",
+        (Field::Summary, _) => "summary",
+        (Field::Everything, Kind::Articles) => "{title summary body}",
+        (Field::Everything, _) => "{title body}",
+    };
     let rows: Vec<Candidate> = diesel::sql_query(format!(
         "SELECT rowid AS id FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
     ))
@@ -139,17 +166,17 @@ pub fn search(
     let wanted = (offset + limit + 1).clamp(100, MAX_CANDIDATES);
     // 1. Candidates per field, newest first, from the index alone. Within a
     // tier the newest `wanted` are all a page needs.
-    let fields: &[(&str, u8)] = match kind {
+    let fields: &[(Field, u8)] = match kind {
         Kind::Articles => &[
-            ("title", TIER_TITLE),
-            ("summary", TIER_SUMMARY),
-            ("{title summary body}", TIER_BODY),
+            (Field::Title, TIER_TITLE),
+            (Field::Summary, TIER_SUMMARY),
+            (Field::Everything, TIER_BODY),
         ],
-        _ => &[("title", TIER_TITLE), ("{title body}", TIER_BODY)],
+        _ => &[(Field::Title, TIER_TITLE), (Field::Everything, TIER_BODY)],
     };
     let mut tiers: std::collections::HashMap<i64, u8> = std::collections::HashMap::new();
-    for (columns, tier) in fields {
-        for id in newest_matches(conn, kind, columns, query, wanted)? {
+    for (field, tier) in fields {
+        for id in newest_matches(conn, kind, *field, query, wanted)? {
             let best = tiers.entry(id).or_insert(*tier);
             *best = (*best).max(*tier);
         }
@@ -216,6 +243,8 @@ pub fn search(
 }
 
 const INDEX_VERSION: i64 = 1;
+/// The `site_counters` row that records which index version was built.
+pub const INDEX_MARKER: &str = "search_index";
 
 /// Builds the index for rows written before it existed (or by an older
 /// version), once. Blocking; called at start-up.
@@ -223,7 +252,7 @@ pub fn ensure_index(conn: &mut Conn) -> Result<usize, ApiError> {
     use crate::db::schema::{articles, events, officials, positions, site_counters};
     use crate::events::model::Event;
     let version: Option<i64> = site_counters::table
-        .filter(site_counters::name.eq("search_index"))
+        .filter(site_counters::name.eq(INDEX_MARKER))
         .select(site_counters::value)
         .first(conn)
         .optional()?;
@@ -269,12 +298,15 @@ pub fn ensure_index(conn: &mut Conn) -> Result<usize, ApiError> {
             index_official(conn, id, &name, &titles.join(" "))?;
             indexed += 1;
         }
-        diesel::replace_into(site_counters::table)
+        crate::on_engine!(conn, c => diesel::insert_into(site_counters::table)
             .values((
-                site_counters::name.eq("search_index"),
+                site_counters::name.eq(INDEX_MARKER),
                 site_counters::value.eq(INDEX_VERSION),
             ))
-            .execute(conn)?;
+            .on_conflict(site_counters::name)
+            .do_update()
+            .set(site_counters::value.eq(INDEX_VERSION))
+            .execute(c))?;
         Ok(indexed)
     })
 }
@@ -286,4 +318,143 @@ pub fn event_titles(title: &str, title_en: Option<&str>) -> String {
 
 pub fn event_text(description: Option<&str>, location: Option<&str>) -> String {
     format!("{} {}", description.unwrap_or(""), location.unwrap_or(""))
+}
+
+/// The PostgreSQL side: tsvector literals built here from the folded words,
+/// tsquery literals from the parsed query, both bound as text and cast, so
+/// no text-search configuration is involved on either side.
+mod pg {
+    use diesel::pg::PgConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::{BigInt, Text};
+
+    use super::{Candidate, Field, Kind};
+    use crate::http::ApiError;
+    use crate::search::{Query, Term};
+
+    /// PostgreSQL keeps positions up to 16383 and 256 per word; longer
+    /// texts still match on every word, phrases only within the first part.
+    const MAX_POSITION: usize = 16383;
+    const MAX_POSITIONS_PER_WORD: usize = 255;
+    const MAX_WORD_BYTES: usize = 2000;
+
+    /// A tsvector literal of the (already folded) fields, one after the
+    /// other with a position left empty between them.
+    pub(super) fn tsvector(fields: &[&str]) -> String {
+        let mut positions: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        let mut at = 0usize;
+        for field in fields {
+            for word in field.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                at = (at + 1).min(MAX_POSITION);
+                if word.len() > MAX_WORD_BYTES {
+                    continue;
+                }
+                let list = positions.entry(word).or_default();
+                if list.len() < MAX_POSITIONS_PER_WORD && list.last() != Some(&at) {
+                    list.push(at);
+                }
+            }
+            at = (at + 1).min(MAX_POSITION);
+        }
+        positions
+            .into_iter()
+            .map(|(word, at)| {
+                let at: Vec<String> = at.iter().map(usize::to_string).collect();
+                format!("'{word}':{}", at.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The tsquery of a parsed query: every term, phrases with `<->`, the
+    /// word being typed as a prefix. Terms hold letters and digits only.
+    pub(super) fn tsquery(query: &Query) -> String {
+        query
+            .terms
+            .iter()
+            .map(|t| match t {
+                Term::Word {
+                    folded, prefix: true, ..
+                } => format!("'{folded}':*"),
+                Term::Word { folded, .. } => format!("'{folded}'"),
+                Term::Phrase { folded, .. } => {
+                    let words: Vec<String> = folded.iter().map(|w| format!("'{w}'")).collect();
+                    format!("({})", words.join(" <-> "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
+    pub(super) fn replace_row(
+        conn: &mut PgConnection,
+        kind: Kind,
+        id: i64,
+        columns: &[String],
+    ) -> Result<(), ApiError> {
+        let everything: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let title = tsvector(&everything[..1]);
+        let all = tsvector(&everything);
+        match kind {
+            Kind::Articles => diesel::sql_query(
+                "INSERT INTO search_articles (id, title, summary, everything)
+                 VALUES ($1, $2::tsvector, $3::tsvector, $4::tsvector)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title,
+                   summary = excluded.summary, everything = excluded.everything",
+            )
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(title)
+            .bind::<Text, _>(tsvector(&everything[1..2]))
+            .bind::<Text, _>(all)
+            .execute(conn)?,
+            _ => diesel::sql_query(format!(
+                "INSERT INTO {} (id, title, everything) VALUES ($1, $2::tsvector, $3::tsvector)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, everything = excluded.everything",
+                kind.table()
+            ))
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(title)
+            .bind::<Text, _>(all)
+            .execute(conn)?,
+        };
+        Ok(())
+    }
+
+    pub(super) fn newest_matches(
+        conn: &mut PgConnection,
+        kind: Kind,
+        field: Field,
+        query: &Query,
+        limit: i64,
+    ) -> Result<Vec<i64>, ApiError> {
+        let column = match field {
+            Field::Title => "title",
+            Field::Summary => "summary",
+            Field::Everything => "everything",
+        };
+        let rows: Vec<Candidate> = diesel::sql_query(format!(
+            "SELECT id FROM {} WHERE {column} @@ $1::tsquery ORDER BY id DESC LIMIT $2",
+            kind.table()
+        ))
+        .bind::<Text, _>(tsquery(query))
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn builds_vectors_with_positions_and_a_gap_between_fields() {
+            assert_eq!(tsvector(&["ha noi", "noi dung"]), "'dung':5 'ha':1 'noi':2,4");
+        }
+
+        #[test]
+        fn builds_queries_from_terms() {
+            let q = Query::parse("\"hong linh\" dang th").unwrap();
+            assert_eq!(tsquery(&q), "('hong' <-> 'linh') & 'dang' & 'th':*");
+        }
+    }
 }

@@ -93,12 +93,12 @@ impl VisitCounter {
 }
 
 pub fn add_visits(conn: &mut Conn, n: i64) -> Result<(), ApiError> {
-    diesel::insert_into(site_counters::table)
+    crate::on_engine!(conn, c => diesel::insert_into(site_counters::table)
         .values((site_counters::name.eq(TOTAL_VISITS), site_counters::value.eq(n)))
         .on_conflict(site_counters::name)
         .do_update()
         .set(site_counters::value.eq(site_counters::value + excluded(site_counters::value)))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

@@ -9,11 +9,11 @@ use crate::http::error::unique_as;
 use crate::http::ApiError;
 
 pub fn create(conn: &mut Conn, new: &NewUser) -> Result<User, ApiError> {
-    diesel::insert_into(users::table)
+    crate::on_engine!(conn, c => diesel::insert_into(users::table)
         .values(new)
         .returning(User::as_returning())
-        .get_result(conn)
-        .map_err(unique_as(|| ApiError::UsernameTaken))
+        .get_result(c))
+    .map_err(unique_as(|| ApiError::UsernameTaken))
 }
 
 pub fn find(conn: &mut Conn, id: i64) -> Result<Option<User>, ApiError> {
@@ -53,10 +53,10 @@ pub fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> Result<User, Ap
         if demotes_admin && count_admins(conn)? <= 1 {
             return Err(ApiError::LastAdmin);
         }
-        Ok(diesel::update(users::table.find(id))
+        Ok(crate::on_engine!(conn, c => diesel::update(users::table.find(id))
             .set(&changes)
             .returning(User::as_returning())
-            .get_result(conn)?)
+            .get_result(c))?)
     })
 }
 

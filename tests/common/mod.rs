@@ -1,8 +1,17 @@
 //! The one test harness: the real app on a random port, over HTTP, on a
-//! fresh SQLite file per test, with a clock the test controls.
+//! fresh database per test, with a clock the test controls.
+//!
+//! Every test written with [`on_both_engines!`] runs twice: on a fresh
+//! SQLite file and on a fresh PostgreSQL schema. The PostgreSQL server is
+//! `BANTIN_TEST_POSTGRES_URL` (default `postgres://127.0.0.1:5432/test`);
+//! when it cannot be reached those runs pass without doing anything and one
+//! notice says so, unless `BANTIN_TEST_POSTGRES=required` (as in CI), which
+//! makes them fail instead.
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::cell::Cell;
+use std::io::Write as _;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::http::header::HeaderMap;
 use actix_web::http::Method;
@@ -13,6 +22,125 @@ use bantin::state::AppState;
 use bantin::users::model::NewUser;
 use serde_json::Value;
 
+/// Runs a test on SQLite and on PostgreSQL: `name::sqlite`, `name::postgres`.
+macro_rules! on_both_engines {
+    ($(#[$meta:meta])* async fn $name:ident() $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            #[actix_web::test]
+            async fn sqlite() {
+                $crate::common::use_engine($crate::common::Engine::Sqlite);
+                $body
+            }
+
+            $(#[$meta])*
+            #[actix_web::test]
+            async fn postgres() {
+                if !$crate::common::use_engine($crate::common::Engine::Postgres) {
+                    return;
+                }
+                $body
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+thread_local! {
+    static ENGINE: Cell<Engine> = const { Cell::new(Engine::Sqlite) };
+}
+
+/// Selects the engine the next apps on this thread use; false when it is
+/// PostgreSQL and there is none to use (the run is then skipped).
+pub fn use_engine(engine: Engine) -> bool {
+    ENGINE.with(|e| e.set(engine));
+    engine == Engine::Sqlite || postgres_server().is_some()
+}
+
+pub fn current_engine() -> Engine {
+    ENGINE.with(Cell::get)
+}
+
+/// The PostgreSQL server tests create their schemas on, checked once per
+/// test binary.
+pub fn postgres_server() -> Option<&'static str> {
+    static SERVER: OnceLock<Option<String>> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            use diesel::Connection;
+            let url =
+                std::env::var("BANTIN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://127.0.0.1:5432/test".into());
+            let required = std::env::var("BANTIN_TEST_POSTGRES").is_ok_and(|v| v == "required");
+            match diesel::PgConnection::establish(&url) {
+                Ok(_) => Some(url),
+                Err(e) if required => panic!("BANTIN_TEST_POSTGRES=required but {url} cannot be reached: {e}"),
+                Err(e) => {
+                    // Written past the test harness's capture, once, so that a
+                    // plain `cargo test` says what it did not run.
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\nnote: the PostgreSQL runs of these tests were SKIPPED ({url}: {}).\n      \
+                         Start PostgreSQL or set BANTIN_TEST_POSTGRES_URL to run them; \
+                         BANTIN_TEST_POSTGRES=required makes a missing server an error.",
+                        e.to_string().lines().next().unwrap_or("").trim()
+                    );
+                    None
+                }
+            }
+        })
+        .as_deref()
+}
+
+/// A PostgreSQL schema of its own for one test, dropped with it.
+pub struct Schema {
+    server: String,
+    name: String,
+    pub url: String,
+}
+
+impl Schema {
+    pub fn create() -> Schema {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let server = postgres_server().expect("a PostgreSQL server").to_string();
+        let name = format!("t_{}", hex::encode(rand::random::<[u8; 8]>()));
+        let mut conn = diesel::PgConnection::establish(&server).unwrap();
+        conn.batch_execute(&format!("CREATE SCHEMA {name}")).unwrap();
+        let sep = if server.contains('?') { '&' } else { '?' };
+        let url = format!("{server}{sep}options=-csearch_path%3D{name}");
+        Schema { server, name, url }
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.server) {
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+/// A fresh database URL for the current engine, kept alive by the guard.
+pub fn fresh_database(dir: &std::path::Path) -> (String, Option<Schema>) {
+    match current_engine() {
+        Engine::Sqlite => (dir.join("bantin.db").to_string_lossy().into_owned(), None),
+        Engine::Postgres => {
+            let schema = Schema::create();
+            (schema.url.clone(), Some(schema))
+        }
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
@@ -20,6 +148,9 @@ pub struct TestApp {
     pub handle: actix_web::dev::ServerHandle,
     pub server: Option<actix_web::rt::task::JoinHandle<std::io::Result<()>>>,
     client: awc::Client,
+    /// The database this app was started on.
+    pub database_url: String,
+    _schema: Option<Schema>,
     _dir: tempfile::TempDir,
 }
 
@@ -83,7 +214,10 @@ impl TestApp {
         }
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_data_dir(dir.path());
+        let (url, schema) = fresh_database(dir.path());
+        config.database_url = url;
         adjust(&mut config);
+        let database_url = config.database_url.clone();
         let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));
         let app = Application::build_with(config, clock.clone(), Arc::new(KnownAnswer)).expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -101,6 +235,8 @@ impl TestApp {
             handle,
             server: Some(server),
             client,
+            database_url,
+            _schema: schema,
             _dir: dir,
         }
     }

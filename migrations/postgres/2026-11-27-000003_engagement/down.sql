@@ -1,0 +1,5 @@
+DROP TABLE IF EXISTS site_counters;
+DROP TABLE IF EXISTS article_stats;
+DROP TABLE IF EXISTS ratings;
+DROP TABLE IF EXISTS comments;
+DROP TABLE IF EXISTS challenges;
