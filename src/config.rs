@@ -12,6 +12,8 @@ pub const MIN_JWT_SECRET_BYTES: usize = 32;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: String,
+    /// A read replica for anonymous public reads (PostgreSQL streaming replica).
+    pub database_read_url: Option<String>,
     pub data_dir: PathBuf,
     pub bind: String,
     pub jwt_secret: Vec<u8>,
@@ -93,8 +95,16 @@ impl Config {
         if pool_size == 0 {
             bail!("BANTIN_POOL_SIZE must be at least 1");
         }
+        let database_read_url = var("BANTIN_DATABASE_READ_URL");
+        if let Some(url) = &database_read_url {
+            let (primary, replica) = (crate::db::parse_url(&database_url)?, crate::db::parse_url(url)?);
+            if !primary.is_shared() || !replica.is_shared() {
+                bail!("BANTIN_DATABASE_READ_URL needs PostgreSQL for both the primary and the replica");
+            }
+        }
         Ok(Config {
             database_url,
+            database_read_url,
             data_dir,
             bind: var("BANTIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             jwt_secret: Vec::new(),
@@ -121,6 +131,7 @@ impl Config {
     pub fn for_data_dir(data_dir: &Path) -> Self {
         Config {
             database_url: data_dir.join("bantin.db").to_string_lossy().into_owned(),
+            database_read_url: None,
             data_dir: data_dir.to_path_buf(),
             bind: "127.0.0.1:0".into(),
             jwt_secret: vec![7u8; MIN_JWT_SECRET_BYTES],
@@ -142,7 +153,9 @@ impl Config {
 
     /// Uses `BANTIN_JWT_SECRET` when set (refusing one shorter than 32 bytes);
     /// otherwise reads, or creates on first start, `<data_dir>/jwt-secret` so
-    /// that restarts keep issued tokens valid.
+    /// that restarts keep issued tokens valid. On PostgreSQL, where every
+    /// instance must sign and verify with the same secret, it is left empty
+    /// here and kept in the database instead (see `db::shared_secret`).
     pub fn resolve_jwt_secret(&mut self) -> anyhow::Result<()> {
         if let Some(secret) = var("BANTIN_JWT_SECRET") {
             if secret.len() < MIN_JWT_SECRET_BYTES {
@@ -152,6 +165,9 @@ impl Config {
                 );
             }
             self.jwt_secret = secret.into_bytes();
+            return Ok(());
+        }
+        if crate::db::parse_url(&self.database_url)?.is_shared() {
             return Ok(());
         }
         let path = self.data_dir.join("jwt-secret");

@@ -100,15 +100,35 @@ impl Application {
 
     /// [`Application::build`] with another kind of verification challenge.
     pub fn build_with(
-        config: Config,
+        mut config: Config,
         clock: SharedClock,
         challenge_kind: Arc<dyn ChallengeKind>,
     ) -> anyhow::Result<Application> {
         let queries = crate::db::QueryCounter::default();
         let pool = open_database(&config, config.pool_size, queries.clone())?;
+        if config.jwt_secret.is_empty() {
+            let mut conn = pool.get()?;
+            config.jwt_secret =
+                crate::db::shared_secret(&mut conn, "jwt", chrono::Utc::now().naive_utc())?.into_bytes();
+        }
+        let read_pool = match &config.database_read_url {
+            Some(url) => {
+                tracing::info!(replica = %crate::db::redact(url), "public reads go to the replica");
+                Some(crate::db::open(
+                    url,
+                    config.pool_size,
+                    config.pool_timeout,
+                    queries.clone(),
+                )?)
+            }
+            None => None,
+        };
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let mut state = AppState::new(pool, queries, config, clock);
+        if let Some(replica) = read_pool {
+            state.read_pool = replica;
+        }
         state.challenge_kind = challenge_kind;
         let server = Self::server(state.clone(), listener)?;
         Ok(Application { port, state, server })

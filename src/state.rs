@@ -22,7 +22,14 @@ pub struct Limits {
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The primary: every write, and reads that must see the caller's own writes.
     pub pool: DbPool,
+    /// Where anonymous public reads go: a replica when
+    /// `BANTIN_DATABASE_READ_URL` is set, otherwise the primary.
+    pub read_pool: DbPool,
+    /// Several instances may share the database (PostgreSQL): counters and
+    /// limits live in it rather than in this process.
+    pub shared: bool,
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
     pub clock: SharedClock,
@@ -38,13 +45,17 @@ impl AppState {
     pub fn new(pool: DbPool, queries: QueryCounter, config: Config, clock: SharedClock) -> Self {
         let keys = Arc::new(JwtKeys::new(&config.jwt_secret));
         let minute = Duration::from_secs(60);
+        let shared = crate::db::parse_url(&config.database_url).is_ok_and(|e| e.is_shared());
+        let counts_in = || shared.then(|| pool.clone());
         let limits = Arc::new(Limits {
-            login: RateLimiter::new(config.login_attempts_per_minute, minute),
-            writes: RateLimiter::new(config.writes_per_minute, minute),
-            comments: RateLimiter::new(config.comments_per_10_minutes, 10 * minute),
-            challenges: RateLimiter::new(config.challenges_per_minute, minute),
+            login: RateLimiter::new("login", config.login_attempts_per_minute, minute, counts_in()),
+            writes: RateLimiter::new("writes", config.writes_per_minute, minute, counts_in()),
+            comments: RateLimiter::new("comments", config.comments_per_10_minutes, 10 * minute, counts_in()),
+            challenges: RateLimiter::new("challenges", config.challenges_per_minute, minute, counts_in()),
         });
         AppState {
+            read_pool: pool.clone(),
+            shared,
             pool,
             config: Arc::new(config),
             keys,
@@ -52,8 +63,19 @@ impl AppState {
             views: Arc::new(ViewCounter::default()),
             limits,
             challenge_kind: Arc::new(ImageCode),
-            visits: Arc::new(VisitCounter::default()),
+            visits: Arc::new(VisitCounter::new(shared)),
             queries,
+        }
+    }
+
+    /// The pool a read for this caller goes to: signed-in callers (editors
+    /// who just wrote, and must see it) read the primary; everyone else the
+    /// replica, if there is one.
+    pub fn reader(&self, auth: &crate::http::auth::MaybeAuth) -> &DbPool {
+        if auth.0.is_some() {
+            &self.pool
+        } else {
+            &self.read_pool
         }
     }
 }

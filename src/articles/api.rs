@@ -342,7 +342,7 @@ async fn list(
         with_body: fields.as_ref().is_some_and(|f| f.iter().any(|name| name == "body")),
     };
     let mut filter = filter;
-    let (rows, related, included) = crate::db::run(&state.pool, move |conn| {
+    let (rows, related, included) = crate::db::run(state.reader(&auth), move |conn| {
         if let Some(key) = &official {
             match crate::officials::store::find(conn, key)? {
                 Some(o) => filter.official = Some(o.id),
@@ -393,7 +393,7 @@ async fn search_articles(
     let public_only = !auth.is_editor();
     let now = state.clock.now();
     let terms = search.clone();
-    let (rows, related, included) = crate::db::run(&state.pool, move |conn| {
+    let (rows, related, included) = crate::db::run(state.reader(&auth), move |conn| {
         let hits = crate::search::store::search(
             conn,
             crate::search::store::Kind::Articles,
@@ -424,11 +424,12 @@ async fn search_articles(
 
 async fn load_view(
     state: &AppState,
+    pool: &crate::db::DbPool,
     key: IdOrSlug,
     includes: Includes,
 ) -> Result<Option<(ArticleView, Included)>, ApiError> {
     let now = state.clock.now();
-    crate::db::run(&state.pool, move |conn| {
+    crate::db::run(pool, move |conn| {
         let Some(row) = store::find(conn, &key)? else {
             return Ok(None);
         };
@@ -445,7 +446,7 @@ async fn written(state: &AppState, id: i64, lang: Lang) -> Result<serde_json::Va
         officials: true,
         events: true,
     };
-    let (article, included) = load_view(state, IdOrSlug::Id(id), all)
+    let (article, included) = load_view(state, &state.pool, IdOrSlug::Id(id), all)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(render(&article, None, false, &included, lang))
@@ -469,7 +470,7 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let fields = parse_fields(query.fields.as_deref())?;
     let includes = Includes::parse(query.include.as_deref())?;
-    let (article, included) = load_view(&state, IdOrSlug::parse(&key), includes)
+    let (article, included) = load_view(&state, state.reader(&auth), IdOrSlug::parse(&key), includes)
         .await?
         .ok_or(ApiError::NotFound)?;
     if !auth.is_editor() && article.status != Status::Published {

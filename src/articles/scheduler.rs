@@ -29,6 +29,8 @@ pub fn spawn(state: AppState) {
             let now = state.clock.now();
             let result = crate::db::run(&state.pool, move |conn| {
                 crate::challenges::store::purge_expired(conn, now)?;
+                crate::http::rate_limit::purge(conn, now)?;
+                crate::stats::purge_online(conn, now)?;
                 super::store::publish_due(conn, now)
             })
             .await;

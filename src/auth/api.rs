@@ -78,7 +78,7 @@ pub async fn login(
     let client = client_ip(&req, &state.config.trusted_proxies)
         .map(|ip| ip.to_string())
         .unwrap_or_default();
-    state.limits.login.check(&format!("login:{client}"))?;
+    state.limits.login.check(&client, state.clock.now()).await?;
     let LoginRequest {
         username,
         password: given,

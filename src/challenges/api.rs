@@ -41,7 +41,8 @@ pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> R
     state
         .limits
         .challenges
-        .check(&client_key(&req, &state.config.trusted_proxies))?;
+        .check(&client_key(&req, &state.config.trusted_proxies), state.clock.now())
+        .await?;
     let kind = state.challenge_kind.clone();
     let generated = web::block(move || kind.generate())
         .await

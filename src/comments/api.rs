@@ -184,7 +184,7 @@ pub async fn list_comments(
         .map(|c| c.id);
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
-    let (threads, replies) = crate::db::run(&state.pool, move |conn| {
+    let (threads, replies) = crate::db::run(&state.read_pool, move |conn| {
         let article = crate::articles::store::find_public(conn, &key, now)?;
         let threads = store::approved_threads(conn, article.id, after, limit)?;
         let ids: Vec<i64> = threads.iter().map(|c| c.id).collect();
@@ -247,7 +247,7 @@ pub async fn post_comment(
     }
     finish(errors)?;
     let client = client_key(&req, &state.config.trusted_proxies);
-    state.limits.comments.check(&client)?;
+    state.limits.comments.check(&client, state.clock.now()).await?;
 
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();

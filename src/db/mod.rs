@@ -306,6 +306,34 @@ where
     }
 }
 
+/// A server secret every instance shares (PostgreSQL): created at random by
+/// whichever instance starts first, read by the others.
+pub fn shared_secret(conn: &mut Conn, name: &str, now: chrono::NaiveDateTime) -> anyhow::Result<String> {
+    use diesel::prelude::*;
+    use diesel::sql_types::{Text, Timestamp};
+    #[derive(QueryableByName)]
+    struct Secret {
+        #[diesel(sql_type = Text)]
+        value: String,
+    }
+    let AnyConnection::Postgres(pg) = conn else {
+        bail!("BANTIN_JWT_SECRET or a data directory is needed on SQLite");
+    };
+    let mut bytes = [0u8; 48];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    diesel::sql_query(
+        "INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind::<Text, _>(name)
+    .bind::<Text, _>(hex::encode(bytes))
+    .bind::<Timestamp, _>(now)
+    .execute(pg)?;
+    let secret: Secret = diesel::sql_query("SELECT value FROM secrets WHERE name = $1")
+        .bind::<Text, _>(name)
+        .get_result(pg)?;
+    Ok(secret.value)
+}
+
 /// Cheap readiness probe.
 pub fn ping(conn: &mut Conn) -> Result<(), diesel::result::Error> {
     conn.batch_execute("SELECT 1")

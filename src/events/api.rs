@@ -564,7 +564,7 @@ async fn list(
     };
     let search = query.q.as_deref().map(crate::search::Query::from_param).transpose()?;
     let public_only = !auth.is_editor();
-    let page = crate::db::run(&state.pool, move |conn| {
+    let page = crate::db::run(state.reader(&auth), move |conn| {
         let (official_id, organization_id) = resolve(conn, scope.official.as_ref(), scope.organization.as_ref())?;
         if scope.must_exist && (official_id == Some(-1) || organization_id == Some(-1)) {
             return Err(ApiError::NotFound);
@@ -685,13 +685,14 @@ pub async fn organization_events(
 
 async fn load(
     state: &AppState,
+    pool: &crate::db::DbPool,
     key: IdOrSlug,
     lang: Lang,
     with_articles: bool,
     public_only: bool,
 ) -> Result<EventView, ApiError> {
     let now = state.clock.now();
-    let page = crate::db::run(&state.pool, move |conn| {
+    let page = crate::db::run(pool, move |conn| {
         let event = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
         EventPage::load(conn, vec![event], with_articles, public_only, now)
     })
@@ -713,7 +714,15 @@ pub async fn get_event(
     query: web::Query<EventGetQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let with_articles = includes_articles(query.include.as_deref())?;
-    let event = load(&state, IdOrSlug::parse(&key), lang, with_articles, !auth.is_editor()).await?;
+    let event = load(
+        &state,
+        state.reader(&auth),
+        IdOrSlug::parse(&key),
+        lang,
+        with_articles,
+        !auth.is_editor(),
+    )
+    .await?;
     cached_json(&req, &event, auth.audience())
 }
 
@@ -739,7 +748,7 @@ pub async fn create_event(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/events/{id}")))
-        .json(load(&state, IdOrSlug::Id(id), lang, true, false).await?))
+        .json(load(&state, &state.pool, IdOrSlug::Id(id), lang, true, false).await?))
 }
 
 /// Change an event (editor). Only the fields sent change.
@@ -767,7 +776,7 @@ pub async fn update_event(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(load(&state, IdOrSlug::Id(id), lang, true, false).await?))
+    Ok(HttpResponse::Ok().json(load(&state, &state.pool, IdOrSlug::Id(id), lang, true, false).await?))
 }
 
 /// Delete an event (editor).
@@ -811,7 +820,7 @@ pub async fn feed(
     };
     let official = query.official.as_deref().map(IdOrSlug::parse);
     let organization = query.organization.as_deref().map(IdOrSlug::parse);
-    let (page, name) = crate::db::run(&state.pool, move |conn| {
+    let (page, name) = crate::db::run(&state.read_pool, move |conn| {
         let (official_id, organization_id) = resolve(conn, official.as_ref(), organization.as_ref())?;
         if official_id == Some(-1) || organization_id == Some(-1) {
             return Err(ApiError::NotFound);

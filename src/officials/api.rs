@@ -361,7 +361,7 @@ async fn list(
     let include_former = query.include_former.unwrap_or(false);
     let now = state.clock.now();
     let q = query.q.clone().filter(|q| !q.trim().is_empty());
-    let directory = crate::db::run(&state.pool, move |conn| {
+    let directory = crate::db::run(state.reader(&auth), move |conn| {
         let org_id = match &organization {
             None => None,
             Some(key) => Some(
@@ -427,9 +427,9 @@ pub async fn organization_officials(
     list(req, auth, lang, state, query, Some(IdOrSlug::parse(&key))).await
 }
 
-async fn load(state: &AppState, key: IdOrSlug, lang: Lang) -> Result<OfficialView, ApiError> {
+async fn load(state: &AppState, pool: &crate::db::DbPool, key: IdOrSlug, lang: Lang) -> Result<OfficialView, ApiError> {
     let now = state.clock.now();
-    let directory = crate::db::run(&state.pool, move |conn| {
+    let directory = crate::db::run(pool, move |conn| {
         let official = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
         Directory::load(conn, vec![official], now)
     })
@@ -450,7 +450,7 @@ pub async fn get_official(
     key: web::Path<String>,
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let official = load(&state, IdOrSlug::parse(&key), lang).await?;
+    let official = load(&state, state.reader(&auth), IdOrSlug::parse(&key), lang).await?;
     cached_json(&req, &official, auth.audience())
 }
 
@@ -476,7 +476,7 @@ pub async fn create_official(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/officials/{id}")))
-        .json(load(&state, IdOrSlug::Id(id), lang).await?))
+        .json(load(&state, &state.pool, IdOrSlug::Id(id), lang).await?))
 }
 
 /// Change an official (editor). `positions`, when sent, replaces the whole list:
@@ -505,7 +505,7 @@ pub async fn update_official(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(load(&state, IdOrSlug::Id(id), lang).await?))
+    Ok(HttpResponse::Ok().json(load(&state, &state.pool, IdOrSlug::Id(id), lang).await?))
 }
 
 /// Delete an official (editor). Refused with 409 `in_use` while articles or

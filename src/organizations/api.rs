@@ -272,7 +272,7 @@ pub async fn list_organizations(
             ));
         }
     }
-    let all = crate::db::run(&state.pool, store::all).await?;
+    let all = crate::db::run(state.reader(&auth), store::all).await?;
     let parent = query.parent.as_deref().map(IdOrSlug::parse).map(|key| {
         all.iter()
             .find(|o| match &key {
@@ -320,7 +320,7 @@ pub async fn get_organization(
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
-    let org = crate::db::run(&state.pool, move |conn| store::find(conn, &key))
+    let org = crate::db::run(state.reader(&auth), move |conn| store::find(conn, &key))
         .await?
         .ok_or(ApiError::NotFound)?;
     cached_json(&req, &view(&org, lang), auth.audience())

@@ -40,7 +40,7 @@ pub async fn get_ratings(
 ) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
-    let summary = crate::db::run(&state.pool, move |conn| {
+    let summary = crate::db::run(&state.read_pool, move |conn| {
         let article = articles::find_public(conn, &key, now)?;
         Ok(stats::for_article(conn, article.id)?.rating())
     })
@@ -71,7 +71,8 @@ pub async fn rate(
     state
         .limits
         .writes
-        .check(&client_key(&req, &state.config.trusted_proxies))?;
+        .check(&client_key(&req, &state.config.trusted_proxies), state.clock.now())
+        .await?;
     let visitor = visitor_key(&req, &state.config.trusted_proxies);
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();

@@ -189,7 +189,7 @@ pub async fn search(
     let offset = relevance_offset(params.cursor.as_deref())?;
     let public_only = !auth.is_editor();
     let now = state.clock.now();
-    let found = crate::db::run(&state.pool, move |conn| {
+    let found = crate::db::run(state.reader(&auth), move |conn| {
         let mut hits = Vec::new();
         for kind in kinds {
             for hit in store::search(conn, kind, &query, public_only, now, offset + limit + 1, 0)? {

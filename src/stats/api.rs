@@ -33,10 +33,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/stats", web::get().to(get_stats));
 }
 
-async fn totals(state: &AppState) -> Result<(i64, i64), ApiError> {
-    let stored = crate::db::run(&state.pool, super::stored_visits).await?;
+/// The stored total plus this instance's pending visits, and who is online;
+/// `seen` is a visitor to record in the shared table first.
+async fn totals(state: &AppState, seen: Option<String>) -> Result<(i64, i64), ApiError> {
     let now = state.clock.now();
-    Ok((stored + state.visits.pending(), state.visits.online(now)))
+    let shared = state.visits.is_shared();
+    let (stored, online) = crate::db::run(&state.pool, move |conn| {
+        if let Some(visitor) = seen {
+            super::mark_online(conn, &visitor, now)?;
+        }
+        let online = if shared {
+            Some(super::shared_online(conn, now)?)
+        } else {
+            None
+        };
+        Ok((super::stored_visits(conn)?, online))
+    })
+    .await?;
+    let online = online.unwrap_or_else(|| state.visits.online(now));
+    Ok((stored + state.visits.pending(), online))
 }
 
 /// Count a screen view. No body is needed; the visitor is known by
@@ -49,10 +64,11 @@ pub async fn record_visit(req: HttpRequest, state: web::Data<AppState>) -> Resul
     state
         .limits
         .writes
-        .check(&client_key(&req, &state.config.trusted_proxies))?;
+        .check(&client_key(&req, &state.config.trusted_proxies), state.clock.now())
+        .await?;
     let visitor = visitor_id(&req).unwrap_or_else(crate::http::visitor::new_visitor_id);
-    state.visits.record(&visitor, state.clock.now());
-    let (total_visits, online_now) = totals(&state).await?;
+    let tell_database = state.visits.record(&visitor, state.clock.now());
+    let (total_visits, online_now) = totals(&state, tell_database.then(|| visitor.clone())).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(VisitAck {
@@ -65,7 +81,7 @@ pub async fn record_visit(req: HttpRequest, state: web::Data<AppState>) -> Resul
 /// Visit counter and visitors online.
 #[utoipa::path(get, path = "/api/v1/stats", tag = "engagement", responses((status = 200, body = Stats)))]
 pub async fn get_stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (total_visits, online_now) = totals(&state).await?;
+    let (total_visits, online_now) = totals(&state, None).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-cache"))
         .json(Stats {

@@ -1,6 +1,13 @@
 //! Visitor statistics ("Thống kê", "Online"): a visit beacon counted in
 //! memory and added to the database in batches (no write per beacon), and
 //! who was seen in the last five minutes.
+//!
+//! With one process (SQLite) who was seen lately is kept in memory. When
+//! several instances share a PostgreSQL database, each tells the
+//! `online_visitors` table about a visitor at most once a minute (not per
+//! beacon), and the count is read from there, uncached, so every instance
+//! answers the same number. Batched visit totals add up across instances
+//! because each flush adds its own pending count.
 
 pub mod api;
 
@@ -30,17 +37,44 @@ struct Visits {
 #[derive(Default)]
 pub struct VisitCounter {
     inner: Mutex<Visits>,
+    /// Visitors seen are written to the shared database (see the module doc).
+    shared: bool,
 }
+
+/// How often an instance refreshes a returning visitor's row in the shared table.
+const ONLINE_REFRESH_SECONDS: i64 = 60;
 
 impl VisitCounter {
     fn lock(&self) -> std::sync::MutexGuard<'_, Visits> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn record(&self, visitor: &str, now: NaiveDateTime) {
+    pub fn new(shared: bool) -> Self {
+        VisitCounter {
+            inner: Mutex::default(),
+            shared,
+        }
+    }
+
+    /// Counts a visit. On a shared database, true when the caller must tell
+    /// it about the visitor ([`mark_online`]): the first time this instance
+    /// sees them, and then at most once a minute.
+    pub fn record(&self, visitor: &str, now: NaiveDateTime) -> bool {
         let mut visits = self.lock();
         visits.pending += 1;
         let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
+        if self.shared {
+            let refresh = now - Duration::seconds(ONLINE_REFRESH_SECONDS);
+            let written = visits.last_seen.get(visitor).copied();
+            if visits.last_seen.len() % 4096 == 0 {
+                visits.last_seen.retain(|_, seen| *seen >= since);
+            }
+            if written.is_some_and(|at| at >= refresh && at <= now) {
+                return false;
+            }
+            visits.last_seen.insert(visitor.to_string(), now);
+            return true;
+        }
         let previous = visits.last_seen.insert(visitor.to_string(), now);
         if previous.is_none_or(|seen| seen < since) {
             visits.online = None;
@@ -49,6 +83,12 @@ impl VisitCounter {
         if visits.last_seen.len() % 4096 == 0 {
             visits.last_seen.retain(|_, seen| *seen >= since);
         }
+        false
+    }
+
+    /// Whether the online count must be read from the shared database.
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
     /// Distinct visitors seen in the last five minutes.
@@ -109,4 +149,50 @@ pub fn stored_visits(conn: &mut Conn) -> Result<i64, ApiError> {
         .first(conn)
         .optional()?
         .unwrap_or(0))
+}
+
+/// Records that `visitor` was seen at `now` in the shared table (PostgreSQL only).
+pub fn mark_online(conn: &mut Conn, visitor: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    use diesel::sql_types::{Text, Timestamp};
+    if let crate::db::AnyConnection::Postgres(pg) = conn {
+        diesel::sql_query(
+            "INSERT INTO online_visitors (visitor, last_seen) VALUES ($1, $2)
+             ON CONFLICT (visitor) DO UPDATE SET last_seen = GREATEST(online_visitors.last_seen, excluded.last_seen)",
+        )
+        .bind::<Text, _>(visitor)
+        .bind::<Timestamp, _>(now)
+        .execute(pg)?;
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Distinct visitors any instance saw in the last five minutes (PostgreSQL only).
+pub fn shared_online(conn: &mut Conn, now: NaiveDateTime) -> Result<i64, ApiError> {
+    use diesel::sql_types::Timestamp;
+    let crate::db::AnyConnection::Postgres(pg) = conn else {
+        return Ok(0);
+    };
+    let row: Count = diesel::sql_query("SELECT count(*) AS n FROM online_visitors WHERE last_seen >= $1")
+        .bind::<Timestamp, _>(now - Duration::minutes(ONLINE_WINDOW_MINUTES))
+        .get_result(pg)?;
+    Ok(row.n)
+}
+
+/// Forgets visitors who left (PostgreSQL only). Blocking.
+pub fn purge_online(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, ApiError> {
+    use diesel::sql_types::Timestamp;
+    match conn {
+        crate::db::AnyConnection::Postgres(pg) => {
+            Ok(diesel::sql_query("DELETE FROM online_visitors WHERE last_seen < $1")
+                .bind::<Timestamp, _>(now - Duration::minutes(ONLINE_WINDOW_MINUTES))
+                .execute(pg)?)
+        }
+        crate::db::AnyConnection::Sqlite(_) => Ok(0),
+    }
 }

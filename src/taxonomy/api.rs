@@ -111,7 +111,7 @@ async fn list_terms(
         .map(|c| Cursor::decode(c, TERM_SORT))
         .transpose()?
         .map(|c| c.id);
-    let (rows, total) = crate::db::run(&state.pool, move |conn| store::list(conn, kind, after, limit)).await?;
+    let (rows, total) = crate::db::run(state.reader(&auth), move |conn| store::list(conn, kind, after, limit)).await?;
     let page = Paged::from_rows(rows, limit, |t| Cursor {
         sort: TERM_SORT.into(),
         key: None,
@@ -129,7 +129,7 @@ async fn get_term(
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
-    let term = crate::db::run(&state.pool, move |conn| store::find(conn, kind, &key))
+    let term = crate::db::run(state.reader(&auth), move |conn| store::find(conn, kind, &key))
         .await?
         .ok_or(ApiError::NotFound)?;
     cached_json(&req, &TermView::from(term), auth.audience())

@@ -23,6 +23,7 @@ use bantin::users::model::NewUser;
 use serde_json::Value;
 
 /// Runs a test on SQLite and on PostgreSQL: `name::sqlite`, `name::postgres`.
+#[allow(unused_macros)]
 macro_rules! on_both_engines {
     ($(#[$meta:meta])* async fn $name:ident() $body:block) => {
         mod $name {
@@ -209,16 +210,37 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start(adjust, None).await
+    }
+
+    /// Another instance on this app's database, sharing its clock: what a
+    /// load balancer in front of two bantin processes sees.
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let url = self.database_url.clone();
+        Self::start(
+            move |c| {
+                c.database_url = url;
+                adjust(c)
+            },
+            Some(self.clock.clone()),
+        )
+        .await
+    }
+
+    async fn start(adjust: impl FnOnce(&mut Config), clock: Option<Arc<ManualClock>>) -> TestApp {
         if let Ok(filter) = std::env::var("BANTIN_TEST_LOG") {
             bantin::telemetry::init(&filter, bantin::config::LogFormat::Text);
         }
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_data_dir(dir.path());
-        let (url, schema) = fresh_database(dir.path());
+        let (url, schema) = match clock {
+            Some(_) => (String::new(), None),
+            None => fresh_database(dir.path()),
+        };
         config.database_url = url;
         adjust(&mut config);
         let database_url = config.database_url.clone();
-        let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));
+        let clock = clock.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now().naive_utc())));
         let app = Application::build_with(config, clock.clone(), Arc::new(KnownAnswer)).expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();

@@ -1,0 +1,196 @@
+//! Several bantin processes on one PostgreSQL database behind a load
+//! balancer, and public reads from a replica. PostgreSQL only: SQLite serves
+//! one process by design.
+#[macro_use]
+mod common;
+
+use common::{Engine, TestApp, CHALLENGE_ANSWER};
+use serde_json::json;
+
+fn postgres() -> bool {
+    common::use_engine(Engine::Postgres)
+}
+
+/// Both instances keep the signing secret in the database (none configured).
+fn shared_secret(c: &mut bantin::config::Config) {
+    c.jwt_secret = Vec::new();
+    c.writes_per_minute = 6;
+}
+
+async fn beacon(app: &TestApp, visitor: &str) -> common::Resp {
+    app.request(
+        actix_web::http::Method::POST,
+        "/api/v1/stats/visits",
+        None,
+        None,
+        &[("X-Visitor-Id", visitor)],
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn two_instances_share_one_postgres_database() {
+    if !postgres() {
+        return;
+    }
+    let a = TestApp::spawn_with(shared_secret).await;
+    let b = a.spawn_beside(shared_secret).await;
+
+    // A token issued by one instance is accepted by the other.
+    let editor = a.token("editor").await;
+    assert_eq!(b.get_as("/api/v1/auth/me", &editor).await.status, 200);
+
+    // A write through one is visible through the other, both ways.
+    let article = a
+        .create_article(&editor, json!({"title": "Họp báo thị xã", "status": "published"}))
+        .await;
+    let path = format!("/api/v1/articles/{}", article["slug"].as_str().unwrap());
+    let seen = b.get(&path).await;
+    assert_eq!(seen.status, 200);
+    assert_eq!(seen.json()["title"], "Họp báo thị xã");
+    let res = b
+        .patch(
+            &format!("/api/v1/articles/{}", article["id"]),
+            &editor,
+            &json!({"title": "Họp báo quý III"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(a.get(&path).await.json()["title"], "Họp báo quý III");
+
+    // Views counted in each process add up once both have flushed.
+    let by_id = format!("/api/v1/articles/{}", article["id"]);
+    a.state.views.flush(&a.state.pool);
+    b.state.views.flush(&b.state.pool);
+    let before = b.get_as(&by_id, &editor).await.json()["view_count"].as_i64().unwrap();
+    for _ in 0..3 {
+        assert_eq!(a.get(&path).await.status, 200);
+    }
+    for _ in 0..2 {
+        assert_eq!(b.get(&path).await.status, 200);
+    }
+    assert_eq!((a.state.views.pending_total(), b.state.views.pending_total()), (3, 2));
+    a.state.views.flush(&a.state.pool);
+    b.state.views.flush(&b.state.pool);
+    let after = a.get_as(&by_id, &editor).await.json()["view_count"].as_i64().unwrap();
+    assert_eq!(after - before, 5);
+
+    // Visits add up; the online count is the same on both and counts each
+    // visitor once, whichever instance saw them.
+    for _ in 0..2 {
+        assert_eq!(beacon(&a, "VisitorAAAAAAAAAAAAAAA").await.status, 200);
+    }
+    assert_eq!(beacon(&b, "VisitorAAAAAAAAAAAAAAA").await.status, 200);
+    assert_eq!(beacon(&b, "VisitorBBBBBBBBBBBBBBB").await.status, 200);
+    a.state.visits.flush(&a.state.pool);
+    b.state.visits.flush(&b.state.pool);
+    for app in [&a, &b] {
+        let stats = app.get("/api/v1/stats").await.json();
+        assert_eq!(stats["total_visits"], 4, "{stats}");
+        assert_eq!(stats["online_now"], 2, "{stats}");
+    }
+
+    // The per-client write limit (6 a minute) is one allowance across both:
+    // four beacons so far, two more pass, the next is refused on either.
+    assert_eq!(beacon(&a, "VisitorAAAAAAAAAAAAAAA").await.status, 200);
+    assert_eq!(beacon(&b, "VisitorAAAAAAAAAAAAAAA").await.status, 200);
+    beacon(&a, "VisitorAAAAAAAAAAAAAAA")
+        .await
+        .assert_problem(429, "rate_limited");
+    beacon(&b, "VisitorAAAAAAAAAAAAAAA")
+        .await
+        .assert_problem(429, "rate_limited");
+
+    // A challenge issued by one instance is answered through the other.
+    let challenge = a.post("/api/v1/challenges", None, &json!({})).await.json();
+    let comment = json!({"author_name": "Trần Thị Bình", "author_email": "binh@example.vn",
+        "body": "Cảm ơn thông tin.", "challenge_id": challenge["id"], "challenge_answer": CHALLENGE_ANSWER});
+    let res = b
+        .post(&format!("/api/v1/articles/{}/comments", article["id"]), None, &comment)
+        .await;
+    assert_eq!(res.status, 202, "{}", String::from_utf8_lossy(&res.body));
+    // ... and spent for both.
+    let again = a
+        .post(&format!("/api/v1/articles/{}/comments", article["id"]), None, &comment)
+        .await;
+    again.assert_problem(422, "captcha_invalid");
+}
+
+#[actix_web::test]
+async fn a_scheduled_article_is_published_exactly_once_by_two_instances() {
+    if !postgres() {
+        return;
+    }
+    let a = TestApp::spawn().await;
+    let b = a.spawn_beside(|_| {}).await;
+    let editor = a.token("editor").await;
+    let when = a.now() + chrono::Duration::minutes(10);
+    let article = a
+        .create_article(
+            &editor,
+            json!({"title": "Lịch tiếp dân tháng 12", "status": "scheduled",
+                   "published_at": when.and_utc().to_rfc3339()}),
+        )
+        .await;
+    a.clock.advance(chrono::Duration::minutes(11));
+    let now = a.now();
+    // Both instances' publishing jobs run at the same moment.
+    let jobs: Vec<_> = [a.state.pool.clone(), b.state.pool.clone()]
+        .into_iter()
+        .map(|pool| {
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                bantin::db::write_tx(&mut conn, |conn| bantin::articles::store::publish_due(conn, now)).unwrap()
+            })
+        })
+        .collect();
+    let published: usize = jobs.into_iter().map(|j| j.join().unwrap()).sum();
+    assert_eq!(published, 1, "one instance publishes it, the other finds nothing to do");
+    for app in [&a, &b] {
+        let seen = app
+            .get_as(&format!("/api/v1/articles/{}", article["id"]), &editor)
+            .await
+            .json();
+        assert_eq!(seen["status"], "published");
+    }
+}
+
+#[actix_web::test]
+async fn anonymous_reads_go_to_the_replica_and_signed_in_reads_to_the_primary() {
+    if !postgres() {
+        return;
+    }
+    // A second database stands in for a replica that has not caught up:
+    // what each caller sees tells which database answered.
+    let replica = TestApp::spawn().await;
+    let replica_url = replica.database_url.clone();
+    let primary = TestApp::spawn_with(move |c| c.database_read_url = Some(replica_url)).await;
+    let editor = primary.token("editor").await;
+    primary
+        .create_article(
+            &editor,
+            json!({"title": "Chỉ có trên máy chính", "status": "published"}),
+        )
+        .await;
+    let replica_editor = replica.token("editor").await;
+    replica
+        .create_article(&replica_editor, json!({"title": "Đã sao chép", "status": "published"}))
+        .await;
+
+    let titles = |page: serde_json::Value| -> Vec<String> {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(primary.get("/api/v1/articles").await.json()), ["Đã sao chép"]);
+    assert_eq!(
+        titles(primary.get_as("/api/v1/articles", &editor).await.json()),
+        ["Chỉ có trên máy chính"],
+        "an editor reads their own writes from the primary"
+    );
+    // Writes never go to the replica.
+    assert_eq!(titles(replica.get("/api/v1/articles").await.json()), ["Đã sao chép"]);
+}
