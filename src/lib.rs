@@ -24,4 +24,5 @@ pub mod stats;
 pub mod taxonomy;
 pub mod telemetry;
 pub mod text;
+pub mod transfer;
 pub mod users;

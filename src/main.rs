@@ -39,6 +39,18 @@ enum Command {
     Openapi,
     /// Load the demo portal (Hồng Lĩnh town news). Safe to run twice.
     Demo,
+    /// Write the whole site (the database at BANTIN_DATABASE_URL) as versioned
+    /// NDJSON, to move it to another engine. See `src/transfer.rs` for the format.
+    Export {
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<String>,
+    },
+    /// Load an export into an empty database (BANTIN_DATABASE_URL), all or nothing.
+    Import {
+        /// The export file; `-` or nothing reads standard input.
+        file: Option<String>,
+    },
     /// Insert N synthetic published articles for the load benchmark.
     BenchSeed {
         #[arg(long, default_value_t = 100_000)]
@@ -111,6 +123,41 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Export { output } => {
+            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+            let mut conn = pool.get()?;
+            let summary = match output {
+                Some(path) => {
+                    let mut out = std::io::BufWriter::new(
+                        std::fs::File::create(&path).with_context(|| format!("creating {path}"))?,
+                    );
+                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now())?;
+                    std::io::Write::flush(&mut out)?;
+                    summary
+                }
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now())?;
+                    std::io::Write::flush(&mut out)?;
+                    summary
+                }
+            };
+            eprintln!("{summary}");
+            Ok(())
+        }
+        Command::Import { file } => {
+            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+            let mut conn = pool.get()?;
+            let summary = match file.as_deref() {
+                None | Some("-") => bantin::transfer::import(&mut conn, std::io::stdin().lock())?,
+                Some(path) => bantin::transfer::import(
+                    &mut conn,
+                    std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("opening {path}"))?),
+                )?,
+            };
+            println!("{summary}");
+            Ok(())
+        }
         Command::BenchSeed { articles, slugs_out } => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
@@ -137,7 +184,7 @@ fn main() -> anyhow::Result<()> {
 fn serve(config: Config) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let bind = config.bind.clone();
-        let database = config.database_url.clone();
+        let database = bantin::db::redact(&config.database_url);
         let app = Application::build(config, Arc::new(SystemClock))?;
         tracing::info!(%bind, port = app.port(), %database, "bantin is serving; API docs at /docs/");
         app.run_until_stopped().await?;

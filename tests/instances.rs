@@ -194,3 +194,135 @@ async fn anonymous_reads_go_to_the_replica_and_signed_in_reads_to_the_primary() 
     // Writes never go to the replica.
     assert_eq!(titles(replica.get("/api/v1/articles").await.json()), ["Đã sao chép"]);
 }
+
+/// A `bantin serve` process of its own, stopped (SIGTERM) when dropped.
+struct Process {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Process {
+    fn serve(database_url: &str) -> Process {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_bantin"))
+            .arg("serve")
+            .current_dir(&dir)
+            .env("BANTIN_DATABASE_URL", database_url)
+            .env("BANTIN_BIND", format!("127.0.0.1:{port}"))
+            .env("BANTIN_VIEW_FLUSH_SECONDS", "1")
+            .env("BANTIN_LOG", "warn")
+            .env_remove("BANTIN_JWT_SECRET")
+            .env_remove("BANTIN_DATABASE_READ_URL")
+            .spawn()
+            .expect("bantin starts");
+        Process {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    async fn wait_ready(&self, client: &awc::Client) {
+        for _ in 0..200 {
+            if let Ok(res) = client.get(format!("{}/health/ready", self.base)).send().await {
+                if res.status() == 200 {
+                    return;
+                }
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{} never became ready", self.base);
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+#[actix_web::test]
+async fn two_bantin_processes_on_one_postgres_database() {
+    if !postgres() {
+        return;
+    }
+    let schema = common::Schema::create();
+    // The first admin, as an operator makes one.
+    let mut create = std::process::Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args([
+            "user",
+            "create",
+            "--username",
+            "admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .env("BANTIN_DATABASE_URL", &schema.url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(create.stdin.take().unwrap(), "{}", common::PASSWORD).unwrap();
+    }
+    assert!(create.wait().unwrap().success());
+
+    let (a, b) = (Process::serve(&schema.url), Process::serve(&schema.url));
+    let client = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .finish();
+    a.wait_ready(&client).await;
+    b.wait_ready(&client).await;
+    let json = |bytes: actix_web::web::Bytes| -> serde_json::Value { serde_json::from_slice(&bytes).unwrap() };
+
+    // Signed in through one, writing through the other.
+    let mut res = client
+        .post(format!("{}/api/v1/auth/login", a.base))
+        .send_json(&json!({"username": "admin", "password": common::PASSWORD}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let token = json(res.body().await.unwrap())["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut res = client
+        .post(format!("{}/api/v1/articles", b.base))
+        .bearer_auth(&token)
+        .send_json(&json!({"title": "Hai máy chủ, một cơ sở dữ liệu", "status": "published"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let article = json(res.body().await.unwrap());
+    let path = format!("/api/v1/articles/{}", article["id"]);
+
+    // Read back through the first; views through both add up once flushed.
+    for server in [&a, &a, &b] {
+        let res = client.get(format!("{}{path}", server.base)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    let mut views = 0;
+    for _ in 0..100 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        let mut res = client
+            .get(format!("{}{path}", b.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        views = json(res.body().await.unwrap())["view_count"].as_i64().unwrap();
+        if views == 3 {
+            break;
+        }
+    }
+    assert_eq!(views, 3, "views counted by two processes add up");
+}

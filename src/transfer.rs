@@ -1,0 +1,828 @@
+//! `bantin export` and `bantin import`: a whole site as one file, to move it
+//! between engines (SQLite ⇄ PostgreSQL) or to keep it as a backup.
+//!
+//! # The file: `bantin-export`, version 1
+//!
+//! UTF-8 text, one JSON object per line (NDJSON), each line ending in `\n`.
+//! Blank lines are ignored. There are three kinds of line, in this order:
+//!
+//! 1. **The header**, the first line:
+//!
+//!    ```json
+//!    {"format":"bantin-export","version":1,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite"}
+//!    ```
+//!
+//!    `format` is always `bantin-export`; `version` is the version of this
+//!    description (an importer refuses a version it does not know);
+//!    `exported_at` is the UTC time of the export; `source_engine` (`sqlite`
+//!    or `postgres`) is informative only.
+//!
+//! 2. **One line per row**, the row's columns by name:
+//!
+//!    ```json
+//!    {"table":"categories","row":{"id":1,"slug":"tin-hoat-dong","name":"Tin hoạt động","description":null,"created_at":"2022-07-19T08:00:00","updated_at":"2022-07-19T08:00:00"}}
+//!    ```
+//!
+//!    The tables come in this order, each table's rows together, so that
+//!    every reference points at a row of an earlier table (foreign-key
+//!    order). Within a table the rows are in primary-key order (text keys
+//!    by Unicode code point):
+//!
+//!    | table | key | columns |
+//!    |---|---|---|
+//!    | `users` | `id` | `id`, `username`, `display_name`, `password_hash`, `role`, `created_at`, `updated_at` |
+//!    | `categories` | `id` | `id`, `slug`, `name`, `description`, `created_at`, `updated_at` |
+//!    | `tags` | `id` | `id`, `slug`, `name`, `description`, `created_at`, `updated_at` |
+//!    | `organizations` | `id` | `id`, `slug`, `name`, `name_en`, `kind`, `parent_id`, `address`, `phone`, `email`, `description`, `description_en`, `position`, `created_at`, `updated_at` |
+//!    | `officials` | `id` | `id`, `slug`, `full_name`, `name_folded`, `photo_url`, `bio`, `bio_en`, `office_phone`, `email`, `created_at`, `updated_at` |
+//!    | `positions` | `id` | `id`, `official_id`, `organization_id`, `title`, `title_en`, `started_on`, `ended_on`, `rank` |
+//!    | `articles` | `id` | `id`, `slug`, `title`, `summary`, `cover_image`, `images`, `byline`, `category_id`, `author_id`, `status`, `published_at`, `comments_enabled`, `view_count`, `created_at`, `updated_at`, `body` |
+//!    | `article_tags` | `article_id`, `tag_id` | `article_id`, `tag_id`, `position` |
+//!    | `events` | `id` | `id`, `slug`, `title`, `title_en`, `description`, `starts_at`, `ends_at`, `occupies_until`, `all_day`, `location`, `organization_id`, `status`, `category`, `created_at`, `updated_at` |
+//!    | `event_officials` | `event_id`, `official_id` | `event_id`, `official_id`, `role` |
+//!    | `article_officials` | `article_id`, `official_id` | `article_id`, `official_id` |
+//!    | `article_events` | `article_id`, `event_id` | `article_id`, `event_id` |
+//!    | `comments` | `id` | `id`, `article_id`, `parent_id`, `author_name`, `author_email`, `body`, `body_hash`, `status`, `client_hash`, `created_at`, `updated_at` |
+//!    | `ratings` | `article_id`, `visitor_id` | `article_id`, `visitor_id`, `score`, `created_at`, `updated_at` |
+//!    | `article_stats` | `article_id` | `article_id`, `comment_count`, `rating_count`, `rating_sum`, `rating_1`, `rating_2`, `rating_3`, `rating_4`, `rating_5` |
+//!    | `site_counters` | `name` | `name`, `value` |
+//!
+//!    A table with no rows has no lines. Two tables refer to themselves
+//!    (`organizations.parent_id`, `comments.parent_id`); there a row may come
+//!    before the row it refers to, and an importer must allow for that.
+//!    Every column is present; a column unknown to this version is an error
+//!    (a missing nullable column reads as `null`).
+//!
+//! 3. **The end line**, last, with the number of rows of every table (zero
+//!    included), so that a file cut short is never taken for a whole site:
+//!
+//!    ```json
+//!    {"end":true,"rows":{"users":3,"categories":4,"tags":9,"organizations":5,"officials":3,"positions":5,"articles":5,"article_tags":9,"events":1,"event_officials":3,"article_officials":2,"article_events":1,"comments":4,"ratings":7,"article_stats":1,"site_counters":1}}
+//!    ```
+//!
+//! Values: text as JSON strings (Unicode NFC, as stored); integers as JSON
+//! numbers; `true`/`false`; `null` for NULL; timestamps as
+//! `"YYYY-MM-DDTHH:MM:SS"` in UTC without a zone (whole seconds, as stored);
+//! dates as `"YYYY-MM-DD"`. `articles.images` and `articles.cover_image` are
+//! JSON documents stored as text, so they appear as strings.
+//!
+//! # What is not in the file
+//!
+//! Only the site's content moves. Left out, and recreated or forgotten:
+//!
+//! - the search index (`search_articles`, `search_events`,
+//!   `search_officials`) and the `site_counters` row `search_index` that
+//!   records its version: the importer rebuilds the index from the rows;
+//! - `refresh_tokens` (sessions) and `challenges` (one-time verification
+//!   codes): users sign in again, visitors ask for a new code;
+//! - the PostgreSQL-only `rate_limits`, `online_visitors` and `secrets`
+//!   (per-process state and the token-signing secret, which on SQLite lives
+//!   in a file): tokens issued by the old site are not valid on the new one;
+//! - view and visit counts a running server holds in memory and has not
+//!   written yet (export from a stopped server to have every one of them).
+//!
+//! The file holds users' password hashes and commenters' e-mail addresses:
+//! keep it as private as the database.
+//!
+//! # Export and import
+//!
+//! [`export`] reads one consistent snapshot (a read transaction; repeatable
+//! read on PostgreSQL), table by table in batches (1000 rows; for the link
+//! tables and ratings, the rows of 1000 articles or events), so a site of
+//! 100 000 articles is never held in memory at once.
+//!
+//! [`import`] needs a migrated database in which every exported table is
+//! empty. It writes everything in one transaction, 500 rows a statement, and
+//! checks the end line before committing: any error (a bad line, a broken
+//! reference, a missing end line, counts that differ) leaves the database as
+//! it was. On PostgreSQL it then moves each identity sequence past the
+//! largest id imported (SQLite's AUTOINCREMENT follows explicit ids by
+//! itself). Last, after the commit, it rebuilds the search index.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::io::{BufRead, Write};
+
+use anyhow::{anyhow, bail, Context};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::db::schema::{
+    article_events, article_officials, article_stats, article_tags, articles, categories, comments, event_officials,
+    events, officials, organizations, positions, ratings, site_counters, tags, users,
+};
+use crate::db::{AnyConnection, Backend, Conn};
+use crate::search::store::INDEX_MARKER;
+
+/// The `format` of the header line.
+pub const FORMAT: &str = "bantin-export";
+/// The version of the format this module writes and reads.
+pub const VERSION: u32 = 1;
+
+/// Rows read per query when exporting.
+const EXPORT_BATCH: i64 = 1000;
+/// Rows written per INSERT when importing (16 columns at most: 8000 binds,
+/// well under SQLite's and PostgreSQL's limits).
+const INSERT_BATCH: usize = 500;
+
+/// The tables whose `id` is an identity column on PostgreSQL.
+const IDENTITY_TABLES: &[&str] = &[
+    "users",
+    "categories",
+    "tags",
+    "organizations",
+    "officials",
+    "positions",
+    "articles",
+    "events",
+    "comments",
+];
+
+/// Writes one table's rows in key order; evaluates to how many were written.
+///
+/// - `keyset(k)`: an integer key, read in batches after the last key seen;
+/// - `pairs(a, b)`: a composite key led by an integer: the rows of up to a
+///   batch of distinct `a` values at a time, sorted here by `(a, b)` so text
+///   keys come in code-point order whatever the database's collation;
+/// - `whole(k)`: a small table with a text key, read at once and sorted here.
+macro_rules! export_table {
+    (keyset; $conn:ident, $out:ident, $table:ident, $Row:ident, ($key:ident), ($($keep:expr)?)) => {{
+        let mut written = 0u64;
+        let mut after: Option<i64> = None;
+        loop {
+            let mut query = $table::table.select($Row::as_select()).into_boxed::<Backend>();
+            $(query = query.filter($keep);)?
+            if let Some(after) = after {
+                query = query.filter($table::$key.gt(after));
+            }
+            let batch: Vec<$Row> = query.order($table::$key).limit(EXPORT_BATCH).load($conn)?;
+            for row in &batch {
+                write_row($out, stringify!($table), row)?;
+            }
+            written += batch.len() as u64;
+            match batch.last() {
+                Some(last) if batch.len() as i64 == EXPORT_BATCH => after = Some(last.$key),
+                _ => break,
+            }
+        }
+        written
+    }};
+    (pairs; $conn:ident, $out:ident, $table:ident, $Row:ident, ($first:ident, $second:ident), ()) => {{
+        let mut written = 0u64;
+        let mut after: Option<i64> = None;
+        loop {
+            let mut query = $table::table.select($table::$first).distinct().into_boxed::<Backend>();
+            if let Some(after) = after {
+                query = query.filter($table::$first.gt(after));
+            }
+            let firsts: Vec<i64> = query.order($table::$first).limit(EXPORT_BATCH).load($conn)?;
+            let (Some(&low), Some(&high)) = (firsts.first(), firsts.last()) else {
+                break;
+            };
+            let mut batch: Vec<$Row> = $table::table
+                .select($Row::as_select())
+                .filter($table::$first.between(low, high))
+                .order(($table::$first, $table::$second))
+                .load($conn)?;
+            batch.sort_by(|a, b| Ord::cmp(&(&a.$first, &a.$second), &(&b.$first, &b.$second)));
+            for row in &batch {
+                write_row($out, stringify!($table), row)?;
+            }
+            written += batch.len() as u64;
+            if (firsts.len() as i64) < EXPORT_BATCH {
+                break;
+            }
+            after = Some(high);
+        }
+        written
+    }};
+    (whole; $conn:ident, $out:ident, $table:ident, $Row:ident, ($key:ident), ($($keep:expr)?)) => {{
+        let mut rows: Vec<$Row> = $table::table.select($Row::as_select()) $(.filter($keep))? .load($conn)?;
+        rows.sort_by(|a, b| Ord::cmp(&a.$key, &b.$key));
+        for row in &rows {
+            write_row($out, stringify!($table), row)?;
+        }
+        rows.len() as u64
+    }};
+}
+
+/// Declares every exported table once: its row (every column, by name), how
+/// it is read in key order, and how its rows are counted, buffered and
+/// inserted. `parent(c)` marks a column referring to the same table;
+/// `only(filter)` keeps some rows out of the file.
+macro_rules! tables {
+    ($(
+        $table:ident => $Row:ident, $mode:ident($($key:ident),+) $(parent($parent:ident))? $(only($keep:expr))? {
+            $($column:ident: $ty:ty,)+
+        }
+    )+) => {
+        $(
+            #[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+            #[diesel(table_name = $table, treat_none_as_default_value = false)]
+            #[serde(deny_unknown_fields)]
+            struct $Row {
+                $($column: $ty,)+
+            }
+        )+
+
+        /// Every exported table, in the order of the file.
+        pub const TABLES: &[&str] = &[$(stringify!($table)),+];
+
+        /// Writes every table; the number of rows of each, in file order.
+        fn export_tables(conn: &mut Conn, out: &mut dyn Write) -> anyhow::Result<Vec<(&'static str, u64)>> {
+            let mut rows = Vec::with_capacity(TABLES.len());
+            $(
+                let written: u64 = export_table!($mode; conn, out, $table, $Row, ($($key),+), ($($keep)?));
+                rows.push((stringify!($table), written));
+            )+
+            Ok(rows)
+        }
+
+        /// The rows each exported table already holds.
+        fn existing_rows(conn: &mut Conn) -> QueryResult<Vec<(&'static str, i64)>> {
+            Ok(vec![$(
+                (stringify!($table), $table::table $(.filter($keep))? .count().get_result::<i64>(conn)?),
+            )+])
+        }
+
+        /// Rows of one table read from the file, waiting for their INSERT.
+        enum Pending {
+            $($Row(Vec<$Row>),)+
+        }
+
+        impl Pending {
+            fn for_table(table: &str) -> Option<Pending> {
+                match table {
+                    $(stringify!($table) => Some(Pending::$Row(Vec::new())),)+
+                    _ => None,
+                }
+            }
+
+            fn len(&self) -> usize {
+                match self {
+                    $(Pending::$Row(rows) => rows.len(),)+
+                }
+            }
+
+            /// Reads one row. A reference to a row of the same table not read
+            /// yet is left out (NULL) and kept in `later`, as `(id, parent)`,
+            /// to be set once the whole table is in.
+            fn push(
+                &mut self,
+                row: Value,
+                seen: &mut HashSet<i64>,
+                later: &mut Vec<(i64, i64)>,
+            ) -> serde_json::Result<()> {
+                match self {
+                    $(Pending::$Row(rows) => {
+                        #[allow(unused_mut)]
+                        let mut row: $Row = serde_json::from_value(row)?;
+                        $(
+                            if let Some(parent) = row.$parent.filter(|p| !seen.contains(p)) {
+                                later.push((row.id, parent));
+                                row.$parent = None;
+                            }
+                            seen.insert(row.id);
+                        )?
+                        rows.push(row);
+                    })+
+                }
+                Ok(())
+            }
+
+            /// Inserts the pending rows in one statement.
+            fn insert(&mut self, conn: &mut Conn) -> QueryResult<()> {
+                match self {
+                    $(Pending::$Row(rows) => {
+                        if !rows.is_empty() {
+                            let batch = std::mem::take(rows);
+                            crate::on_engine!(conn, c => diesel::insert_into($table::table).values(batch).execute(c))?;
+                        }
+                    })+
+                }
+                Ok(())
+            }
+
+            /// Sets the references [`Pending::push`] left out.
+            fn set_parents(&self, conn: &mut Conn, later: &[(i64, i64)]) -> QueryResult<()> {
+                match self {
+                    $(Pending::$Row(_) => {
+                        $(
+                            for &(id, parent) in later {
+                                diesel::update($table::table.find(id))
+                                    .set($table::$parent.eq(Some(parent)))
+                                    .execute(conn)?;
+                            }
+                        )?
+                    })+
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+tables! {
+    users => User, keyset(id) {
+        id: i64,
+        username: String,
+        display_name: String,
+        password_hash: String,
+        role: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    categories => Category, keyset(id) {
+        id: i64,
+        slug: String,
+        name: String,
+        description: Option<String>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    tags => Tag, keyset(id) {
+        id: i64,
+        slug: String,
+        name: String,
+        description: Option<String>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    organizations => Organization, keyset(id) parent(parent_id) {
+        id: i64,
+        slug: String,
+        name: String,
+        name_en: Option<String>,
+        kind: String,
+        parent_id: Option<i64>,
+        address: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+        description: Option<String>,
+        description_en: Option<String>,
+        position: i32,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    officials => Official, keyset(id) {
+        id: i64,
+        slug: String,
+        full_name: String,
+        name_folded: String,
+        photo_url: Option<String>,
+        bio: Option<String>,
+        bio_en: Option<String>,
+        office_phone: Option<String>,
+        email: Option<String>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    positions => Position, keyset(id) {
+        id: i64,
+        official_id: i64,
+        organization_id: i64,
+        title: String,
+        title_en: Option<String>,
+        started_on: NaiveDate,
+        ended_on: Option<NaiveDate>,
+        rank: i32,
+    }
+    articles => Article, keyset(id) {
+        id: i64,
+        slug: String,
+        title: String,
+        summary: Option<String>,
+        cover_image: Option<String>,
+        images: String,
+        byline: Option<String>,
+        category_id: Option<i64>,
+        author_id: Option<i64>,
+        status: String,
+        published_at: Option<NaiveDateTime>,
+        comments_enabled: bool,
+        view_count: i64,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+        body: String,
+    }
+    article_tags => ArticleTag, pairs(article_id, tag_id) {
+        article_id: i64,
+        tag_id: i64,
+        position: i32,
+    }
+    events => Event, keyset(id) {
+        id: i64,
+        slug: String,
+        title: String,
+        title_en: Option<String>,
+        description: Option<String>,
+        starts_at: NaiveDateTime,
+        ends_at: Option<NaiveDateTime>,
+        occupies_until: NaiveDateTime,
+        all_day: bool,
+        location: Option<String>,
+        organization_id: Option<i64>,
+        status: String,
+        category: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    event_officials => EventOfficial, pairs(event_id, official_id) {
+        event_id: i64,
+        official_id: i64,
+        role: String,
+    }
+    article_officials => ArticleOfficial, pairs(article_id, official_id) {
+        article_id: i64,
+        official_id: i64,
+    }
+    article_events => ArticleEvent, pairs(article_id, event_id) {
+        article_id: i64,
+        event_id: i64,
+    }
+    comments => Comment, keyset(id) parent(parent_id) {
+        id: i64,
+        article_id: i64,
+        parent_id: Option<i64>,
+        author_name: String,
+        author_email: String,
+        body: String,
+        body_hash: String,
+        status: String,
+        client_hash: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    ratings => Rating, pairs(article_id, visitor_id) {
+        article_id: i64,
+        visitor_id: String,
+        score: i32,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    article_stats => ArticleStats, keyset(article_id) {
+        article_id: i64,
+        comment_count: i64,
+        rating_count: i64,
+        rating_sum: i64,
+        rating_1: i64,
+        rating_2: i64,
+        rating_3: i64,
+        rating_4: i64,
+        rating_5: i64,
+    }
+    site_counters => SiteCounter, whole(name) only(site_counters::name.ne(INDEX_MARKER)) {
+        name: String,
+        value: i64,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    format: String,
+    version: u32,
+    exported_at: NaiveDateTime,
+    source_engine: String,
+}
+
+#[derive(Serialize)]
+struct RowOut<'a, R> {
+    table: &'a str,
+    row: &'a R,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowIn {
+    table: String,
+    row: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndLine {
+    end: bool,
+    rows: BTreeMap<String, u64>,
+}
+
+fn write_row<R: Serialize>(out: &mut dyn Write, table: &str, row: &R) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, &RowOut { table, row })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// "12 rows (3 users, 4 categories, …)": the tables that have rows.
+fn describe(f: &mut fmt::Formatter<'_>, rows: &[(&'static str, u64)]) -> fmt::Result {
+    let total: u64 = rows.iter().map(|(_, n)| n).sum();
+    write!(f, "{total} rows")?;
+    let listed: Vec<String> = rows
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(table, n)| format!("{n} {table}"))
+        .collect();
+    if !listed.is_empty() {
+        write!(f, " ({})", listed.join(", "))?;
+    }
+    Ok(())
+}
+
+fn count_of(rows: &[(&'static str, u64)], table: &str) -> u64 {
+    rows.iter().find(|(t, _)| *t == table).map_or(0, |(_, n)| *n)
+}
+
+/// What [`export`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// Rows written per table, in file order (every table, zeros included).
+    pub rows: Vec<(&'static str, u64)>,
+}
+
+impl ExportSummary {
+    /// Rows written of one table.
+    pub fn count(&self, table: &str) -> u64 {
+        count_of(&self.rows, table)
+    }
+
+    /// Rows written in all.
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl fmt::Display for ExportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("exported ")?;
+        describe(f, &self.rows)
+    }
+}
+
+/// What [`import`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Rows imported per table, in file order (every table, zeros included).
+    pub rows: Vec<(&'static str, u64)>,
+    /// The header's `source_engine`.
+    pub source_engine: String,
+    /// The header's `exported_at`.
+    pub exported_at: NaiveDateTime,
+    /// Articles, events and officials put in the rebuilt search index.
+    pub indexed: usize,
+}
+
+impl ImportSummary {
+    /// Rows imported of one table.
+    pub fn count(&self, table: &str) -> u64 {
+        count_of(&self.rows, table)
+    }
+
+    /// Rows imported in all.
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("imported ")?;
+        describe(f, &self.rows)?;
+        write!(
+            f,
+            " exported from {} at {}Z; search index rebuilt ({} entries)",
+            self.source_engine,
+            self.exported_at.format("%Y-%m-%dT%H:%M:%S"),
+            self.indexed
+        )
+    }
+}
+
+/// Writes the whole site to `out` (see the [module documentation](self)),
+/// stamped `now`. Reads one snapshot; call it outside any transaction.
+pub fn export(conn: &mut Conn, out: &mut impl Write, now: NaiveDateTime) -> anyhow::Result<ExportSummary> {
+    let mut out = std::io::BufWriter::new(out);
+    let header = Header {
+        format: FORMAT.into(),
+        version: VERSION,
+        exported_at: now,
+        source_engine: crate::db::engine_of(conn).into(),
+    };
+    serde_json::to_writer(&mut out, &header)?;
+    out.write_all(b"\n")?;
+    let rows = conn.transaction(|conn| -> anyhow::Result<Vec<(&'static str, u64)>> {
+        if let AnyConnection::Postgres(pg) = conn {
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        export_tables(conn, &mut out)
+    })?;
+    let mut counts = serde_json::Map::new();
+    for (table, n) in &rows {
+        counts.insert((*table).to_string(), Value::from(*n));
+    }
+    serde_json::to_writer(&mut out, &serde_json::json!({"end": true, "rows": counts}))?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(ExportSummary { rows })
+}
+
+/// Reads an export into `conn`'s database, which must be migrated and hold
+/// no row in any exported table; all or nothing. Then rebuilds the search
+/// index. Call it outside any transaction.
+pub fn import(conn: &mut Conn, input: impl BufRead) -> anyhow::Result<ImportSummary> {
+    let mut lines = input.lines().enumerate().map(|(i, line)| (i + 1, line));
+    let (number, first) = loop {
+        let Some((number, line)) = lines.next() else {
+            bail!("the input is empty: not a bantin export");
+        };
+        let line = line.with_context(|| format!("reading line {number}"))?;
+        if !line.trim().is_empty() {
+            break (number, line);
+        }
+    };
+    let header = read_header(number, &first)?;
+    let rows = crate::db::write_tx(conn, |conn| -> anyhow::Result<Vec<(&'static str, u64)>> {
+        refuse_non_empty(conn)?;
+        // The target's own marker (written when it was opened) goes, so the
+        // index is rebuilt below; again at the end, should the file hold one.
+        delete_index_marker(conn)?;
+        let rows = read_rows(conn, lines)?;
+        delete_index_marker(conn)?;
+        reset_sequences(conn).context("moving the id sequences past the imported ids")?;
+        Ok(rows)
+    })?;
+    let indexed = crate::search::store::ensure_index(conn).map_err(|e| {
+        anyhow!(
+            "the site was imported, but rebuilding the search index failed ({e:?}); \
+             bantin rebuilds it when it next starts"
+        )
+    })?;
+    Ok(ImportSummary {
+        rows,
+        source_engine: header.source_engine,
+        exported_at: header.exported_at,
+        indexed,
+    })
+}
+
+fn read_header(number: usize, line: &str) -> anyhow::Result<Header> {
+    let not_ours =
+        || format!("line {number}: not a bantin export (it must start with a \"format\": \"{FORMAT}\" header)");
+    let value: Value = serde_json::from_str(line).with_context(not_ours)?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        bail!(not_ours());
+    }
+    match value.get("version").and_then(Value::as_u64) {
+        Some(version) if version == u64::from(VERSION) => {}
+        Some(version) => {
+            bail!(
+                "line {number}: export format version {version} is not supported: this bantin reads version {VERSION}"
+            )
+        }
+        None => bail!("line {number}: the header has no version (this bantin reads version {VERSION})"),
+    }
+    serde_json::from_value(value).with_context(|| format!("line {number}: a bad header"))
+}
+
+fn refuse_non_empty(conn: &mut Conn) -> anyhow::Result<()> {
+    let full: Vec<String> = existing_rows(conn)?
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(table, n)| format!("{table}: {n}"))
+        .collect();
+    if !full.is_empty() {
+        bail!(
+            "the target database is not empty ({}): import only into a new database, migrated and unused",
+            full.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn delete_index_marker(conn: &mut Conn) -> QueryResult<usize> {
+    diesel::delete(site_counters::table.filter(site_counters::name.eq(INDEX_MARKER))).execute(conn)
+}
+
+/// On PostgreSQL, moves each identity past the largest id now in its table.
+fn reset_sequences(conn: &mut Conn) -> QueryResult<()> {
+    if let AnyConnection::Postgres(pg) = conn {
+        for table in IDENTITY_TABLES {
+            pg.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts what is pending of the table being read, and sets its deferred
+/// references; the table is complete.
+fn finish_table(
+    conn: &mut Conn,
+    current: &mut Option<(usize, Pending)>,
+    later: &mut Vec<(i64, i64)>,
+) -> anyhow::Result<()> {
+    if let Some((index, mut pending)) = current.take() {
+        let table = TABLES[index];
+        pending
+            .insert(conn)
+            .with_context(|| format!("inserting the last {table} rows"))?;
+        pending
+            .set_parents(conn, later)
+            .with_context(|| format!("linking {table} rows to the {table} rows they refer to"))?;
+        later.clear();
+    }
+    Ok(())
+}
+
+fn check_end(number: usize, end: &EndLine, counts: &[u64]) -> anyhow::Result<()> {
+    if !end.end {
+        bail!("line {number}: the end line must say \"end\": true");
+    }
+    if let Some(unknown) = end.rows.keys().find(|t| !TABLES.contains(&t.as_str())) {
+        bail!("line {number}: the end line counts an unknown table {unknown:?}");
+    }
+    for (table, read) in TABLES.iter().zip(counts) {
+        let expected = end.rows.get(*table).copied().unwrap_or(0);
+        if expected != *read {
+            bail!(
+                "line {number}: the end line counts {expected} {table} rows but the file holds {read}: \
+                 the export is damaged"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Reads and inserts every row line, then checks the end line; the rows read
+/// per table.
+fn read_rows(
+    conn: &mut Conn,
+    lines: impl Iterator<Item = (usize, std::io::Result<String>)>,
+) -> anyhow::Result<Vec<(&'static str, u64)>> {
+    let mut counts = vec![0u64; TABLES.len()];
+    let mut current: Option<(usize, Pending)> = None;
+    let mut seen = HashSet::new();
+    let mut later = Vec::new();
+    let mut ended = false;
+    let mut last = 1;
+    for (number, line) in lines {
+        let line = line.with_context(|| format!("reading line {number}"))?;
+        last = number;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if ended {
+            bail!("line {number}: more after the end line");
+        }
+        let value: Value = serde_json::from_str(&line).with_context(|| format!("line {number}: not JSON"))?;
+        if value.get("end").is_some() {
+            let end: EndLine =
+                serde_json::from_value(value).with_context(|| format!("line {number}: a bad end line"))?;
+            finish_table(conn, &mut current, &mut later)?;
+            check_end(number, &end, &counts)?;
+            ended = true;
+            continue;
+        }
+        let RowIn { table, row } = serde_json::from_value(value)
+            .with_context(|| format!("line {number}: neither a row ({{\"table\": …, \"row\": …}}) nor the end line"))?;
+        let Some(index) = TABLES.iter().position(|t| *t == table) else {
+            bail!(
+                "line {number}: unknown table {table:?} (version {VERSION} has {})",
+                TABLES.join(", ")
+            );
+        };
+        match current.as_ref().map(|(at, _)| *at) {
+            Some(at) if at == index => {}
+            Some(at) if at > index => bail!(
+                "line {number}: {table} rows after {} rows: the tables must come in the order {}",
+                TABLES[at],
+                TABLES.join(", ")
+            ),
+            _ => {
+                finish_table(conn, &mut current, &mut later)?;
+                seen.clear();
+                let pending = Pending::for_table(&table).ok_or_else(|| anyhow!("no rows for table {table}"))?;
+                current = Some((index, pending));
+            }
+        }
+        let Some((_, pending)) = current.as_mut() else {
+            bail!("line {number}: no table being read");
+        };
+        pending
+            .push(row, &mut seen, &mut later)
+            .with_context(|| format!("line {number}: a bad {table} row"))?;
+        counts[index] += 1;
+        if pending.len() >= INSERT_BATCH {
+            pending
+                .insert(conn)
+                .with_context(|| format!("inserting the {table} rows up to line {number}"))?;
+        }
+    }
+    if !ended {
+        bail!("the export is cut short: it stops at line {last} without its end line; nothing was imported");
+    }
+    Ok(TABLES.iter().copied().zip(counts).collect())
+}
