@@ -215,3 +215,25 @@ on_both_engines! {
         assert_eq!(app.get("/health/live").await.status, 200);
     }
 }
+
+on_both_engines! {
+    /// NUL (U+0000) cannot be stored as text by PostgreSQL: it is refused in
+    /// addresses and dropped from text fields, the same on both engines.
+    async fn nul_characters_are_refused_in_addresses_and_dropped_from_text() {
+        let app = TestApp::spawn().await;
+        let editor = app.token("editor").await;
+        app.get("/api/v1/articles/bai%00viet").await.assert_problem(400, "nul_in_text");
+        app.get("/api/v1/search?q=hop%00bao").await.assert_problem(400, "nul_in_text");
+        let article = app
+            .create_article(
+                &editor,
+                serde_json::json!({"title": "Tin\u{0} mới", "summary": "Sapo\u{0}", "body": "<p>Nội\u{0} dung</p>",
+                    "byline": "Phóng viên\u{0}", "status": "published"}),
+            )
+            .await;
+        assert_eq!(article["title"], "Tin mới");
+        assert_eq!(article["summary"], "Sapo");
+        assert!(!article["body"].as_str().unwrap().contains('\u{0}'));
+        assert!(!article["byline"].as_str().unwrap().contains('\u{0}'));
+    }
+}

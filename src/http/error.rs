@@ -143,6 +143,9 @@ pub enum ApiError {
     BadParameter { param: String, issue: ParamIssue },
     #[error("invalid cursor")]
     InvalidCursor,
+    /// Text with a NUL character (U+0000), which no engine stores as text.
+    #[error("text contains NUL")]
+    NulInText,
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
@@ -249,6 +252,7 @@ impl ApiError {
             } => "unknown_parameter",
             BadParameter { .. } => "invalid_parameter",
             InvalidCursor => "invalid_cursor",
+            NulInText => "nul_in_text",
             UnsupportedMediaType => "unsupported_media_type",
             PayloadTooLarge { .. } => "payload_too_large",
             Validation(_) | InvalidBody(_) => "validation_failed",
@@ -304,6 +308,14 @@ impl ApiError {
                 } else {
                     format!("Query parameter {param} is not valid: {}", issue.explain(lang))
                 },
+            ),
+            NulInText => (
+                pick("Văn bản không hợp lệ", "Invalid text"),
+                pick(
+                    "Văn bản gửi lên (trong địa chỉ hoặc nội dung) có ký tự NUL (U+0000).",
+                    "The text sent (in the address or the body) contains a NUL character (U+0000).",
+                )
+                .to_string(),
             ),
             InvalidCursor => (
                 pick("Con trỏ phân trang không hợp lệ", "Invalid cursor"),
@@ -519,7 +531,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         use ApiError::*;
         match self {
-            MalformedJson(_) | BadParameter { .. } | InvalidCursor => StatusCode::BAD_REQUEST,
+            MalformedJson(_) | BadParameter { .. } | InvalidCursor | NulInText => StatusCode::BAD_REQUEST,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
@@ -550,6 +562,14 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(_, ref info) if info.message().contains("FOREIGN KEY constraint failed") => {
                 ApiError::InUse
             }
+            // PostgreSQL refuses NUL in text (SQLite would store it): the
+            // client's text, never a fault of ours.
+            Error::DatabaseError(_, ref info) if info.message().contains("0x00") => ApiError::NulInText,
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                tracing::warn!(error = %err, "database connection lost");
+                ApiError::Unavailable
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::Unavailable,
             Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
                 tracing::warn!(error = %err, "database busy");
                 ApiError::Unavailable

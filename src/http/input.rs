@@ -4,8 +4,19 @@
 use super::{FieldError, FieldIssue};
 
 /// Trims and normalises to NFC.
+/// Trimmed, NFC, and without control characters other than tab and line
+/// breaks (NUL above all, which PostgreSQL cannot store as text), as
+/// WordPress strips them.
 pub fn clean_text(text: &str) -> String {
-    crate::text::nfc(text.trim())
+    let text = text.trim();
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        let kept: String = text
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        return crate::text::nfc(kept.trim());
+    }
+    crate::text::nfc(text)
 }
 
 pub fn clean_optional(text: Option<String>) -> Option<String> {
