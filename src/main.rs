@@ -89,7 +89,7 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let applied = bantin::db::migrate(&pool)?;
-            println!("database {} is up to date", config.database_url);
+            println!("database {} is up to date", bantin::db::redact(&config.database_url));
             drop(applied);
             Ok(())
         }

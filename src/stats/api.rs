@@ -37,21 +37,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// `seen` is a visitor to record in the shared table first.
 async fn totals(state: &AppState, seen: Option<String>) -> Result<(i64, i64), ApiError> {
     let now = state.clock.now();
-    let shared = state.visits.is_shared();
-    let (stored, online) = crate::db::run(&state.pool, move |conn| {
+    let visits = &state.visits;
+    let cached = if seen.is_none() {
+        visits.cached_shared_online(now)
+    } else {
+        None
+    };
+    let count_shared = visits.is_shared() && cached.is_none();
+    let (stored, counted) = crate::db::run(&state.pool, move |conn| {
         if let Some(visitor) = seen {
             super::mark_online(conn, &visitor, now)?;
         }
-        let online = if shared {
+        let counted = if count_shared {
             Some(super::shared_online(conn, now)?)
         } else {
             None
         };
-        Ok((super::stored_visits(conn)?, online))
+        Ok((super::stored_visits(conn)?, counted))
     })
     .await?;
-    let online = online.unwrap_or_else(|| state.visits.online(now));
-    Ok((stored + state.visits.pending(), online))
+    let online = match (cached, counted) {
+        (Some(n), _) => n,
+        (None, Some(n)) => {
+            visits.cache_shared_online(now, n);
+            n
+        }
+        (None, None) => visits.online(now),
+    };
+    Ok((stored + visits.pending(), online))
 }
 
 /// Count a screen view. No body is needed; the visitor is known by

@@ -5,8 +5,10 @@
 //! With one process (SQLite) who was seen lately is kept in memory. When
 //! several instances share a PostgreSQL database, each tells the
 //! `online_visitors` table about a visitor at most once a minute (not per
-//! beacon), and the count is read from there, uncached, so every instance
-//! answers the same number. Batched visit totals add up across instances
+//! beacon), and the count is read from there and kept for one second
+//! ([`SHARED_ONLINE_TTL`]): counting thousands of rows per beacon would cost
+//! more than the beacon, and a count a second old is as good on a portal's
+//! footer. An instance that has just written a new visitor counts afresh. Batched visit totals add up across instances
 //! because each flush adds its own pending count.
 
 pub mod api;
@@ -34,9 +36,14 @@ struct Visits {
     online: Option<(NaiveDateTime, i64)>,
 }
 
+/// How long an instance reuses the online count it read from the shared table.
+pub const SHARED_ONLINE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
 #[derive(Default)]
 pub struct VisitCounter {
     inner: Mutex<Visits>,
+    /// The shared online count as last read, and when (real time).
+    shared_online: Mutex<Option<(std::time::Instant, NaiveDateTime, i64)>>,
     /// Visitors seen are written to the shared database (see the module doc).
     shared: bool,
 }
@@ -52,6 +59,7 @@ impl VisitCounter {
     pub fn new(shared: bool) -> Self {
         VisitCounter {
             inner: Mutex::default(),
+            shared_online: Mutex::default(),
             shared,
         }
     }
@@ -89,6 +97,19 @@ impl VisitCounter {
     /// Whether the online count must be read from the shared database.
     pub fn is_shared(&self) -> bool {
         self.shared
+    }
+
+    /// The shared online count read less than [`SHARED_ONLINE_TTL`] ago.
+    pub fn cached_shared_online(&self, now: NaiveDateTime) -> Option<i64> {
+        let cached = *self.shared_online.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = |(read, counted_at, _): &(std::time::Instant, NaiveDateTime, i64)| {
+            read.elapsed() < SHARED_ONLINE_TTL && (now - *counted_at).to_std().is_ok_and(|d| d < SHARED_ONLINE_TTL)
+        };
+        cached.filter(fresh).map(|(_, _, n)| n)
+    }
+
+    pub fn cache_shared_online(&self, now: NaiveDateTime, n: i64) {
+        *self.shared_online.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), now, n));
     }
 
     /// Distinct visitors seen in the last five minutes.
