@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, SubsecRound, Utc};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> NaiveDateTime;
@@ -64,17 +64,28 @@ pub fn vietnam_date(at: NaiveDateTime) -> chrono::NaiveDate {
     (at + chrono::Duration::hours(7)).date()
 }
 
+/// Whether a stored (UTC) time is one bantin accepts: years 1 to 9999, what
+/// both engines store and order alike (SQLite compares the text).
+pub fn supported(at: NaiveDateTime) -> bool {
+    (1..=9999).contains(&at.year())
+}
+
 /// Parses an RFC 3339 time, or a `YYYY-MM-DD` date taken as a day in
-/// Vietnam time (its first second, or with `end_of_day` its last).
+/// Vietnam time (its first second, or with `end_of_day` its last). `None`
+/// outside the [supported](supported) years.
 pub fn parse_date_or_time(raw: &str, end_of_day: bool) -> Option<NaiveDateTime> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
-        return Some(to_stored(dt));
+        return Some(to_stored(dt)).filter(|at| supported(*at));
     }
     let date = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+    if !(1..=9999).contains(&date.year()) {
+        return None;
+    }
     let start = vietnam_day_start(date);
     Some(if end_of_day {
         start + chrono::Duration::seconds(86_399)
     } else {
         start
     })
+    .filter(|at| supported(*at))
 }

@@ -153,6 +153,9 @@ impl Application {
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
                 }))
+                .wrap(crate::http::extract::RefuseNul {
+                    limit: config.max_body_bytes,
+                })
                 .wrap_fn(|req, srv| {
                     use futures_util::future::Either;
                     let lang = Lang::from_request(req.request());

@@ -530,10 +530,6 @@ fn describe(f: &mut fmt::Formatter<'_>, rows: &[(&'static str, u64)]) -> fmt::Re
     Ok(())
 }
 
-fn count_of(rows: &[(&'static str, u64)], table: &str) -> u64 {
-    rows.iter().find(|(t, _)| *t == table).map_or(0, |(_, n)| *n)
-}
-
 /// What [`export`] wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportSummary {
@@ -544,7 +540,7 @@ pub struct ExportSummary {
 impl ExportSummary {
     /// Rows written of one table.
     pub fn count(&self, table: &str) -> u64 {
-        count_of(&self.rows, table)
+        self.rows.iter().find(|(t, _)| *t == table).map_or(0, |(_, n)| *n)
     }
 
     /// Rows written in all.
@@ -571,18 +567,6 @@ pub struct ImportSummary {
     pub exported_at: NaiveDateTime,
     /// Articles, events and officials put in the rebuilt search index.
     pub indexed: usize,
-}
-
-impl ImportSummary {
-    /// Rows imported of one table.
-    pub fn count(&self, table: &str) -> u64 {
-        count_of(&self.rows, table)
-    }
-
-    /// Rows imported in all.
-    pub fn total(&self) -> u64 {
-        self.rows.iter().map(|(_, n)| n).sum()
-    }
 }
 
 impl fmt::Display for ImportSummary {

@@ -158,6 +158,9 @@ pub fn apply(
     }
     if let Some(published_at) = input.published_at {
         data.published_at = published_at.map(to_stored);
+        if data.published_at.is_some_and(|at| !crate::clock::supported(at)) {
+            errors.push(FieldError::new("published_at", FieldIssue::Format));
+        }
     }
     let requested = input
         .status
@@ -180,6 +183,8 @@ pub fn apply(
     };
     data.status = status.as_str().to_string();
     data.updated_at = now;
+    crate::http::input::check_ids(&mut errors, "official_ids", &input.official_ids);
+    crate::http::input::check_ids(&mut errors, "event_ids", &input.event_ids);
     if errors.is_empty() {
         Ok((
             data,

@@ -98,7 +98,12 @@ impl Sort {
         let key = cursor.key.ok_or(ApiError::InvalidCursor)?;
         let key = match self.field {
             SortField::Title => SortKey::Text(key),
-            _ => SortKey::Time(NaiveDateTime::parse_from_str(&key, TIME_FORMAT).map_err(|_| ApiError::InvalidCursor)?),
+            _ => SortKey::Time(
+                NaiveDateTime::parse_from_str(&key, TIME_FORMAT)
+                    .ok()
+                    .filter(|at| crate::clock::supported(*at))
+                    .ok_or(ApiError::InvalidCursor)?,
+            ),
         };
         Ok((key, cursor.id))
     }

@@ -232,8 +232,14 @@ pub fn refs(
             .filter(articles::status.eq_any(VISIBLE_STATUSES))
             .filter(articles::published_at.le(now));
     }
-    Ok(q.order((articles::published_at.desc(), articles::id.desc()))
-        .load(conn)?)
+    // Undated drafts last on both engines (PostgreSQL puts NULLs first in a
+    // descending order, SQLite last).
+    Ok(q.order((
+        articles::published_at.is_null(),
+        articles::published_at.desc(),
+        articles::id.desc(),
+    ))
+    .load(conn)?)
 }
 
 /// How many articles (of any status) are filed under a category.

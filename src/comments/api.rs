@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::store::{self, Comment, NewComment, STATUSES};
 use crate::clock::utc;
 use crate::db::write_tx;
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, MaybeAuth};
 use crate::http::cache::{cached_page, Audience};
 use crate::http::client::client_key;
 use crate::http::error::{ParamIssue, Problem};
@@ -171,6 +171,7 @@ fn link_count(body: &str) -> usize {
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_comments(
     req: HttpRequest,
+    auth: MaybeAuth,
     state: web::Data<AppState>,
     key: web::Path<String>,
     query: web::Query<ThreadQuery>,
@@ -184,7 +185,7 @@ pub async fn list_comments(
         .map(|c| c.id);
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
-    let (threads, replies) = crate::db::run(&state.read_pool, move |conn| {
+    let (threads, replies) = crate::db::run(state.reader(&auth), move |conn| {
         let article = crate::articles::store::find_public(conn, &key, now)?;
         let threads = store::approved_threads(conn, article.id, after, limit)?;
         let ids: Vec<i64> = threads.iter().map(|c| c.id).collect();

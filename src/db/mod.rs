@@ -288,7 +288,14 @@ where
         }
         AnyConnection::Postgres(_) => {
             AnyConnection::begin_transaction(conn)?;
-            if let Err(e) = conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")) {
+            // One round trip: the isolation the checks above rely on, whatever
+            // the server's default; a bounded wait (SQLite's busy timeout),
+            // answered with 503 like it; then the lock.
+            let setup = format!(
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '5s'; \
+                 SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+            );
+            if let Err(e) = conn.batch_execute(&setup) {
                 let _ = AnyConnection::rollback_transaction(conn);
                 return Err(e.into());
             }

@@ -368,6 +368,18 @@ pub fn apply(input: EventInput, mut data: EventData, creating: bool, now: NaiveD
     if let Some(all_day) = input.all_day {
         data.all_day = all_day;
     }
+    let out_of_range = |at: &chrono::DateTime<chrono::FixedOffset>| !crate::clock::supported(to_stored(*at));
+    if input.starts_at.as_ref().is_some_and(out_of_range) {
+        errors.push(FieldError::new("starts_at", FieldIssue::Format));
+    }
+    if input
+        .ends_at
+        .as_ref()
+        .and_then(Option::as_ref)
+        .is_some_and(out_of_range)
+    {
+        errors.push(FieldError::new("ends_at", FieldIssue::Format));
+    }
     match input.starts_at {
         Some(at) => data.starts_at = to_stored(at),
         None if creating => errors.push(FieldError::new("starts_at", FieldIssue::Required)),
@@ -402,6 +414,9 @@ pub fn apply(input: EventInput, mut data: EventData, creating: bool, now: NaiveD
         }
         data.occupies_until = data.ends_at.unwrap_or(data.starts_at);
     }
+    crate::http::input::check_ids(&mut errors, "chairs", &input.chairs);
+    crate::http::input::check_ids(&mut errors, "attendees", &input.attendees);
+    crate::http::input::check_ids(&mut errors, "article_ids", &input.article_ids);
     let participants = match (input.chairs, input.attendees) {
         (None, None) => None,
         (chairs, attendees) => Some(Participants {
@@ -540,6 +555,7 @@ async fn list(
                 .key
                 .as_deref()
                 .and_then(|k| NaiveDateTime::parse_from_str(k, EVENT_TIME).ok())
+                .filter(|at| crate::clock::supported(*at))
                 .ok_or(ApiError::InvalidCursor)?;
             Some((at, c.id))
         }

@@ -592,7 +592,10 @@ pub fn unique_as(conflict: impl FnOnce() -> ApiError) -> impl FnOnce(diesel::res
 }
 
 fn is_busy(message: &str) -> bool {
-    message.contains("database is locked") || message.contains("database is busy")
+    message.contains("database is locked")
+        || message.contains("database is busy")
+        // PostgreSQL: the write lock was not granted within `lock_timeout`.
+        || message.contains("lock timeout")
 }
 
 /// Middleware body: re-renders an [`ApiError`] in the client's language and

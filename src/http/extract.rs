@@ -67,3 +67,125 @@ impl IdOrSlug {
         }
     }
 }
+
+/// Refuses request bodies holding a NUL character (JSON `\u0000`) with 400
+/// `nul_in_text` before any handler reads them: PostgreSQL cannot store NUL
+/// in text and SQLite would, so both engines answer alike. Bodies are JSON
+/// and read whole by their extractors anyway; this reads them once, up to
+/// the body limit, and hands the same bytes on.
+pub struct RefuseNul {
+    pub limit: usize,
+}
+
+impl<S, B> actix_web::dev::Transform<S, actix_web::dev::ServiceRequest> for RefuseNul
+where
+    S: actix_web::dev::Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        > + 'static,
+    B: 'static,
+{
+    type Response = actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = RefuseNulService<S>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        std::future::ready(Ok(RefuseNulService {
+            service: std::rc::Rc::new(service),
+            limit: self.limit,
+        }))
+    }
+}
+
+pub struct RefuseNulService<S> {
+    service: std::rc::Rc<S>,
+    limit: usize,
+}
+
+impl<S, B> actix_web::dev::Service<actix_web::dev::ServiceRequest> for RefuseNulService<S>
+where
+    S: actix_web::dev::Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        > + 'static,
+    B: 'static,
+{
+    type Response = actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, mut req: actix_web::dev::ServiceRequest) -> Self::Future {
+        use futures_util::StreamExt;
+        let service = self.service.clone();
+        let limit = self.limit;
+        Box::pin(async move {
+            let has_body = req
+                .headers()
+                .get(actix_web::http::header::CONTENT_LENGTH)
+                .is_none_or(|v| v.as_bytes() != b"0")
+                && matches!(
+                    *req.method(),
+                    actix_web::http::Method::POST | actix_web::http::Method::PATCH | actix_web::http::Method::PUT
+                );
+            if has_body {
+                let mut payload = actix_web::HttpMessage::take_payload(&mut req);
+                let mut body = actix_web::web::BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let refused = match chunk {
+                        Err(e) => Some(ApiError::MalformedJson(e.to_string())),
+                        Ok(_) if body.len() > limit => Some(ApiError::PayloadTooLarge { limit }),
+                        Ok(chunk) => {
+                            body.extend_from_slice(&chunk);
+                            (body.len() > limit).then_some(ApiError::PayloadTooLarge { limit })
+                        }
+                    };
+                    if let Some(error) = refused {
+                        return Ok(req.error_response(error).map_into_right_body());
+                    }
+                }
+                if escapes_nul(&body) {
+                    return Ok(req.error_response(ApiError::NulInText).map_into_right_body());
+                }
+                req.set_payload(actix_web::dev::Payload::from(body.freeze()));
+            }
+            service.call(req).await.map(|res| res.map_into_left_body())
+        })
+    }
+}
+
+/// Whether JSON text holds the escape `\u0000` (a backslash that is not
+/// itself escaped, then `u0000`). Raw control characters are not valid JSON.
+fn escapes_nul(json: &[u8]) -> bool {
+    let mut backslashes = 0usize;
+    for (i, &b) in json.iter().enumerate() {
+        if b == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if b == b'u' && backslashes % 2 == 1 && json[i + 1..].starts_with(b"0000") {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::escapes_nul;
+
+    #[test]
+    fn finds_only_real_nul_escapes() {
+        assert!(escapes_nul(br#"{"a":"x\u0000y"}"#));
+        assert!(escapes_nul(br#"{"a":"\\\u0000"}"#));
+        assert!(!escapes_nul(br#"{"a":"\\u0000"}"#), "an escaped backslash, then text");
+        assert!(!escapes_nul(br#"{"a":"\u00e0"}"#));
+        assert!(!escapes_nul(b"{}"));
+    }
+}

@@ -133,6 +133,24 @@ pub fn finish(errors: Vec<FieldError>) -> Result<(), super::ApiError> {
     }
 }
 
+/// Most ids a request may link at once (officials, events, articles,
+/// participants): far above any real page, far below the engines' limits
+/// on bound values.
+pub const MAX_LINKED_IDS: u64 = 100;
+
+/// A list of ids to link: at most [`MAX_LINKED_IDS`].
+pub fn check_ids(errors: &mut Vec<FieldError>, field: &str, ids: &Option<Vec<i64>>) {
+    if ids.as_ref().is_some_and(|ids| ids.len() as u64 > MAX_LINKED_IDS) {
+        errors.push(FieldError::new(
+            field,
+            FieldIssue::Length {
+                min: 0,
+                max: MAX_LINKED_IDS,
+            },
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

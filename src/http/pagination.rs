@@ -34,7 +34,8 @@ impl Cursor {
             .decode(raw.trim_end_matches('='))
             .map_err(|_| ApiError::InvalidCursor)?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| ApiError::InvalidCursor)?;
-        if cursor.sort != sort {
+        // No stored key holds NUL, and PostgreSQL refuses to compare with one.
+        if cursor.sort != sort || cursor.key.as_deref().is_some_and(|k| k.contains('\0')) {
             return Err(ApiError::InvalidCursor);
         }
         Ok(cursor)

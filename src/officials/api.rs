@@ -284,6 +284,9 @@ pub fn apply(
     check_url(&mut errors, "photo_url", &data.photo_url);
     check_phone(&mut errors, "office_phone", &data.office_phone);
     check_email(&mut errors, "email", &data.email);
+    if input.positions.as_ref().is_some_and(|list| list.len() > 50) {
+        errors.push(FieldError::new("positions", FieldIssue::Length { min: 0, max: 50 }));
+    }
     let positions = input.positions.map(|list| {
         list.into_iter()
             .enumerate()
@@ -361,6 +364,16 @@ async fn list(
     let include_former = query.include_former.unwrap_or(false);
     let now = state.clock.now();
     let q = query.q.clone().filter(|q| !q.trim().is_empty());
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > crate::search::MAX_QUERY_CHARS)
+    {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            crate::http::error::ParamIssue::TooLong {
+                max: crate::search::MAX_QUERY_CHARS,
+            },
+        ));
+    }
     let directory = crate::db::run(state.reader(&auth), move |conn| {
         let org_id = match &organization {
             None => None,

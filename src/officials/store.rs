@@ -38,7 +38,10 @@ pub fn search(conn: &mut Conn, q: Option<&str>) -> Result<Vec<Official>, ApiErro
             // Only punctuation: nothing can match it.
             return Ok(Vec::new());
         }
-        for word in folded.split(' ') {
+        let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        words.sort_unstable();
+        words.dedup();
+        for word in words.into_iter().take(16) {
             // Folded text has no LIKE wildcards left but `_`; escape it anyway.
             let pattern = format!(
                 "%{}%",
@@ -174,6 +177,9 @@ pub fn link_article(conn: &mut Conn, article_id: i64, official_ids: &[i64]) -> R
         ));
     }
     diesel::delete(article_officials::table.filter(article_officials::article_id.eq(article_id))).execute(conn)?;
+    let mut official_ids = official_ids.to_vec();
+    official_ids.sort_unstable();
+    official_ids.dedup();
     let rows: Vec<_> = official_ids
         .iter()
         .map(|id| {

@@ -40,7 +40,8 @@ pub async fn get_ratings(
 ) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
-    let summary = crate::db::run(&state.read_pool, move |conn| {
+    // From the primary: a reader who has just rated expects to see it.
+    let summary = crate::db::run(&state.pool, move |conn| {
         let article = articles::find_public(conn, &key, now)?;
         Ok(stats::for_article(conn, article.id)?.rating())
     })

@@ -92,7 +92,7 @@ pub fn relevance_offset(cursor: Option<&str>) -> Result<i64, ApiError> {
             let c = Cursor::decode(raw, RELEVANCE)?;
             c.key
                 .and_then(|k| k.parse::<i64>().ok())
-                .filter(|o| *o >= 0)
+                .filter(|o| (0..=store::MAX_CANDIDATES).contains(o))
                 .ok_or(ApiError::InvalidCursor)
         }
     }

@@ -65,26 +65,25 @@ impl Query {
         let balanced = parts.len() % 2 == 1;
         for (i, part) in parts.iter().enumerate() {
             let quoted = balanced && i % 2 == 1;
-            let ws = words(part);
-            if quoted && ws.len() > 1 {
-                terms.push(Term::Phrase {
-                    folded: ws.iter().map(|w| fold(w)).collect(),
-                    exact: ws,
-                });
+            // A word that folds to nothing (a lone combining mark, say) is
+            // no word: no engine indexes it.
+            let (folded, exact): (Vec<String>, Vec<String>) = words(part)
+                .into_iter()
+                .map(|w| (fold(&w), w))
+                .filter(|(f, _)| !f.is_empty())
+                .unzip();
+            if quoted && folded.len() > 1 {
+                terms.push(Term::Phrase { folded, exact });
             } else {
-                for w in ws {
+                for (folded, exact) in folded.into_iter().zip(exact) {
                     terms.push(Term::Word {
-                        folded: fold(&w),
-                        exact: w,
+                        folded,
+                        exact,
                         prefix: false,
                     });
                 }
             }
         }
-        terms.retain(|t| match t {
-            Term::Word { folded, .. } => !folded.is_empty(),
-            Term::Phrase { folded, .. } => !folded.is_empty(),
-        });
         terms.truncate(MAX_TERMS);
         // Still typing the last word: it ends the input, with no space or quote after it.
         let ends_open = raw.chars().last().is_some_and(char::is_alphanumeric);
@@ -248,6 +247,14 @@ mod tests {
         assert!(!Query::parse("hòa ").unwrap().matches_exact("Hoà nhập"));
         let closed = Query::parse("hong linh ").unwrap();
         assert_eq!(closed.folded_expression(), "\"hong\" AND \"linh\"");
+    }
+
+    #[test]
+    fn words_that_fold_to_nothing_are_dropped() {
+        // U+064E (a combining mark) counts as alphanumeric but folds away.
+        let q = Query::parse("\"\u{64e} abc\" x").unwrap();
+        assert_eq!(q.folded_expression(), "\"abc\" AND \"x\"*");
+        assert!(Query::parse("\u{64e}").is_none());
     }
 
     #[test]

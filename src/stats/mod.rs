@@ -3,9 +3,9 @@
 //! who was seen in the last five minutes.
 //!
 //! With one process (SQLite) who was seen lately is kept in memory. When
-//! several instances share a PostgreSQL database, each tells the
-//! `online_visitors` table about a visitor at most once a minute (not per
-//! beacon), and the count is read from there and kept for one second
+//! several instances share a PostgreSQL database, each beacon upserts the
+//! visitor's row in the (UNLOGGED) `online_visitors` table, and the count is
+//! read from there and kept for one second
 //! ([`SHARED_ONLINE_TTL`]): counting thousands of rows per beacon would cost
 //! more than the beacon, and a count a second old is as good on a portal's
 //! footer. An instance that has just written a new visitor counts afresh. Batched visit totals add up across instances
@@ -48,9 +48,6 @@ pub struct VisitCounter {
     shared: bool,
 }
 
-/// How often an instance refreshes a returning visitor's row in the shared table.
-const ONLINE_REFRESH_SECONDS: i64 = 60;
-
 impl VisitCounter {
     fn lock(&self) -> std::sync::MutexGuard<'_, Visits> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
@@ -64,23 +61,16 @@ impl VisitCounter {
         }
     }
 
-    /// Counts a visit. On a shared database, true when the caller must tell
-    /// it about the visitor ([`mark_online`]): the first time this instance
-    /// sees them, and then at most once a minute.
+    /// Counts a visit. On a shared database, true: the caller must tell it
+    /// about the visitor ([`mark_online`]).
     pub fn record(&self, visitor: &str, now: NaiveDateTime) -> bool {
         let mut visits = self.lock();
         visits.pending += 1;
         let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
         if self.shared {
-            let refresh = now - Duration::seconds(ONLINE_REFRESH_SECONDS);
-            let written = visits.last_seen.get(visitor).copied();
-            if visits.last_seen.len() % 4096 == 0 {
-                visits.last_seen.retain(|_, seen| *seen >= since);
-            }
-            if written.is_some_and(|at| at >= refresh && at <= now) {
-                return false;
-            }
-            visits.last_seen.insert(visitor.to_string(), now);
+            // Every beacon moves the visitor's time, as in memory, so the
+            // count is the same on both engines to the second (the table is
+            // UNLOGGED: a cheap write).
             return true;
         }
         let previous = visits.last_seen.insert(visitor.to_string(), now);
