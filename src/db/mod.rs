@@ -67,13 +67,6 @@ impl Engine {
     pub fn is_shared(&self) -> bool {
         matches!(self, Engine::Postgres { .. })
     }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Engine::Sqlite { .. } => "sqlite",
-            Engine::Postgres { .. } => "postgres",
-        }
-    }
 }
 
 /// `sqlite://path`, `sqlite:path` or a bare file path mean SQLite;
