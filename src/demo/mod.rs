@@ -309,9 +309,10 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
                 crate::articles::store::find(conn, &IdOrSlug::Slug(r.article.clone())).map_err(fail(&r.article))?;
             let article_id = id_of(article, "article", &r.article, |a| a.id)?;
             for (i, score) in r.scores.iter().enumerate() {
-                crate::ratings::store::rate_in(conn, article_id, &format!("v:demo-visitor-{i:02}"), *score, now)
-                    .map_err(fail(&r.article))?;
-                loaded.ratings += 1;
+                let added =
+                    crate::ratings::store::rate_in(conn, article_id, &format!("v:demo-visitor-{i:02}"), *score, now)
+                        .map_err(fail(&r.article))?;
+                loaded.ratings += usize::from(added);
             }
         }
         Ok(())

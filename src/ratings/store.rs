@@ -12,24 +12,25 @@ use crate::http::ApiError;
 /// article's summary exact in the same write transaction (writers are
 /// serialised, so concurrent raters cannot lose updates).
 pub fn rate(conn: &mut Conn, article_id: i64, visitor: &str, score: i32, now: NaiveDateTime) -> Result<(), ApiError> {
-    write_tx(conn, |conn| rate_in(conn, article_id, visitor, score, now))
+    write_tx(conn, |conn| rate_in(conn, article_id, visitor, score, now).map(|_| ()))
 }
 
-/// [`rate`] inside a write transaction the caller holds.
+/// [`rate`] inside a write transaction the caller holds; false when the
+/// visitor had already given this score (nothing changed).
 pub fn rate_in(
     conn: &mut Conn,
     article_id: i64,
     visitor: &str,
     score: i32,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let previous: Option<i32> = ratings::table
         .find((article_id, visitor))
         .select(ratings::score)
         .first(conn)
         .optional()?;
     match previous {
-        Some(old) if old == score => return Ok(()),
+        Some(old) if old == score => return Ok(false),
         Some(old) => {
             diesel::update(ratings::table.find((article_id, visitor)))
                 .set((ratings::score.eq(score), ratings::updated_at.eq(now)))
@@ -48,5 +49,6 @@ pub fn rate_in(
                 .execute(conn)?;
         }
     }
-    stats::add_rating(conn, article_id, score, 1)
+    stats::add_rating(conn, article_id, score, 1)?;
+    Ok(true)
 }
