@@ -157,16 +157,9 @@ impl Application {
                     limit: config.max_body_bytes,
                 })
                 .wrap_fn(|req, srv| {
-                    use futures_util::future::Either;
                     let lang = Lang::from_request(req.request());
-                    // No engine stores NUL in text; refuse it in addresses
-                    // up front, the same on both (bodies: `clean_text`).
-                    if req.uri().path_and_query().is_some_and(|pq| pq.as_str().contains("%00")) {
-                        let res = req.into_response(ApiError::NulInText.render(lang));
-                        return Either::Left(std::future::ready(Ok(res.map_into_right_body())));
-                    }
                     let fut = srv.call(req);
-                    Either::Right(async move { Ok(localize(lang, fut.await?)) })
+                    async move { Ok(localize(lang, fut.await?)) }
                 })
                 .wrap(cors(&config))
                 .wrap(middleware::DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))

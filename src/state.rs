@@ -27,9 +27,6 @@ pub struct AppState {
     /// Where anonymous public reads go: a replica when
     /// `BANTIN_DATABASE_READ_URL` is set, otherwise the primary.
     pub read_pool: DbPool,
-    /// Several instances may share the database (PostgreSQL): counters and
-    /// limits live in it rather than in this process.
-    pub shared: bool,
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
     pub clock: SharedClock,
@@ -55,7 +52,6 @@ impl AppState {
         });
         AppState {
             read_pool: pool.clone(),
-            shared,
             pool,
             config: Arc::new(config),
             keys,

@@ -185,7 +185,6 @@ macro_rules! export_table {
             let mut batch: Vec<$Row> = $table::table
                 .select($Row::as_select())
                 .filter($table::$first.between(low, high))
-                .order(($table::$first, $table::$second))
                 .load($conn)?;
             batch.sort_by(|a, b| Ord::cmp(&(&a.$first, &a.$second), &(&b.$first, &b.$second)));
             for row in &batch {

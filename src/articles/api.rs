@@ -326,7 +326,7 @@ async fn list(
         return Err(ApiError::Forbidden);
     }
     let now = state.clock.now();
-    let filter = ListFilter {
+    let mut filter = ListFilter {
         public_only: !editor,
         status,
         category: query.category.as_deref().map(IdOrSlug::parse),
@@ -341,7 +341,6 @@ async fn list(
         now,
         with_body: fields.as_ref().is_some_and(|f| f.iter().any(|name| name == "body")),
     };
-    let mut filter = filter;
     let (rows, related, included) = crate::db::run(state.reader(&auth), move |conn| {
         if let Some(key) = &official {
             match crate::officials::store::find(conn, key)? {

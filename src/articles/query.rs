@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use super::model::{ArticleRow, Status};
 use crate::http::error::ParamIssue;
 use crate::http::extract::IdOrSlug;
-use crate::http::pagination::Cursor;
+use crate::http::pagination::{parse_time_key, time_key, Cursor};
 use crate::http::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,6 @@ pub const SORTS: &[&str] = &[
     "-title",
 ];
 pub const DEFAULT_SORT: &str = "-published_at";
-const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 impl Sort {
     pub fn parse(raw: &str) -> Result<Sort, ApiError> {
@@ -76,13 +75,9 @@ impl Sort {
     /// The cursor that points just after `row` in this order.
     pub fn cursor_after(&self, row: &ArticleRow) -> Cursor {
         let key = match self.field {
-            SortField::PublishedAt => row
-                .published_at
-                .unwrap_or(row.created_at)
-                .format(TIME_FORMAT)
-                .to_string(),
-            SortField::UpdatedAt => row.updated_at.format(TIME_FORMAT).to_string(),
-            SortField::CreatedAt => row.created_at.format(TIME_FORMAT).to_string(),
+            SortField::PublishedAt => time_key(row.published_at.unwrap_or(row.created_at)),
+            SortField::UpdatedAt => time_key(row.updated_at),
+            SortField::CreatedAt => time_key(row.created_at),
             SortField::Title => row.title.clone(),
         };
         Cursor {
@@ -98,12 +93,7 @@ impl Sort {
         let key = cursor.key.ok_or(ApiError::InvalidCursor)?;
         let key = match self.field {
             SortField::Title => SortKey::Text(key),
-            _ => SortKey::Time(
-                NaiveDateTime::parse_from_str(&key, TIME_FORMAT)
-                    .ok()
-                    .filter(|at| crate::clock::supported(*at))
-                    .ok_or(ApiError::InvalidCursor)?,
-            ),
+            _ => SortKey::Time(parse_time_key(&key)?),
         };
         Ok((key, cursor.id))
     }

@@ -417,7 +417,7 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError
 /// Writes an article and its tags. Call inside [`crate::db::write_tx`]: a
 /// derived slug must not be taken between choosing and inserting it, and a
 /// PATCH must read and write the same version. An empty `data.slug` means
-/// "derive it from the title"; `tag_names` of `None` leaves the tags alone.
+/// "derive it from the title"; a list of `links` that is `None` is left alone.
 pub fn save(
     conn: &mut Conn,
     id: Option<i64>,
@@ -426,39 +426,37 @@ pub fn save(
     author_id: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
-    {
-        if let Some(category_id) = data.category_id {
-            if crate::taxonomy::store::find(conn, crate::taxonomy::TermKind::Category, &IdOrSlug::Id(category_id))?
-                .is_none()
-            {
-                return Err(ApiError::validation(
-                    "category_id",
-                    crate::http::FieldIssue::UnknownReference,
-                ));
-            }
+    if let Some(category_id) = data.category_id {
+        if crate::taxonomy::store::find(conn, crate::taxonomy::TermKind::Category, &IdOrSlug::Id(category_id))?
+            .is_none()
+        {
+            return Err(ApiError::validation(
+                "category_id",
+                crate::http::FieldIssue::UnknownReference,
+            ));
         }
-        if data.slug.is_empty() {
-            let base = crate::text::slug_or_fallback(crate::text::slugify(&data.title, 120), "bai-viet");
-            data.slug = crate::text::first_free_slug(&base, &slugs_like(conn, &base)?);
-        }
-        let id = match id {
-            Some(id) => {
-                update(conn, id, &data)?;
-                id
-            }
-            None => insert(conn, &data, author_id, now)?,
-        };
-        crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
-        if let Some(ids) = &links.official_ids {
-            crate::officials::store::link_article(conn, id, ids)?;
-        }
-        if let Some(ids) = &links.event_ids {
-            crate::events::store::link_article(conn, id, ids)?;
-        }
-        if let Some(names) = links.tags {
-            let tags = crate::taxonomy::store::ensure_tags(conn, &names, now)?;
-            set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
-        }
-        Ok(id)
     }
+    if data.slug.is_empty() {
+        let base = crate::text::slug_or_fallback(crate::text::slugify(&data.title, 120), "bai-viet");
+        data.slug = crate::text::first_free_slug(&base, &slugs_like(conn, &base)?);
+    }
+    let id = match id {
+        Some(id) => {
+            update(conn, id, &data)?;
+            id
+        }
+        None => insert(conn, &data, author_id, now)?,
+    };
+    crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
+    if let Some(ids) = &links.official_ids {
+        crate::officials::store::link_article(conn, id, ids)?;
+    }
+    if let Some(ids) = &links.event_ids {
+        crate::events::store::link_article(conn, id, ids)?;
+    }
+    if let Some(names) = links.tags {
+        let tags = crate::taxonomy::store::ensure_tags(conn, &names, now)?;
+        set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
+    }
+    Ok(id)
 }

@@ -1,10 +1,7 @@
 //! `POST /challenges`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -51,9 +48,7 @@ pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> R
             tracing::error!(error = %e, "generating a challenge failed");
             ApiError::Internal
         })?;
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    let id = URL_SAFE_NO_PAD.encode(bytes);
+    let id = crate::http::visitor::random_id();
     let now = state.clock.now();
     let expires_at = now + Duration::minutes(LIFETIME_MINUTES);
     let hash = answer_hash(&state.config.jwt_secret, &id, &generated.answer);

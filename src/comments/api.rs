@@ -255,7 +255,7 @@ pub async fn post_comment(
     let secret = state.config.jwt_secret.clone();
     let looks_like_spam =
         input.website.as_deref().is_some_and(|w| !w.trim().is_empty()) || link_count(&text) > MAX_LINKS;
-    let body_hash = hex::encode(Sha256::digest(crate::text::fold(&text).as_bytes()));
+    let body_hash = super::store::body_hash(&text);
     let client_hash = hex::encode(&Sha256::digest([&secret[..], client.as_bytes()].concat())[..16]);
     let comment = crate::db::run(&state.pool, move |conn| {
         let article = crate::articles::store::find_public(conn, &key, now)?;

@@ -146,3 +146,10 @@ pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
     stats::recount_comments(conn, comment.article_id)?;
     Ok(())
 }
+
+/// What the same text twice on an article is recognised by: SHA-256 of the
+/// folded body (case, tone marks and NFC/NFD do not make it new).
+pub fn body_hash(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(crate::text::fold(body).as_bytes()))
+}

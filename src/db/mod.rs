@@ -183,16 +183,15 @@ pub fn open(url: &str, pool_size: u32, timeout: Duration, queries: QueryCounter)
         Engine::Postgres { url } => format!("PostgreSQL database {}", redact(url)),
     };
     let manager = Manager { engine };
-    // Fail fast with the engine's own message rather than r2d2's timeout.
+    // Fail fast with the engine's own message rather than r2d2's timeout;
+    // the pool, proven reachable, then fills itself as connections are asked for.
     drop(manager.connect().with_context(|| format!("opening {what}"))?);
-    let pool = Pool::builder()
+    Ok(Pool::builder()
         .max_size(pool_size)
         .min_idle(Some(1))
         .connection_timeout(timeout)
         .connection_customizer(Box::new(OnAcquire { queries }))
-        .build(manager)
-        .with_context(|| format!("opening {what}"))?;
-    Ok(pool)
+        .build_unchecked(manager))
 }
 
 /// A database URL fit for logs: any password replaced.

@@ -327,14 +327,13 @@ fn insert_comment(
     c: &DemoComment,
     now: NaiveDateTime,
 ) -> anyhow::Result<i64> {
-    use sha2::{Digest, Sha256};
     let new = crate::comments::store::NewComment {
         article_id,
         parent_id,
         author_name: c.author_name.clone(),
         author_email: c.author_email.clone(),
         body: c.body.clone(),
-        body_hash: hex::encode(Sha256::digest(crate::text::fold(&c.body).as_bytes())),
+        body_hash: crate::comments::store::body_hash(&c.body),
         status: c.status.clone(),
         client_hash: "demo".into(),
         created_at: now,

@@ -114,6 +114,18 @@ pub struct EventPage {
     articles: Option<HashMap<i64, Vec<ArticleRef>>>,
 }
 
+/// The organizations that hold these events, by id.
+fn organizations_of(conn: &mut Conn, events: &[Event]) -> Result<HashMap<i64, Organization>, ApiError> {
+    let org_ids: Vec<i64> = events.iter().filter_map(|e| e.organization_id).collect();
+    if org_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(crate::organizations::store::find_many(conn, &org_ids)?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect())
+}
+
 impl EventPage {
     pub fn load(
         conn: &mut Conn,
@@ -141,15 +153,7 @@ impl EventPage {
             crate::officials::store::find_many(conn, &people_ids)?
         };
         let people = Directory::load(conn, officials, now)?;
-        let org_ids: Vec<i64> = events.iter().filter_map(|e| e.organization_id).collect();
-        let organizations = if org_ids.is_empty() {
-            HashMap::new()
-        } else {
-            crate::organizations::store::find_many(conn, &org_ids)?
-                .into_iter()
-                .map(|o| (o.id, o))
-                .collect()
-        };
+        let organizations = organizations_of(conn, &events)?;
         let articles = if with_articles && !ids.is_empty() {
             let links = store::article_links(conn, None, Some(&ids))?;
             let article_ids: Vec<i64> = links.iter().map(|(a, _)| *a).collect();
@@ -525,8 +529,6 @@ fn resolve(
     Ok((official, organization))
 }
 
-const EVENT_TIME: &str = "%Y-%m-%d %H:%M:%S";
-
 async fn list(
     req: HttpRequest,
     auth: MaybeAuth,
@@ -551,12 +553,7 @@ async fn list(
         None => None,
         Some(raw) => {
             let c = Cursor::decode(raw, sort)?;
-            let at = c
-                .key
-                .as_deref()
-                .and_then(|k| NaiveDateTime::parse_from_str(k, EVENT_TIME).ok())
-                .filter(|at| crate::clock::supported(*at))
-                .ok_or(ApiError::InvalidCursor)?;
+            let at = crate::http::pagination::parse_time_key(c.key.as_deref().unwrap_or_default())?;
             Some((at, c.id))
         }
     };
@@ -600,7 +597,7 @@ async fn list(
         page.events.iter().map(|e| (e.starts_at, page.view(e, lang))).collect();
     let paged = Paged::from_rows(views, limit, |(at, v)| Cursor {
         sort: sort.into(),
-        key: Some(at.format(EVENT_TIME).to_string()),
+        key: Some(crate::http::pagination::time_key(*at)),
         id: v.id,
     });
     cached_page(&req, &paged.map(|(_, v)| v), auth.audience())
@@ -836,7 +833,8 @@ pub async fn feed(
     };
     let official = query.official.as_deref().map(IdOrSlug::parse);
     let organization = query.organization.as_deref().map(IdOrSlug::parse);
-    let (page, name) = crate::db::run(&state.read_pool, move |conn| {
+    // The feed shows events and their organizers only: no participants or links to load.
+    let (events, organizations, name) = crate::db::run(&state.read_pool, move |conn| {
         let (official_id, organization_id) = resolve(conn, official.as_ref(), organization.as_ref())?;
         if official_id == Some(-1) || organization_id == Some(-1) {
             return Err(ApiError::NotFound);
@@ -853,7 +851,8 @@ pub async fn feed(
                 ..filter
             },
         )?;
-        Ok((EventPage::load(conn, events, false, true, now)?, name))
+        let organizations = organizations_of(conn, &events)?;
+        Ok((events, organizations, name))
     })
     .await?;
     let calendar_name = match (name, lang) {
@@ -862,13 +861,11 @@ pub async fn feed(
         (None, Lang::En) => "Events".to_string(),
         (None, Lang::Vi) => "Lịch sự kiện".to_string(),
     };
-    let titles: Vec<String> = page
-        .events
+    let titles: Vec<String> = events
         .iter()
         .map(|e| lang.pick(e.title.clone(), e.title_en.clone()))
         .collect();
-    let items: Vec<ical::IcalEvent<'_>> = page
-        .events
+    let items: Vec<ical::IcalEvent<'_>> = events
         .iter()
         .zip(&titles)
         .map(|(e, title)| ical::IcalEvent {
@@ -885,7 +882,7 @@ pub async fn feed(
             categories: &e.category,
             organizer: e
                 .organization_id
-                .and_then(|id| page.organizations.get(&id))
+                .and_then(|id| organizations.get(&id))
                 .and_then(|o| o.email.as_deref().map(|email| (o.name.as_str(), email))),
         })
         .collect();

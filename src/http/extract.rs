@@ -68,11 +68,12 @@ impl IdOrSlug {
     }
 }
 
-/// Refuses request bodies holding a NUL character (JSON `\u0000`) with 400
-/// `nul_in_text` before any handler reads them: PostgreSQL cannot store NUL
-/// in text and SQLite would, so both engines answer alike. Bodies are JSON
-/// and read whole by their extractors anyway; this reads them once, up to
-/// the body limit, and hands the same bytes on.
+/// Refuses requests holding a NUL character — `%00` in the address, the
+/// JSON escape `\u0000` in the body — with 400 `nul_in_text` before any
+/// handler sees them: PostgreSQL cannot store NUL in text and SQLite would,
+/// so both engines answer alike. Bodies are JSON and read whole by their
+/// extractors anyway; this reads them once, up to the body limit, and hands
+/// the same bytes on.
 pub struct RefuseNul {
     pub limit: usize,
 }
@@ -125,6 +126,9 @@ where
         let service = self.service.clone();
         let limit = self.limit;
         Box::pin(async move {
+            if req.uri().path_and_query().is_some_and(|pq| pq.as_str().contains("%00")) {
+                return Ok(req.error_response(ApiError::NulInText).map_into_right_body());
+            }
             let has_body = req
                 .headers()
                 .get(actix_web::http::header::CONTENT_LENGTH)

@@ -3,7 +3,6 @@
 
 use super::{FieldError, FieldIssue};
 
-/// Trims and normalises to NFC.
 /// Trimmed, NFC, and without control characters other than tab and line
 /// breaks (NUL above all, which PostgreSQL cannot store as text), as
 /// WordPress strips them.

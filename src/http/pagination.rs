@@ -42,6 +42,23 @@ impl Cursor {
     }
 }
 
+/// How a time is written in a cursor key (UTC, whole seconds).
+const TIME_KEY: &str = "%Y-%m-%d %H:%M:%S";
+
+/// A time as a cursor key.
+pub fn time_key(at: chrono::NaiveDateTime) -> String {
+    at.format(TIME_KEY).to_string()
+}
+
+/// The time a cursor key holds: an invalid cursor unless it is one bantin
+/// wrote, in the years it accepts.
+pub fn parse_time_key(key: &str) -> Result<chrono::NaiveDateTime, ApiError> {
+    chrono::NaiveDateTime::parse_from_str(key, TIME_KEY)
+        .ok()
+        .filter(|at| crate::clock::supported(*at))
+        .ok_or(ApiError::InvalidCursor)
+}
+
 /// `?limit=`: absent means the default; anything but an integer in range is a 400.
 pub fn page_limit(raw: Option<&str>) -> Result<i64, ApiError> {
     let limit = raw.map(|r| r.trim().parse::<i64>().unwrap_or(-1));

@@ -16,6 +16,11 @@ pub fn visitor_id(req: &HttpRequest) -> Option<String> {
 }
 
 pub fn new_visitor_id() -> String {
+    random_id()
+}
+
+/// 128 random bits, URL-safe base64 (22 characters): visitor and challenge ids.
+pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

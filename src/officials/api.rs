@@ -364,15 +364,8 @@ async fn list(
     let include_former = query.include_former.unwrap_or(false);
     let now = state.clock.now();
     let q = query.q.clone().filter(|q| !q.trim().is_empty());
-    if q.as_ref()
-        .is_some_and(|q| q.chars().count() > crate::search::MAX_QUERY_CHARS)
-    {
-        return Err(ApiError::invalid_parameter(
-            "q",
-            crate::http::error::ParamIssue::TooLong {
-                max: crate::search::MAX_QUERY_CHARS,
-            },
-        ));
+    if let Some(q) = &q {
+        crate::search::check_length(q)?;
     }
     let directory = crate::db::run(state.reader(&auth), move |conn| {
         let org_id = match &organization {

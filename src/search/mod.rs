@@ -16,6 +16,18 @@ const SNIPPET_SOURCE_CHARS: usize = 1500;
 pub const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 16;
 
+/// A `q` parameter longer than [`MAX_QUERY_CHARS`] is a 400 (search, and
+/// the officials' name filter).
+pub fn check_length(raw: &str) -> Result<(), crate::http::ApiError> {
+    if raw.chars().count() > MAX_QUERY_CHARS {
+        return Err(crate::http::ApiError::invalid_parameter(
+            "q",
+            crate::http::error::ParamIssue::TooLong { max: MAX_QUERY_CHARS },
+        ));
+    }
+    Ok(())
+}
+
 /// A parsed query: words (folded, and as written) and quoted phrases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
@@ -46,14 +58,9 @@ fn words(text: &str) -> Vec<String> {
 impl Query {
     /// Parses a `q` parameter: 400 when it is too long or has no word in it.
     pub fn from_param(raw: &str) -> Result<Query, crate::http::ApiError> {
-        use crate::http::error::ParamIssue;
-        if raw.chars().count() > MAX_QUERY_CHARS {
-            return Err(crate::http::ApiError::invalid_parameter(
-                "q",
-                ParamIssue::TooLong { max: MAX_QUERY_CHARS },
-            ));
-        }
-        Query::parse(raw).ok_or_else(|| crate::http::ApiError::invalid_parameter("q", ParamIssue::Empty))
+        check_length(raw)?;
+        Query::parse(raw)
+            .ok_or_else(|| crate::http::ApiError::invalid_parameter("q", crate::http::error::ParamIssue::Empty))
     }
 
     /// Parses what a person typed. Anything that is not a letter or digit

@@ -34,37 +34,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The stored total plus this instance's pending visits, and who is online;
-/// `seen` is a visitor to record in the shared table first.
+/// `seen` is a visitor who has just sent a beacon.
 async fn totals(state: &AppState, seen: Option<String>) -> Result<(i64, i64), ApiError> {
     let now = state.clock.now();
-    let visits = &state.visits;
-    let cached = if seen.is_none() {
-        visits.cached_shared_online(now)
-    } else {
-        None
-    };
-    let count_shared = visits.is_shared() && cached.is_none();
-    let (stored, counted) = crate::db::run(&state.pool, move |conn| {
-        if let Some(visitor) = seen {
-            super::mark_online(conn, &visitor, now)?;
-        }
-        let counted = if count_shared {
-            Some(super::shared_online(conn, now)?)
-        } else {
-            None
-        };
-        Ok((super::stored_visits(conn)?, counted))
+    let visits = state.visits.clone();
+    let (stored, online) = crate::db::run(&state.pool, move |conn| {
+        let online = visits.online_now(conn, now, seen.as_deref())?;
+        Ok((super::stored_visits(conn)?, online))
     })
     .await?;
-    let online = match (cached, counted) {
-        (Some(n), _) => n,
-        (None, Some(n)) => {
-            visits.cache_shared_online(now, n);
-            n
-        }
-        (None, None) => visits.online(now),
-    };
-    Ok((stored + visits.pending(), online))
+    Ok((stored + state.visits.pending(), online))
 }
 
 /// Count a screen view. No body is needed; the visitor is known by
@@ -80,8 +59,8 @@ pub async fn record_visit(req: HttpRequest, state: web::Data<AppState>) -> Resul
         .check(&client_key(&req, &state.config.trusted_proxies), state.clock.now())
         .await?;
     let visitor = visitor_id(&req).unwrap_or_else(crate::http::visitor::new_visitor_id);
-    let tell_database = state.visits.record(&visitor, state.clock.now());
-    let (total_visits, online_now) = totals(&state, tell_database.then(|| visitor.clone())).await?;
+    state.visits.record(&visitor, state.clock.now());
+    let (total_visits, online_now) = totals(&state, Some(visitor.clone())).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(VisitAck {

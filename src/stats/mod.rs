@@ -61,18 +61,15 @@ impl VisitCounter {
         }
     }
 
-    /// Counts a visit. On a shared database, true: the caller must tell it
-    /// about the visitor ([`mark_online`]).
-    pub fn record(&self, visitor: &str, now: NaiveDateTime) -> bool {
+    /// Counts a visit; with one process, also who was seen (on a shared
+    /// database [`VisitCounter::online_now`] records them there).
+    pub fn record(&self, visitor: &str, now: NaiveDateTime) {
         let mut visits = self.lock();
         visits.pending += 1;
-        let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
         if self.shared {
-            // Every beacon moves the visitor's time, as in memory, so the
-            // count is the same on both engines to the second (the table is
-            // UNLOGGED: a cheap write).
-            return true;
+            return;
         }
+        let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
         let previous = visits.last_seen.insert(visitor.to_string(), now);
         if previous.is_none_or(|seen| seen < since) {
             visits.online = None;
@@ -81,16 +78,32 @@ impl VisitCounter {
         if visits.last_seen.len() % 4096 == 0 {
             visits.last_seen.retain(|_, seen| *seen >= since);
         }
-        false
     }
 
-    /// Whether the online count must be read from the shared database.
-    pub fn is_shared(&self) -> bool {
-        self.shared
+    /// Distinct visitors seen in the last five minutes, by this process or,
+    /// on a shared database, by every instance; `seen` (a visitor who has
+    /// just sent a beacon) is recorded there first. Every beacon moves its
+    /// visitor's time, so the count is the same on both engines to the
+    /// second. Blocking.
+    pub fn online_now(&self, conn: &mut Conn, now: NaiveDateTime, seen: Option<&str>) -> Result<i64, ApiError> {
+        if !self.shared {
+            return Ok(self.online(now));
+        }
+        match seen {
+            Some(visitor) => mark_online(conn, visitor, now)?,
+            None => {
+                if let Some(n) = self.cached_shared_online(now) {
+                    return Ok(n);
+                }
+            }
+        }
+        let n = shared_online(conn, now)?;
+        self.cache_shared_online(now, n);
+        Ok(n)
     }
 
     /// The shared online count read less than [`SHARED_ONLINE_TTL`] ago.
-    pub fn cached_shared_online(&self, now: NaiveDateTime) -> Option<i64> {
+    fn cached_shared_online(&self, now: NaiveDateTime) -> Option<i64> {
         let cached = *self.shared_online.lock().unwrap_or_else(|p| p.into_inner());
         let fresh = |(read, counted_at, _): &(std::time::Instant, NaiveDateTime, i64)| {
             read.elapsed() < SHARED_ONLINE_TTL && (now - *counted_at).to_std().is_ok_and(|d| d < SHARED_ONLINE_TTL)
@@ -98,12 +111,12 @@ impl VisitCounter {
         cached.filter(fresh).map(|(_, _, n)| n)
     }
 
-    pub fn cache_shared_online(&self, now: NaiveDateTime, n: i64) {
+    fn cache_shared_online(&self, now: NaiveDateTime, n: i64) {
         *self.shared_online.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), now, n));
     }
 
-    /// Distinct visitors seen in the last five minutes.
-    pub fn online(&self, now: NaiveDateTime) -> i64 {
+    /// Distinct visitors this process saw in the last five minutes.
+    fn online(&self, now: NaiveDateTime) -> i64 {
         let mut visits = self.lock();
         if let Some((at, count)) = visits.online {
             if at == now {
@@ -163,7 +176,7 @@ pub fn stored_visits(conn: &mut Conn) -> Result<i64, ApiError> {
 }
 
 /// Records that `visitor` was seen at `now` in the shared table (PostgreSQL only).
-pub fn mark_online(conn: &mut Conn, visitor: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+fn mark_online(conn: &mut Conn, visitor: &str, now: NaiveDateTime) -> Result<(), ApiError> {
     use diesel::sql_types::{Text, Timestamp};
     if let crate::db::AnyConnection::Postgres(pg) = conn {
         diesel::sql_query(
@@ -184,7 +197,7 @@ struct Count {
 }
 
 /// Distinct visitors any instance saw in the last five minutes (PostgreSQL only).
-pub fn shared_online(conn: &mut Conn, now: NaiveDateTime) -> Result<i64, ApiError> {
+fn shared_online(conn: &mut Conn, now: NaiveDateTime) -> Result<i64, ApiError> {
     use diesel::sql_types::Timestamp;
     let crate::db::AnyConnection::Postgres(pg) = conn else {
         return Ok(0);
