@@ -127,7 +127,7 @@ pub fn seed(conn: &mut Conn, count: usize, now: NaiveDateTime, slugs_out: &mut d
             };
             rows.push((data, articles::created_at.eq(published_at)));
         }
-        write_tx(conn, |conn| -> Result<(), crate::http::ApiError> {
+        write_tx(conn, |conn| -> crate::db::StoreResult<()> {
             for (data, created_at) in &rows {
                 let id: i64 = diesel::insert_into(articles::table)
                     .values((data, *created_at))

@@ -46,16 +46,28 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    match var(name) {
-        None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+/// Where settings are read from: the environment, or (for tests and tools)
+/// nothing at all, so every setting takes its default.
+struct Settings<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Settings<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &str, default: T) -> anyhow::Result<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+        }
     }
 }
 
@@ -63,6 +75,30 @@ impl Config {
     /// Reads the environment. The JWT secret is resolved separately by
     /// [`Config::resolve_jwt_secret`] because it may need to touch the data directory.
     pub fn from_env() -> anyhow::Result<Self> {
+        Self::read(&Settings { lookup: &var })
+    }
+
+    /// A configuration for tests and tools: every default, everything inside
+    /// `data_dir`, a fixed signing secret, a random port and a quiet log.
+    pub fn for_data_dir(data_dir: &Path) -> Self {
+        let dir = data_dir.to_string_lossy().into_owned();
+        let only_the_directory = move |name: &str| (name == "BANTIN_DATA_DIR").then(|| dir.clone());
+        let mut config = Self::read(&Settings {
+            lookup: &only_the_directory,
+        })
+        .expect("the defaults are valid");
+        config.bind = "127.0.0.1:0".into();
+        config.jwt_secret = vec![7u8; MIN_JWT_SECRET_BYTES];
+        config.log = "warn".into();
+        config.pool_size = 4;
+        config.workers = Some(2);
+        config
+    }
+
+    /// Every setting, with its default: the one place defaults are written.
+    fn read(settings: &Settings<'_>) -> anyhow::Result<Self> {
+        let var = |name: &str| settings.get(name);
+        let parse_var = |name: &str, default| settings.parse::<u32>(name, default);
         let data_dir = PathBuf::from(var("BANTIN_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url =
             var("BANTIN_DATABASE_URL").unwrap_or_else(|| data_dir.join("bantin.db").to_string_lossy().into_owned());
@@ -91,7 +127,7 @@ impl Config {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("BANTIN_LOG_FORMAT={other:?}: expected text or json"),
         };
-        let pool_size: u32 = parse_var("BANTIN_POOL_SIZE", 8)?;
+        let pool_size = parse_var("BANTIN_POOL_SIZE", 8)?;
         if pool_size == 0 {
             bail!("BANTIN_POOL_SIZE must be at least 1");
         }
@@ -113,42 +149,18 @@ impl Config {
             log: var("BANTIN_LOG").unwrap_or_else(|| "info".into()),
             log_format,
             pool_size,
-            pool_timeout: std::time::Duration::from_secs(parse_var("BANTIN_POOL_TIMEOUT_SECONDS", 5)?.max(1)),
+            pool_timeout: std::time::Duration::from_secs(settings.parse("BANTIN_POOL_TIMEOUT_SECONDS", 5)?.max(1)),
             login_attempts_per_minute: parse_var("BANTIN_LOGIN_ATTEMPTS_PER_MINUTE", 10)?,
             writes_per_minute: parse_var("BANTIN_WRITES_PER_MINUTE", 120)?,
             comments_per_10_minutes: parse_var("BANTIN_COMMENTS_PER_10_MINUTES", 20)?,
             challenges_per_minute: parse_var("BANTIN_CHALLENGES_PER_MINUTE", 20)?,
-            view_flush_seconds: parse_var("BANTIN_VIEW_FLUSH_SECONDS", 5)?.max(1),
-            max_body_bytes: parse_var("BANTIN_MAX_BODY_BYTES", 1024 * 1024)?,
+            view_flush_seconds: settings.parse("BANTIN_VIEW_FLUSH_SECONDS", 5)?.max(1),
+            max_body_bytes: settings.parse("BANTIN_MAX_BODY_BYTES", 1024 * 1024)?,
             workers: var("BANTIN_WORKERS")
                 .map(|w| w.parse())
                 .transpose()
                 .context("BANTIN_WORKERS")?,
         })
-    }
-
-    /// A configuration for tests and tools: everything inside `data_dir`.
-    pub fn for_data_dir(data_dir: &Path) -> Self {
-        Config {
-            database_url: data_dir.join("bantin.db").to_string_lossy().into_owned(),
-            database_read_url: None,
-            data_dir: data_dir.to_path_buf(),
-            bind: "127.0.0.1:0".into(),
-            jwt_secret: vec![7u8; MIN_JWT_SECRET_BYTES],
-            cors_origins: Vec::new(),
-            trusted_proxies: Vec::new(),
-            log: "warn".into(),
-            log_format: LogFormat::Text,
-            pool_size: 4,
-            pool_timeout: std::time::Duration::from_secs(5),
-            login_attempts_per_minute: 10,
-            writes_per_minute: 120,
-            comments_per_10_minutes: 20,
-            challenges_per_minute: 20,
-            view_flush_seconds: 5,
-            max_body_bytes: 1024 * 1024,
-            workers: Some(2),
-        }
     }
 
     /// Uses `BANTIN_JWT_SECRET` when set (refusing one shorter than 32 bytes);

@@ -11,7 +11,7 @@ use bantin::clock::{Clock, SystemClock};
 use bantin::config::Config;
 use bantin::startup::Application;
 use bantin::users::model::NewUser;
-use bantin::users::Role;
+use bantin::users::model::Role;
 
 #[derive(Parser)]
 #[command(
@@ -213,9 +213,9 @@ fn create_user(
     display_name: Option<String>,
     password_stdin: bool,
 ) -> anyhow::Result<()> {
-    let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role {role}"))?;
+    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
     let password = read_password(password_stdin)?;
-    if let Err(err) = bantin::users::api::validate_new_user(username, &password) {
+    if let Err(err) = bantin::users::input::validate_new_user(username, &password) {
         let problem = err.problem(bantin::http::lang::Lang::En);
         let details: Vec<String> = problem
             .errors
@@ -243,7 +243,9 @@ fn create_user(
     .map_err(|e| {
         anyhow::anyhow!(
             "creating the user failed: {}",
-            e.problem(bantin::http::lang::Lang::En).detail
+            bantin::http::ApiError::from(e)
+                .problem(bantin::http::lang::Lang::En)
+                .detail
         )
     })?;
     println!("created {} user {} (id {})", role, user.username, user.id);

@@ -76,8 +76,7 @@ pub fn open_database(
 ) -> anyhow::Result<crate::db::DbPool> {
     let pool = crate::db::connect_counted(&config.database_url, pool_size, config.pool_timeout, queries)?;
     let mut conn = pool.get()?;
-    let indexed = crate::search::store::ensure_index(&mut conn)
-        .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
+    let indexed = crate::search::store::ensure_index(&mut conn).context("building the search index")?;
     if indexed > 0 {
         tracing::info!(indexed, "search index built");
     }
@@ -108,8 +107,9 @@ impl Application {
         let pool = open_database(&config, config.pool_size, queries.clone())?;
         if config.jwt_secret.is_empty() {
             let mut conn = pool.get()?;
-            config.jwt_secret =
-                crate::db::shared_secret(&mut conn, "jwt", chrono::Utc::now().naive_utc())?.into_bytes();
+            config.jwt_secret = crate::db::shared::secret(&mut conn, "jwt", chrono::Utc::now().naive_utc())
+                .context("BANTIN_JWT_SECRET or a data directory is needed on SQLite")?
+                .into_bytes();
         }
         let read_pool = match &config.database_read_url {
             Some(url) => {
@@ -200,10 +200,10 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (or [`ServerHandle::stop`]): in-flight
     /// requests finish, then the pending view counts are written.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        crate::articles::scheduler::spawn(self.state.clone());
+        crate::jobs::spawn(self.state.clone());
         let result = self.server.await;
         let state = self.state.clone();
-        let (views, visits) = web::block(move || (state.views.flush(&state.pool), state.visits.flush(&state.pool)))
+        let (views, visits) = web::block(move || crate::jobs::flush_counts(&state))
             .await
             .unwrap_or((0, 0));
         tracing::info!(articles = views, visits, "stopped; view and visit counts flushed");

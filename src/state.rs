@@ -3,14 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::articles::views::ViewCounter;
 use crate::auth::tokens::JwtKeys;
 use crate::challenges::{ChallengeKind, ImageCode};
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::db::pending::Pending;
+use crate::db::shared::SharedState;
 use crate::db::{DbPool, QueryCounter};
 use crate::http::rate_limit::RateLimiter;
-use crate::stats::VisitCounter;
 
 /// Per-client limits on the routes anonymous clients write to.
 pub struct Limits {
@@ -30,10 +30,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
     pub clock: SharedClock,
-    pub views: Arc<ViewCounter>,
+    /// Article views not yet written, by article id.
+    pub views: Arc<Pending<i64>>,
+    /// Visits not yet added to the site's total.
+    pub visits: Arc<Pending<()>>,
+    /// Rate-limit windows and visitors online: in memory or in shared tables.
+    pub shared: Arc<SharedState>,
     pub limits: Arc<Limits>,
     pub challenge_kind: Arc<dyn ChallengeKind>,
-    pub visits: Arc<VisitCounter>,
     /// Statements run through `pool` since start.
     pub queries: QueryCounter,
 }
@@ -42,13 +46,14 @@ impl AppState {
     pub fn new(pool: DbPool, queries: QueryCounter, config: Config, clock: SharedClock) -> Self {
         let keys = Arc::new(JwtKeys::new(&config.jwt_secret));
         let minute = Duration::from_secs(60);
-        let shared = crate::db::parse_url(&config.database_url).is_ok_and(|e| e.is_shared());
-        let counts_in = || shared.then(|| pool.clone());
+        let several_instances = crate::db::parse_url(&config.database_url).is_ok_and(|e| e.is_shared());
+        let shared = Arc::new(SharedState::for_pool(&pool, several_instances));
+        let limiter = |name, max, window| RateLimiter::new(name, max, window, shared.clone());
         let limits = Arc::new(Limits {
-            login: RateLimiter::new("login", config.login_attempts_per_minute, minute, counts_in()),
-            writes: RateLimiter::new("writes", config.writes_per_minute, minute, counts_in()),
-            comments: RateLimiter::new("comments", config.comments_per_10_minutes, 10 * minute, counts_in()),
-            challenges: RateLimiter::new("challenges", config.challenges_per_minute, minute, counts_in()),
+            login: limiter("login", config.login_attempts_per_minute, minute),
+            writes: limiter("writes", config.writes_per_minute, minute),
+            comments: limiter("comments", config.comments_per_10_minutes, 10 * minute),
+            challenges: limiter("challenges", config.challenges_per_minute, minute),
         });
         AppState {
             read_pool: pool.clone(),
@@ -56,22 +61,12 @@ impl AppState {
             config: Arc::new(config),
             keys,
             clock,
-            views: Arc::new(ViewCounter::default()),
+            views: Arc::default(),
+            visits: Arc::default(),
+            shared,
             limits,
             challenge_kind: Arc::new(ImageCode),
-            visits: Arc::new(VisitCounter::new(shared)),
             queries,
-        }
-    }
-
-    /// The pool a read for this caller goes to: signed-in callers (editors
-    /// who just wrote, and must see it) read the primary; everyone else the
-    /// replica, if there is one.
-    pub fn reader(&self, auth: &crate::http::auth::MaybeAuth) -> &DbPool {
-        if auth.0.is_some() {
-            &self.pool
-        } else {
-            &self.read_pool
         }
     }
 }

@@ -1,44 +1,17 @@
 //! `?include=officials,events` on articles: related items, one level deep,
-//! from an allow-list, loaded for a whole page in a fixed number of queries.
+//! loaded for a whole page in a fixed number of queries (part of the views).
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
-use crate::db::Conn;
-use crate::events::api::EventRef;
+use super::input::Includes;
+use super::views::{project, ArticleView};
+use crate::db::{Conn, StoreResult};
 use crate::events::model::Event;
-use crate::http::error::ParamIssue;
+use crate::events::views::EventRef;
 use crate::http::lang::Lang;
-use crate::http::ApiError;
-use crate::officials::api::Directory;
-
-pub const ALLOWED: &[&str] = &["officials", "events"];
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Includes {
-    pub officials: bool,
-    pub events: bool,
-}
-
-impl Includes {
-    pub fn parse(raw: Option<&str>) -> Result<Includes, ApiError> {
-        let mut includes = Includes::default();
-        for part in raw.unwrap_or("").split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            match part {
-                "officials" => includes.officials = true,
-                "events" => includes.events = true,
-                _ => {
-                    return Err(ApiError::invalid_parameter(
-                        "include",
-                        ParamIssue::OneOf(ALLOWED.iter().map(|s| s.to_string()).collect()),
-                    ))
-                }
-            }
-        }
-        Ok(includes)
-    }
-}
+use crate::officials::views::Directory;
 
 /// The related items of a page of articles.
 pub struct Included {
@@ -51,12 +24,7 @@ pub struct Included {
 
 impl Included {
     /// At most two queries for events and four for officials, whatever the page size.
-    pub fn load(
-        conn: &mut Conn,
-        article_ids: &[i64],
-        which: Includes,
-        now: NaiveDateTime,
-    ) -> Result<Included, ApiError> {
+    pub fn load(conn: &mut Conn, article_ids: &[i64], which: Includes, now: NaiveDateTime) -> StoreResult<Included> {
         let mut included = Included {
             which,
             officials_of: HashMap::new(),
@@ -125,4 +93,17 @@ impl Included {
             map.insert("events".into(), serde_json::to_value(refs).unwrap_or_default());
         }
     }
+}
+
+/// An article as sent: trimmed to `fields`, with the related items asked for.
+pub fn render(
+    article: &ArticleView,
+    fields: Option<&[String]>,
+    in_list: bool,
+    included: &Included,
+    lang: Lang,
+) -> serde_json::Value {
+    let mut value = project(article, fields, in_list);
+    included.add_to(article.id, &mut value, lang);
+    value
 }

@@ -1,14 +1,21 @@
-//! What editors send to create or change an article, and how it is cleaned,
-//! validated and applied to the stored columns. Used by the API and by the
-//! demo loader alike, so demo content obeys the same rules.
+//! What clients send about articles, parsed once into typed values: the
+//! body editors write (cleaned, validated and applied to the stored
+//! columns; the demo loader goes through the same rules) and the query
+//! string of a list or search.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::model::{ArticleData, ArticleRow, Image, Status};
+use super::model::{ArticleData, Image, Links, Status};
+use super::query::{ListFilter, Sort, SortField, SortKey, DEFAULT_SORT, SORTS};
 use crate::clock::to_stored;
-use crate::http::input::{check_length, clean_optional, clean_text, is_acceptable_url};
+use crate::db::{IdOrSlug, Scope};
+use crate::http::error::ParamIssue;
+use crate::http::input::{check_length, clean_optional, clean_text, is_acceptable_url, time_param};
+use crate::http::lang::LangParam;
+use crate::http::pagination::{page_limit, parse_time_key, relevance_offset, time_key, Cursor};
+use crate::http::params;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
 
@@ -199,44 +206,223 @@ pub fn apply(
     }
 }
 
-/// What an article links to; `None` leaves a list as it is.
-#[derive(Debug, Default)]
-pub struct Links {
-    pub tags: Option<Vec<String>>,
-    pub official_ids: Option<Vec<i64>>,
-    pub event_ids: Option<Vec<i64>>,
+/// Field names `?fields=` accepts.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "body",
+    "cover_image",
+    "images",
+    "category",
+    "tags",
+    "byline",
+    "status",
+    "published_at",
+    "comments_enabled",
+    "view_count",
+    "comment_count",
+    "rating",
+    "created_at",
+    "updated_at",
+];
+
+/// `?include=` on articles.
+pub const INCLUDES: &[&str] = &["officials", "events"];
+
+/// Related items to embed in articles (`?include=officials,events`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Includes {
+    pub officials: bool,
+    pub events: bool,
 }
 
-pub fn defaults(now: NaiveDateTime) -> ArticleData {
-    ArticleData {
-        slug: String::new(),
-        title: String::new(),
-        summary: None,
-        body: String::new(),
-        cover_image: None,
-        images: "[]".into(),
-        byline: None,
-        category_id: None,
-        status: Status::Draft.as_str().into(),
-        published_at: None,
-        comments_enabled: true,
-        updated_at: now,
+impl Includes {
+    pub const ALL: Includes = Includes {
+        officials: true,
+        events: true,
+    };
+
+    pub fn parse(raw: Option<&str>) -> Result<Includes, ApiError> {
+        let asked = params::include(raw, INCLUDES)?;
+        Ok(Includes {
+            officials: asked.contains(&"officials"),
+            events: asked.contains(&"events"),
+        })
     }
 }
 
-pub fn stored(row: &ArticleRow) -> ArticleData {
-    ArticleData {
-        slug: row.slug.clone(),
-        title: row.title.clone(),
-        summary: row.summary.clone(),
-        body: row.body.clone(),
-        cover_image: row.cover_image.clone(),
-        images: row.images.clone(),
-        byline: row.byline.clone(),
-        category_id: row.category_id,
-        status: row.status.clone(),
-        published_at: row.published_at,
-        comments_enabled: row.comments_enabled,
-        updated_at: row.updated_at,
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleListQuery {
+    /// 1–100, default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `meta.next_cursor` of the previous page (opaque).
+    pub cursor: Option<String>,
+    /// Category id or slug.
+    pub category: Option<String>,
+    /// Tag id or slug.
+    pub tag: Option<String>,
+    /// Editors only, except `published`.
+    #[param(value_type = Option<Status>)]
+    pub status: Option<String>,
+    /// Published at or after: an RFC 3339 time, or a `YYYY-MM-DD` day in Vietnam time (UTC+7).
+    pub from: Option<String>,
+    /// Published at or before: an RFC 3339 time, or a `YYYY-MM-DD` day in Vietnam time (the whole day).
+    pub to: Option<String>,
+    /// Changed (or, for readers, became visible) at or after this RFC 3339 time or date.
+    pub updated_since: Option<String>,
+    /// One of `-published_at` (default), `published_at`, `-updated_at`, `updated_at`,
+    /// `-created_at`, `created_at`, `title`, `-title`.
+    pub sort: Option<String>,
+    /// Comma-separated fields to return, e.g. `id,title,slug`. List items omit `body` unless it is named.
+    pub fields: Option<String>,
+    /// Articles linked to this official (id or slug).
+    pub official: Option<String>,
+    /// Search: words with or without tone marks, `"phrases"`, the last word as a prefix. Results come by
+    /// relevance with a `snippet`; only `limit`, `cursor`, `fields`, `include` and `lang` combine with it.
+    pub q: Option<String>,
+    /// Related items to embed: `officials`, `events` (comma-separated).
+    pub include: Option<String>,
+    /// `vi` (default) or `en`, for embedded officials and events.
+    pub lang: Option<LangParam>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleGetQuery {
+    /// Comma-separated fields to return.
+    pub fields: Option<String>,
+    /// Related items to embed: `officials`, `events` (comma-separated).
+    pub include: Option<String>,
+    /// `vi` (default) or `en`, for embedded officials and events.
+    pub lang: Option<LangParam>,
+}
+
+impl ArticleGetQuery {
+    pub fn parse(&self) -> Result<(Option<Vec<String>>, Includes), ApiError> {
+        Ok((
+            params::fields(self.fields.as_deref(), FIELDS)?,
+            Includes::parse(self.include.as_deref())?,
+        ))
+    }
+}
+
+/// A list of articles as asked for, parsed once.
+pub struct Listing {
+    pub fields: Option<Vec<String>>,
+    pub includes: Includes,
+    pub limit: i64,
+    pub mode: Mode,
+}
+
+pub enum Mode {
+    /// Newest first (or another sort), filtered; `official` still to resolve.
+    Browse {
+        filter: Box<ListFilter>,
+        official: Option<Scope>,
+    },
+    /// `?q=`: by relevance, from `offset`.
+    Search { query: crate::search::Query, offset: i64 },
+}
+
+/// The cursor that points just after an article with `key` and `id` in `sort`.
+pub fn cursor_after(sort: &Sort, key: SortKey, id: i64) -> Cursor {
+    let key = match key {
+        SortKey::Time(at) => time_key(at),
+        SortKey::Text(text) => text,
+    };
+    Cursor {
+        sort: sort.name(),
+        key: Some(key),
+        id,
+    }
+}
+
+/// The keyset position a cursor holds, checked against `sort`.
+fn position(sort: &Sort, raw_cursor: &str) -> Result<(SortKey, i64), ApiError> {
+    let cursor = Cursor::decode(raw_cursor, &sort.name())?;
+    let key = cursor.key.ok_or(ApiError::InvalidCursor)?;
+    let key = match sort.field {
+        SortField::Title => SortKey::Text(key),
+        _ => SortKey::Time(parse_time_key(&key)?),
+    };
+    Ok((key, cursor.id))
+}
+
+impl ArticleListQuery {
+    /// Parses the query string of `/articles` (or of an official's articles,
+    /// where `official` comes from the path). `editor`: the caller may see
+    /// drafts.
+    pub fn parse(self, official: Option<Scope>, editor: bool, now: NaiveDateTime) -> Result<Listing, ApiError> {
+        if let Some(q) = self.q.as_deref() {
+            return self.parse_search(q, official.is_some());
+        }
+        let includes = Includes::parse(self.include.as_deref())?;
+        let limit = page_limit(self.limit.as_deref())?;
+        let sort = Sort::parse(self.sort.as_deref().unwrap_or(DEFAULT_SORT)).ok_or_else(|| {
+            ApiError::invalid_parameter("sort", ParamIssue::OneOf(SORTS.iter().map(|s| s.to_string()).collect()))
+        })?;
+        let after = self.cursor.as_deref().map(|c| position(&sort, c)).transpose()?;
+        let fields = params::fields(self.fields.as_deref(), FIELDS)?;
+        let status = params::one_of("status", self.status.as_deref(), Status::parse, Status::ALL)?;
+        if !editor && status.is_some_and(|s| s != Status::Published) {
+            return Err(ApiError::Forbidden);
+        }
+        let filter = ListFilter {
+            public_only: !editor,
+            status,
+            category: self.category.as_deref().map(IdOrSlug::parse),
+            tag: self.tag.as_deref().map(IdOrSlug::parse),
+            official: None,
+            from: time_param("from", self.from.as_deref(), false)?,
+            to: time_param("to", self.to.as_deref(), true)?,
+            updated_since: time_param("updated_since", self.updated_since.as_deref(), false)?,
+            sort,
+            after,
+            limit,
+            now,
+            with_body: fields.as_ref().is_some_and(|f| f.iter().any(|name| name == "body")),
+        };
+        Ok(Listing {
+            fields,
+            includes,
+            limit,
+            mode: Mode::Browse {
+                filter: Box::new(filter),
+                official,
+            },
+        })
+    }
+
+    fn parse_search(&self, q: &str, with_official: bool) -> Result<Listing, ApiError> {
+        let exclusive = [
+            ("sort", self.sort.is_some()),
+            ("category", self.category.is_some()),
+            ("tag", self.tag.is_some()),
+            ("status", self.status.is_some()),
+            ("from", self.from.is_some()),
+            ("to", self.to.is_some()),
+            ("updated_since", self.updated_since.is_some()),
+            ("official", with_official),
+        ];
+        if let Some((name, _)) = exclusive.iter().find(|(_, given)| *given) {
+            return Err(ApiError::invalid_parameter(*name, ParamIssue::NotWithSearch));
+        }
+        let query = crate::search::Query::from_param(q)?;
+        let includes = Includes::parse(self.include.as_deref())?;
+        let fields = params::fields(self.fields.as_deref(), FIELDS)?;
+        let limit = page_limit(self.limit.as_deref())?;
+        let offset = relevance_offset(self.cursor.as_deref(), crate::search::store::MAX_CANDIDATES)?;
+        Ok(Listing {
+            fields,
+            includes,
+            limit,
+            mode: Mode::Search { query, offset },
+        })
     }
 }

@@ -6,7 +6,6 @@ pub mod include;
 pub mod input;
 pub mod model;
 pub mod query;
-pub mod scheduler;
 pub mod stats;
 pub mod store;
 pub mod views;

@@ -1,3 +1,5 @@
+//! Articles as stored, and their closed sets.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -5,39 +7,19 @@ use utoipa::ToSchema;
 
 use crate::db::schema::articles;
 
-/// Publication state. `scheduled` articles become visible by themselves when
-/// their `published_at` arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Draft,
-    Scheduled,
-    Published,
-    Archived,
-}
-
-impl Status {
-    pub const ALL: &'static [&'static str] = &["draft", "scheduled", "published", "archived"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Scheduled => "scheduled",
-            Status::Published => "published",
-            Status::Archived => "archived",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "draft" => Some(Status::Draft),
-            "scheduled" => Some(Status::Scheduled),
-            "published" => Some(Status::Published),
-            "archived" => Some(Status::Archived),
-            _ => None,
-        }
+crate::text_enum! {
+    /// Publication state. `scheduled` articles become visible by themselves when
+    /// their `published_at` arrives.
+    pub enum Status {
+        Draft = "draft",
+        Scheduled = "scheduled",
+        Published = "published",
+        Archived = "archived",
     }
 }
+
+/// Statuses a reader may see (a scheduled article once its time has come).
+pub const VISIBLE_STATUSES: [&str; 2] = ["published", "scheduled"];
 
 /// A photo with its caption, as on the portal ("Chủ tịch UBMTTQ thị xã … phát biểu tại hội nghị").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -104,4 +86,51 @@ pub struct ArticleData {
     pub published_at: Option<NaiveDateTime>,
     pub comments_enabled: bool,
     pub updated_at: NaiveDateTime,
+}
+
+impl ArticleData {
+    /// A new article before its input is applied.
+    pub fn new(now: NaiveDateTime) -> Self {
+        ArticleData {
+            slug: String::new(),
+            title: String::new(),
+            summary: None,
+            body: String::new(),
+            cover_image: None,
+            images: "[]".into(),
+            byline: None,
+            category_id: None,
+            status: Status::Draft.as_str().into(),
+            published_at: None,
+            comments_enabled: true,
+            updated_at: now,
+        }
+    }
+}
+
+impl From<&ArticleRow> for ArticleData {
+    fn from(row: &ArticleRow) -> Self {
+        ArticleData {
+            slug: row.slug.clone(),
+            title: row.title.clone(),
+            summary: row.summary.clone(),
+            body: row.body.clone(),
+            cover_image: row.cover_image.clone(),
+            images: row.images.clone(),
+            byline: row.byline.clone(),
+            category_id: row.category_id,
+            status: row.status.clone(),
+            published_at: row.published_at,
+            comments_enabled: row.comments_enabled,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// What an article links to; `None` leaves a list as it is.
+#[derive(Debug, Default)]
+pub struct Links {
+    pub tags: Option<Vec<String>>,
+    pub official_ids: Option<Vec<i64>>,
+    pub event_ids: Option<Vec<i64>>,
 }

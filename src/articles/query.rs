@@ -1,14 +1,11 @@
 //! What a list of articles can be asked for, independent of HTTP: sort
-//! orders, filters and the keyset position. Parsed once in `api`, executed
-//! by `store::list`.
+//! orders, filters and the keyset position. Parsed once in `input`,
+//! executed by `store::list`.
 
 use chrono::NaiveDateTime;
 
 use super::model::{ArticleRow, Status};
-use crate::http::error::ParamIssue;
-use crate::http::extract::IdOrSlug;
-use crate::http::pagination::{parse_time_key, time_key, Cursor};
-use crate::http::ApiError;
+use crate::db::{IdOrSlug, Narrow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortField {
@@ -38,7 +35,7 @@ pub const SORTS: &[&str] = &[
 pub const DEFAULT_SORT: &str = "-published_at";
 
 impl Sort {
-    pub fn parse(raw: &str) -> Result<Sort, ApiError> {
+    pub fn parse(raw: &str) -> Option<Sort> {
         let (descending, name) = match raw.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, raw),
@@ -48,14 +45,9 @@ impl Sort {
             "updated_at" => SortField::UpdatedAt,
             "created_at" => SortField::CreatedAt,
             "title" => SortField::Title,
-            _ => {
-                return Err(ApiError::invalid_parameter(
-                    "sort",
-                    ParamIssue::OneOf(SORTS.iter().map(|s| s.to_string()).collect()),
-                ))
-            }
+            _ => return None,
         };
-        Ok(Sort { field, descending })
+        Some(Sort { field, descending })
     }
 
     pub fn name(&self) -> String {
@@ -72,30 +64,14 @@ impl Sort {
         }
     }
 
-    /// The cursor that points just after `row` in this order.
-    pub fn cursor_after(&self, row: &ArticleRow) -> Cursor {
-        let key = match self.field {
-            SortField::PublishedAt => time_key(row.published_at.unwrap_or(row.created_at)),
-            SortField::UpdatedAt => time_key(row.updated_at),
-            SortField::CreatedAt => time_key(row.created_at),
-            SortField::Title => row.title.clone(),
-        };
-        Cursor {
-            sort: self.name(),
-            key: Some(key),
-            id: row.id,
+    /// The sort key of `row` in this order.
+    pub fn key_of(&self, row: &ArticleRow) -> SortKey {
+        match self.field {
+            SortField::PublishedAt => SortKey::Time(row.published_at.unwrap_or(row.created_at)),
+            SortField::UpdatedAt => SortKey::Time(row.updated_at),
+            SortField::CreatedAt => SortKey::Time(row.created_at),
+            SortField::Title => SortKey::Text(row.title.clone()),
         }
-    }
-
-    /// The keyset position a cursor holds, checked against this order.
-    pub fn position(&self, raw_cursor: &str) -> Result<(SortKey, i64), ApiError> {
-        let cursor = Cursor::decode(raw_cursor, &self.name())?;
-        let key = cursor.key.ok_or(ApiError::InvalidCursor)?;
-        let key = match self.field {
-            SortField::Title => SortKey::Text(key),
-            _ => SortKey::Time(parse_time_key(&key)?),
-        };
-        Ok((key, cursor.id))
     }
 }
 
@@ -113,8 +89,8 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub category: Option<IdOrSlug>,
     pub tag: Option<IdOrSlug>,
-    /// Articles linked to this official (id).
-    pub official: Option<i64>,
+    /// Articles linked to this official.
+    pub official: Option<Narrow>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub updated_since: Option<NaiveDateTime>,

@@ -6,23 +6,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text, Timestamp};
 
-use super::input::Links;
-use super::model::{ArticleData, ArticleRow, Status};
+use super::model::{ArticleData, ArticleRow, Links, Status, VISIBLE_STATUSES};
 use super::query::{ListFilter, SortField, SortKey};
+use crate::db::refs::{self, Target};
 use crate::db::schema::{article_officials, article_tags, articles, categories, tags};
-use crate::db::{Backend, Conn};
-use crate::http::error::unique_as;
-use crate::http::extract::IdOrSlug;
-use crate::http::ApiError;
-use crate::taxonomy::Term;
+use crate::db::slug::{self, SlugTable};
+use crate::db::{write_tx, Backend, Conn, IdOrSlug, Narrow, StoreError, StoreResult};
+use crate::taxonomy::model::Term;
 
 diesel::define_sql_function! {
     /// `COALESCE(a, b)` for a nullable timestamp with a non-null fallback.
     fn coalesce(a: Nullable<Timestamp>, b: Timestamp) -> Timestamp;
 }
-
-/// Statuses a reader may see (a scheduled article once its time has come).
-pub const VISIBLE_STATUSES: [&str; 2] = ["published", "scheduled"];
 
 type TimeExpr = Box<dyn BoxableExpression<articles::table, Backend, SqlType = Timestamp>>;
 
@@ -38,7 +33,7 @@ fn time_expr(field: SortField, public_only: bool) -> TimeExpr {
     }
 }
 
-pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError> {
+pub fn list(conn: &mut Conn, f: &ListFilter) -> StoreResult<Vec<ArticleRow>> {
     // Lists rarely show bodies; not reading them saves decoding ~4 KB of
     // text per row (a quarter of a list request's time at 100k articles).
     let body: Box<dyn BoxableExpression<articles::table, Backend, SqlType = Text>> = if f.with_body {
@@ -76,14 +71,18 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
             .filter(articles::published_at.gt(f.now)),
         Some(other) => q.filter(articles::status.eq(other.as_str())),
     };
-    if let Some(official) = f.official {
-        q = q.filter(
-            articles::id.eq_any(
-                article_officials::table
-                    .select(article_officials::article_id)
-                    .filter(article_officials::official_id.eq(official)),
-            ),
-        );
+    match f.official {
+        None => {}
+        Some(Narrow::To(official)) => {
+            q = q.filter(
+                articles::id.eq_any(
+                    article_officials::table
+                        .select(article_officials::article_id)
+                        .filter(article_officials::official_id.eq(official)),
+                ),
+            );
+        }
+        Some(Narrow::ToNothing) => return Ok(Vec::new()),
     }
     // Every bound on `published_at` (visibility, `from`/`to`, and the cursor
     // of a public time-ordered list) is merged into at most one lower and one
@@ -203,7 +202,7 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> Result<Vec<ArticleRow>, ApiError
     Ok(q.limit(f.limit + 1).load::<ArticleRow>(conn)?)
 }
 
-pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<ArticleRow>, ApiError> {
+pub fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<ArticleRow>> {
     let q = articles::table.select(ArticleRow::as_select()).into_boxed::<Backend>();
     let q = match key {
         IdOrSlug::Id(id) => q.filter(articles::id.eq(*id)),
@@ -217,12 +216,7 @@ pub type ArticleRefRow = (i64, String, String, Option<NaiveDateTime>);
 
 /// Articles by id, as (id, slug, title, published_at), in publication order;
 /// with `public_only`, only what readers may see.
-pub fn refs(
-    conn: &mut Conn,
-    ids: &[i64],
-    public_only: bool,
-    now: NaiveDateTime,
-) -> Result<Vec<ArticleRefRow>, ApiError> {
+pub fn refs(conn: &mut Conn, ids: &[i64], public_only: bool, now: NaiveDateTime) -> StoreResult<Vec<ArticleRefRow>> {
     let mut q = articles::table
         .select((articles::id, articles::slug, articles::title, articles::published_at))
         .filter(articles::id.eq_any(ids.to_vec()))
@@ -242,16 +236,8 @@ pub fn refs(
     .load(conn)?)
 }
 
-/// How many articles (of any status) are filed under a category.
-pub fn count_in_category(conn: &mut Conn, category_id: i64) -> Result<i64, ApiError> {
-    Ok(articles::table
-        .filter(articles::category_id.eq(category_id))
-        .count()
-        .get_result(conn)?)
-}
-
 /// Articles by id (in no particular order).
-pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleRow>, ApiError> {
+pub fn find_many(conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<ArticleRow>> {
     Ok(articles::table
         .select(ArticleRow::as_select())
         .filter(articles::id.eq_any(ids))
@@ -259,16 +245,14 @@ pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleRow>, ApiErr
 }
 
 /// The published article a reader may see (and rate or comment on), else 404.
-pub fn find_public(conn: &mut Conn, key: &IdOrSlug, now: NaiveDateTime) -> Result<ArticleRow, ApiError> {
-    find(conn, key)?.filter(|a| a.is_public(now)).ok_or(ApiError::NotFound)
-}
-
-pub fn find_by_id(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
-    find(conn, &IdOrSlug::Id(id))?.ok_or(ApiError::NotFound)
+pub fn find_public(conn: &mut Conn, key: &IdOrSlug, now: NaiveDateTime) -> StoreResult<ArticleRow> {
+    find(conn, key)?
+        .filter(|a| a.is_public(now))
+        .ok_or(StoreError::NotFound)
 }
 
 /// Tags of each article, in the order the editor gave them.
-pub fn tags_for(conn: &mut Conn, article_ids: &[i64]) -> Result<HashMap<i64, Vec<Term>>, ApiError> {
+pub fn tags_for(conn: &mut Conn, article_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Term>>> {
     let rows: Vec<(i64, Term)> = article_tags::table
         .inner_join(tags::table)
         .filter(article_tags::article_id.eq_any(article_ids))
@@ -292,40 +276,7 @@ pub fn tags_for(conn: &mut Conn, article_ids: &[i64]) -> Result<HashMap<i64, Vec
     Ok(map)
 }
 
-/// Slugs of articles starting with `base`, to find a free one.
-pub fn slugs_like(conn: &mut Conn, base: &str) -> Result<Vec<String>, ApiError> {
-    Ok(articles::table
-        .select(articles::slug)
-        .filter(articles::slug.like(format!("{base}%")))
-        .load(conn)?)
-}
-
-pub fn insert(
-    conn: &mut Conn,
-    data: &ArticleData,
-    author_id: Option<i64>,
-    created_at: NaiveDateTime,
-) -> Result<i64, ApiError> {
-    diesel::insert_into(articles::table)
-        .values((
-            data,
-            articles::author_id.eq(author_id),
-            articles::created_at.eq(created_at),
-        ))
-        .returning(articles::id)
-        .get_result(conn)
-        .map_err(unique_as(|| ApiError::SlugTaken(data.slug.clone())))
-}
-
-pub fn update(conn: &mut Conn, id: i64, data: &ArticleData) -> Result<(), ApiError> {
-    diesel::update(articles::table.find(id))
-        .set(data)
-        .execute(conn)
-        .map_err(unique_as(|| ApiError::SlugTaken(data.slug.clone())))?;
-    Ok(())
-}
-
-pub fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> Result<(), ApiError> {
+fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> StoreResult<()> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
     let rows: Vec<_> = tag_ids
         .iter()
@@ -342,15 +293,16 @@ pub fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> Result<(),
     Ok(())
 }
 
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-    let row = find(conn, key)?.ok_or(ApiError::NotFound)?;
-    diesel::delete(articles::table.find(row.id)).execute(conn)?;
-    crate::search::store::remove(conn, crate::search::store::Kind::Articles, row.id)?;
-    Ok(())
+pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let row = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        diesel::delete(articles::table.find(row.id)).execute(conn)?;
+        crate::search::store::remove(conn, crate::search::store::Kind::Articles, row.id)
+    })
 }
 
 /// Adds batched view counts. `updated_at` is left alone: views are not edits.
-pub fn add_views(conn: &mut Conn, counts: &HashMap<i64, i64>) -> Result<(), ApiError> {
+pub fn add_views(conn: &mut Conn, counts: &HashMap<i64, i64>) -> StoreResult<()> {
     crate::db::write_tx(conn, |conn| {
         for (id, n) in counts {
             diesel::update(articles::table.find(*id))
@@ -363,7 +315,7 @@ pub fn add_views(conn: &mut Conn, counts: &HashMap<i64, i64>) -> Result<(), ApiE
 
 /// Marks scheduled articles whose time has come as published. Idempotent, so
 /// several instances may run it; `updated_at` becomes the publication time.
-pub fn publish_due(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, ApiError> {
+pub fn publish_due(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<usize> {
     Ok(diesel::update(
         articles::table
             .filter(articles::status.eq("scheduled"))
@@ -384,7 +336,7 @@ pub struct Related {
 }
 
 /// Loads the categories, tags and counters of a page of articles in three queries.
-pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError> {
+pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> StoreResult<Related> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut category_ids: Vec<i64> = rows.iter().filter_map(|r| r.category_id).collect();
     category_ids.sort_unstable();
@@ -392,7 +344,7 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError
     let categories = if category_ids.is_empty() {
         HashMap::new()
     } else {
-        crate::taxonomy::store::find_many(conn, crate::taxonomy::TermKind::Category, &category_ids)?
+        crate::taxonomy::store::find_many(conn, crate::taxonomy::model::TermKind::Category, &category_ids)?
             .into_iter()
             .map(|t| (t.id, t))
             .collect()
@@ -414,49 +366,126 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> Result<Related, ApiError
     })
 }
 
-/// Writes an article and its tags. Call inside [`crate::db::write_tx`]: a
-/// derived slug must not be taken between choosing and inserting it, and a
-/// PATCH must read and write the same version. An empty `data.slug` means
-/// "derive it from the title"; a list of `links` that is `None` is left alone.
-pub fn save(
+/// Creates an article with its links; its id.
+pub fn create(
+    conn: &mut Conn,
+    data: ArticleData,
+    links: Links,
+    author_id: Option<i64>,
+    now: NaiveDateTime,
+) -> StoreResult<i64> {
+    write_tx(conn, |conn| save(conn, None, data, links, author_id, now))
+}
+
+/// Changes the article `key` names: `change` turns the stored article into
+/// the new columns and links (or refuses), in the same write transaction,
+/// so that a PATCH reads and writes the same version.
+pub fn update<E: From<StoreError>>(
+    conn: &mut Conn,
+    key: &IdOrSlug,
+    now: NaiveDateTime,
+    change: impl FnOnce(&ArticleRow) -> Result<(ArticleData, Links), E>,
+) -> Result<i64, E> {
+    write_tx(conn, |conn| {
+        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        let (data, links) = change(&current)?;
+        Ok(save(conn, Some(current.id), data, links, None, now)?)
+    })
+}
+
+/// Writes an article and what it links to, inside the caller's write
+/// transaction (a derived slug must not be taken between choosing and
+/// inserting it). An empty `data.slug` is derived from the title; a list of
+/// `links` that is `None` is left alone.
+fn save(
     conn: &mut Conn,
     id: Option<i64>,
     mut data: ArticleData,
     links: Links,
     author_id: Option<i64>,
     now: NaiveDateTime,
-) -> Result<i64, ApiError> {
-    if let Some(category_id) = data.category_id {
-        if crate::taxonomy::store::find(conn, crate::taxonomy::TermKind::Category, &IdOrSlug::Id(category_id))?
-            .is_none()
-        {
-            return Err(ApiError::validation(
-                "category_id",
-                crate::http::FieldIssue::UnknownReference,
-            ));
-        }
+) -> StoreResult<i64> {
+    let mut unknown = refs::check_one(conn, Target::Categories, "category_id", data.category_id)?;
+    if let Some(ids) = &links.official_ids {
+        unknown.extend(refs::unknown(conn, Target::Officials, "official_ids", ids)?);
     }
+    if let Some(ids) = &links.event_ids {
+        unknown.extend(refs::unknown(conn, Target::Events, "event_ids", ids)?);
+    }
+    refs::all_known(unknown)?;
     if data.slug.is_empty() {
-        let base = crate::text::slug_or_fallback(crate::text::slugify(&data.title, 120), "bai-viet");
-        data.slug = crate::text::first_free_slug(&base, &slugs_like(conn, &base)?);
+        data.slug = slug::derive(conn, SlugTable::Articles, &data.title)?;
     }
     let id = match id {
         Some(id) => {
-            update(conn, id, &data)?;
+            slug::saved(
+                &data.slug,
+                diesel::update(articles::table.find(id)).set(&data).execute(conn),
+            )?;
             id
         }
-        None => insert(conn, &data, author_id, now)?,
+        None => slug::saved(
+            &data.slug,
+            diesel::insert_into(articles::table)
+                .values((&data, articles::author_id.eq(author_id), articles::created_at.eq(now)))
+                .returning(articles::id)
+                .get_result(conn),
+        )?,
     };
     crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
     if let Some(ids) = &links.official_ids {
-        crate::officials::store::link_article(conn, id, ids)?;
+        replace_links(conn, id, LinkTable::Officials, ids)?;
     }
     if let Some(ids) = &links.event_ids {
-        crate::events::store::link_article(conn, id, ids)?;
+        replace_links(conn, id, LinkTable::Events, ids)?;
     }
     if let Some(names) = links.tags {
         let tags = crate::taxonomy::store::ensure_tags(conn, &names, now)?;
         set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
     }
     Ok(id)
+}
+
+/// The link tables an article's own input replaces.
+enum LinkTable {
+    Officials,
+    Events,
+}
+
+/// Replaces the officials or events an article is linked to (ids checked).
+fn replace_links(conn: &mut Conn, article_id: i64, table: LinkTable, ids: &[i64]) -> StoreResult<()> {
+    use crate::db::schema::article_events;
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    match table {
+        LinkTable::Officials => {
+            diesel::delete(article_officials::table.filter(article_officials::article_id.eq(article_id)))
+                .execute(conn)?;
+            let rows: Vec<_> = ids
+                .iter()
+                .map(|id| {
+                    (
+                        article_officials::article_id.eq(article_id),
+                        article_officials::official_id.eq(*id),
+                    )
+                })
+                .collect();
+            crate::on_engine!(conn, c => diesel::insert_into(article_officials::table).values(rows).execute(c))?;
+        }
+        LinkTable::Events => {
+            diesel::delete(article_events::table.filter(article_events::article_id.eq(article_id))).execute(conn)?;
+            let rows: Vec<_> = ids
+                .iter()
+                .map(|id| {
+                    (
+                        article_events::article_id.eq(article_id),
+                        article_events::event_id.eq(*id),
+                    )
+                })
+                .collect();
+            crate::on_engine!(conn, c => diesel::insert_into(article_events::table).values(rows).execute(c))?;
+        }
+    }
+    Ok(())
 }

@@ -1,56 +1,165 @@
-//! View counting without a database write per request: views are counted in
-//! memory and added to the database in one transaction per flush interval
-//! (and once more on graceful shutdown).
+//! What the API answers about articles: the article itself, trimmed to
+//! `fields` and with its related items, the small `ArticleRef` that events
+//! embed, and the rating summary.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::db::DbPool;
+use super::model::{ArticleRow, Image, Status};
+use super::stats::StatsRow;
+use super::store::Related;
+use crate::clock::utc;
+use crate::taxonomy::views::TermRef;
 
-#[derive(Default)]
-pub struct ViewCounter {
-    pending: Mutex<HashMap<i64, i64>>,
+/// An article as embedded in events (`include=articles`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ArticleRef {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub published_at: Option<DateTime<Utc>>,
 }
 
-impl ViewCounter {
-    pub fn record(&self, article_id: i64) {
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        *pending.entry(article_id).or_insert(0) += 1;
-    }
-
-    pub fn pending_total(&self) -> i64 {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).values().sum()
-    }
-
-    fn take(&self) -> HashMap<i64, i64> {
-        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-
-    fn give_back(&self, counts: HashMap<i64, i64>) {
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        for (id, n) in counts {
-            *pending.entry(id).or_insert(0) += n;
+impl From<crate::articles::store::ArticleRefRow> for ArticleRef {
+    fn from((id, slug, title, published_at): crate::articles::store::ArticleRefRow) -> Self {
+        ArticleRef {
+            id,
+            slug,
+            title,
+            published_at: published_at.map(utc),
         }
     }
+}
 
-    /// Writes the pending counts; on failure they are kept for the next flush.
-    /// Blocking: call from a blocking context.
-    pub fn flush(&self, pool: &DbPool) -> usize {
-        let counts = self.take();
-        if counts.is_empty() {
-            return 0;
+/// How many visitors gave each score.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Distribution {
+    #[serde(rename = "1")]
+    pub one: i64,
+    #[serde(rename = "2")]
+    pub two: i64,
+    #[serde(rename = "3")]
+    pub three: i64,
+    #[serde(rename = "4")]
+    pub four: i64,
+    #[serde(rename = "5")]
+    pub five: i64,
+}
+
+/// "lượt đánh giá, trung bình": the rating summary of an article.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"count": 3, "average": 4.33, "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 1}}))]
+pub struct RatingSummary {
+    pub count: i64,
+    /// Rounded to two decimals; `null` until someone rates.
+    pub average: Option<f64>,
+    pub distribution: Distribution,
+}
+
+impl RatingSummary {
+    pub fn of(stats: &StatsRow) -> RatingSummary {
+        let average = (stats.rating_count > 0)
+            .then(|| (stats.rating_sum as f64 / stats.rating_count as f64 * 100.0).round() / 100.0);
+        RatingSummary {
+            count: stats.rating_count,
+            average,
+            distribution: Distribution {
+                one: stats.rating_1,
+                two: stats.rating_2,
+                three: stats.rating_3,
+                four: stats.rating_4,
+                five: stats.rating_5,
+            },
         }
-        let result = pool
-            .get()
-            .map_err(|e| e.to_string())
-            .and_then(|mut conn| super::store::add_views(&mut conn, &counts).map_err(|e| e.to_string()));
-        match result {
-            Ok(()) => counts.len(),
-            Err(error) => {
-                tracing::warn!(%error, articles = counts.len(), "flushing view counts failed; will retry");
-                self.give_back(counts);
-                0
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "hoi-nghi-giao-ban-6-thang-dau-nam-2022",
+    "title": "Hội nghị giao ban 6 tháng đầu năm 2022",
+    "summary": "Thường trực Thị ủy tổ chức hội nghị giao ban với Thường trực Ủy ban MTTQ và các đoàn thể.",
+    "body": "<p>Chiều ngày 19/7, Thường trực Thị ủy đã tổ chức hội nghị giao ban…</p>",
+    "cover_image": {"url": "/media/hoi-nghi.jpg", "caption": "Toàn cảnh hội nghị", "alt": null},
+    "images": [{"url": "/media/phat-bieu.jpg", "caption": "Chủ tịch UBMTTQ thị xã Đặng Ngọc Sơn phát biểu tại hội nghị", "alt": null}],
+    "category": {"id": 1, "slug": "tin-hoat-dong", "name": "Tin hoạt động"},
+    "tags": [{"id": 1, "slug": "mat-tran-to-quoc", "name": "Mặt trận Tổ quốc"}],
+    "byline": "Thanh Hà", "status": "published", "published_at": "2022-07-19T10:00:00Z",
+    "comments_enabled": true, "view_count": 1280, "comment_count": 3,
+    "rating": {"count": 7, "average": 4.43, "distribution": {"1": 0, "2": 0, "3": 1, "4": 2, "5": 4}},
+    "created_at": "2022-07-19T09:30:00Z", "updated_at": "2022-07-19T10:00:00Z"
+}))]
+pub struct ArticleView {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// The lead paragraph (sapo).
+    pub summary: Option<String>,
+    /// Sanitised HTML. Omitted from list items unless asked for with `fields`.
+    pub body: String,
+    pub cover_image: Option<Image>,
+    /// Inline photos with their captions, in order.
+    pub images: Vec<Image>,
+    pub category: Option<TermRef>,
+    pub tags: Vec<TermRef>,
+    pub byline: Option<String>,
+    pub status: Status,
+    pub published_at: Option<DateTime<Utc>>,
+    pub comments_enabled: bool,
+    /// Views counted so far; recent views are added in batches every few seconds.
+    pub view_count: i64,
+    /// Approved comments.
+    pub comment_count: i64,
+    /// Visitors' ratings, 1–5.
+    pub rating: RatingSummary,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleView {
+    let status = row.effective_status(now);
+    let stats = related.stats.get(&row.id).copied().unwrap_or_default();
+    ArticleView {
+        category: row
+            .category_id
+            .and_then(|c| related.categories.get(&c))
+            .map(TermRef::from),
+        tags: related
+            .tags
+            .get(&row.id)
+            .map(|ts| ts.iter().map(TermRef::from).collect())
+            .unwrap_or_default(),
+        cover_image: row.cover_image.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+        images: serde_json::from_str(&row.images).unwrap_or_default(),
+        id: row.id,
+        slug: row.slug,
+        title: row.title,
+        summary: row.summary,
+        body: row.body,
+        byline: row.byline,
+        status,
+        published_at: row.published_at.map(utc),
+        comments_enabled: row.comments_enabled,
+        view_count: row.view_count,
+        comment_count: stats.comment_count,
+        rating: RatingSummary::of(&stats),
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    }
+}
+
+/// Trims an article to the requested fields; list items drop `body` by default.
+pub fn project(article: &ArticleView, fields: Option<&[String]>, in_list: bool) -> serde_json::Value {
+    let mut value = serde_json::to_value(article).unwrap_or_default();
+    if let serde_json::Value::Object(map) = &mut value {
+        match fields {
+            Some(fields) => map.retain(|k, _| fields.iter().any(|f| f == k)),
+            None if in_list => {
+                map.remove("body");
             }
+            None => {}
         }
     }
+    value
 }

@@ -1,49 +1,17 @@
 //! `/auth/login`, `/auth/refresh`, `/auth/logout`, `/auth/me`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Duration;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use super::input::{LoginRequest, RefreshRequest};
+use super::views::TokenPair;
 use super::{password, store, tokens};
 use crate::http::auth::Auth;
 use crate::http::client::client_ip;
 use crate::http::error::Problem;
 use crate::http::ApiError;
 use crate::state::AppState;
-use crate::users::api::UserView;
 use crate::users::store as users;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    #[schema(example = "admin")]
-    pub username: String,
-    #[schema(example = "mat-khau-du-dai")]
-    pub password: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RefreshRequest {
-    pub refresh_token: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "access_token": "eyJhbGciOiJIUzI1NiJ9…",
-    "refresh_token": "q0kM5p…",
-    "token_type": "Bearer",
-    "expires_in": 900
-}))]
-pub struct TokenPair {
-    /// JWT to send as `Authorization: Bearer …`; valid for `expires_in` seconds.
-    pub access_token: String,
-    /// Opaque, single-use token for `/auth/refresh`; valid for 30 days.
-    pub refresh_token: String,
-    pub token_type: &'static str,
-    pub expires_in: i64,
-}
+use crate::users::views::UserView;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Duration;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/login", web::post().to(login))
@@ -105,7 +73,7 @@ pub async fn login(
             now,
             now + Duration::days(tokens::REFRESH_TOKEN_DAYS),
         )?;
-        Ok(user)
+        Ok::<_, ApiError>(user)
     })
     .await?;
     tracing::info!(user_id = user.id, "logged in");
@@ -133,7 +101,8 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
             now + Duration::days(tokens::REFRESH_TOKEN_DAYS),
         )
     })
-    .await?;
+    .await
+    .map_err(ApiError::from)?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(issue_pair(&state, user.id, token).await?))
@@ -145,7 +114,9 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
 pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash_refresh_token(&body.refresh_token);
     let now = state.clock.now();
-    crate::db::run(&state.pool, move |conn| store::revoke(conn, &hash, now)).await?;
+    crate::db::run(&state.pool, move |conn| store::revoke(conn, &hash, now))
+        .await
+        .map_err(ApiError::from)?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::refresh_tokens;
-use crate::db::{write_tx, Conn};
-use crate::http::ApiError;
-use crate::users::{store as users, User};
+use crate::db::{write_tx, Conn, StoreError, StoreResult};
+use crate::users::model::User;
+use crate::users::store as users;
 
 pub fn insert(
     conn: &mut Conn,
@@ -14,7 +14,7 @@ pub fn insert(
     token_hash: &str,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> StoreResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::user_id.eq(user_id),
@@ -35,8 +35,8 @@ pub fn rotate(
     new_hash: &str,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
-) -> Result<User, ApiError> {
-    let reused = write_tx(conn, |conn| -> Result<Result<User, i64>, ApiError> {
+) -> StoreResult<User> {
+    let reused = write_tx(conn, |conn| -> StoreResult<Result<User, i64>> {
         let row: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(old_hash))
             .select((
@@ -47,14 +47,14 @@ pub fn rotate(
             ))
             .first(conn)
             .optional()?;
-        let (id, user_id, token_expires, revoked) = row.ok_or(ApiError::InvalidRefreshToken)?;
+        let (id, user_id, token_expires, revoked) = row.ok_or(StoreError::InvalidRefreshToken)?;
         if revoked.is_some() {
             return Ok(Err(user_id));
         }
         if token_expires <= now {
-            return Err(ApiError::InvalidRefreshToken);
+            return Err(StoreError::InvalidRefreshToken);
         }
-        let user = users::find(conn, user_id)?.ok_or(ApiError::InvalidRefreshToken)?;
+        let user = users::find(conn, user_id)?.ok_or(StoreError::InvalidRefreshToken)?;
         diesel::update(refresh_tokens::table.find(id))
             .set(refresh_tokens::revoked_at.eq(now))
             .execute(conn)?;
@@ -69,13 +69,13 @@ pub fn rotate(
                 "a spent refresh token was presented again; revoking all of the user's tokens"
             );
             revoke_all(conn, user_id, now)?;
-            Err(ApiError::InvalidRefreshToken)
+            Err(StoreError::InvalidRefreshToken)
         }
     }
 }
 
 /// Revokes one token; unknown or already revoked tokens are left alone.
-pub fn revoke(conn: &mut Conn, token_hash: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn revoke(conn: &mut Conn, token_hash: &str, now: NaiveDateTime) -> StoreResult<()> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -86,7 +86,7 @@ pub fn revoke(conn: &mut Conn, token_hash: &str, now: NaiveDateTime) -> Result<(
     Ok(())
 }
 
-pub fn revoke_all(conn: &mut Conn, user_id: i64, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn revoke_all(conn: &mut Conn, user_id: i64, now: NaiveDateTime) -> StoreResult<()> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -98,7 +98,7 @@ pub fn revoke_all(conn: &mut Conn, user_id: i64, now: NaiveDateTime) -> Result<(
 }
 
 /// Forgets tokens that expired more than a day ago.
-pub fn purge_expired(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, ApiError> {
+pub fn purge_expired(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<usize> {
     Ok(
         diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(now - chrono::Duration::days(1))))
             .execute(conn)?,

@@ -1,10 +1,9 @@
 //! `POST /challenges`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use chrono::Duration;
 
+use super::views::ChallengeView;
 use super::{answer_hash, store};
 use crate::clock::utc;
 use crate::http::client::client_key;
@@ -13,18 +12,6 @@ use crate::http::ApiError;
 use crate::state::AppState;
 
 pub const LIFETIME_MINUTES: i64 = 5;
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "q1w2e3r4t5y6u7i8o9p0aa", "kind": "image_code",
-    "image": "data:image/png;base64,iVBORw0KGgo…", "expires_at": "2022-07-19T08:05:00Z"}))]
-pub struct ChallengeView {
-    /// Send back as `challenge_id`.
-    pub id: String,
-    /// `image_code`: read the characters in `image`, send them as `challenge_answer` (case does not matter).
-    pub kind: &'static str,
-    pub image: String,
-    pub expires_at: DateTime<Utc>,
-}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/challenges", web::post().to(create_challenge));
@@ -56,7 +43,8 @@ pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> R
     crate::db::run(&state.pool, move |conn| {
         store::insert(conn, &stored_id, &hash, expires_at, now)
     })
-    .await?;
+    .await
+    .map_err(ApiError::from)?;
     let view = ChallengeView {
         id,
         kind: state.challenge_kind.name(),

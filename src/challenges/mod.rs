@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod store;
+pub mod views;
 
 use captcha::filters::{Dots, Noise, Wave};
 
@@ -75,22 +76,17 @@ pub fn answer_hash(secret: &[u8], id: &str, answer: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Checks an answer and spends the challenge, right or wrong. Unknown,
-/// expired, reused or wrong: 422 `captcha_invalid`.
+/// Checks an answer and spends the challenge, right or wrong: whether it
+/// was right (an unknown, expired or reused challenge is wrong).
 pub fn verify(
     conn: &mut crate::db::Conn,
     secret: &[u8],
     id: &str,
     answer: &str,
     now: chrono::NaiveDateTime,
-) -> Result<(), crate::http::ApiError> {
-    let Some((hash, expires_at)) = store::take(conn, id)? else {
-        return Err(crate::http::ApiError::CaptchaInvalid);
-    };
-    if expires_at < now || answer_hash(secret, id, answer) != hash {
-        return Err(crate::http::ApiError::CaptchaInvalid);
-    }
-    Ok(())
+) -> crate::db::StoreResult<bool> {
+    Ok(store::take(conn, id)?
+        .is_some_and(|(hash, expires_at)| expires_at >= now && answer_hash(secret, id, answer) == hash))
 }
 
 #[cfg(test)]

@@ -1,141 +1,22 @@
 //! `/articles/{id|slug}/comments` for readers, `/comments` for moderators.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::{IntoParams, ToSchema};
 
-use super::store::{self, Comment, NewComment, STATUSES};
+use super::input::{CommentInput, ModerationInput, QueueQuery, ThreadQuery};
+use super::model::{CommentStatus, NewComment};
+use super::store;
+use super::views::{moderation_view, public_view, Accepted, CommentView, ModerationView};
 use crate::clock::utc;
-use crate::db::write_tx;
-use crate::http::auth::{Auth, MaybeAuth};
+use crate::db::{IdOrSlug, Narrow};
+use crate::http::auth::Auth;
 use crate::http::cache::{cached_page, Audience};
 use crate::http::client::client_key;
-use crate::http::error::{ParamIssue, Problem};
-use crate::http::extract::IdOrSlug;
-use crate::http::input::{check_email, check_length, clean_text, finish};
+use crate::http::error::Problem;
 use crate::http::pagination::{page_limit, Cursor, Paged};
-use crate::http::{ApiError, FieldError, FieldIssue};
+use crate::http::reader::Reader;
+use crate::http::{params, ApiError};
 use crate::state::AppState;
-
-/// A comment as readers see it: never the author's e-mail.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": 7, "article_id": 1, "parent_id": null, "author_name": "Nguyễn Văn An",
-    "body": "Hội nghị rất thiết thực.", "created_at": "2022-07-20T01:00:00Z", "replies": []}))]
-pub struct CommentView {
-    pub id: i64,
-    pub article_id: i64,
-    pub parent_id: Option<i64>,
-    pub author_name: String,
-    /// Plain text: show it as text, never as HTML.
-    pub body: String,
-    pub created_at: DateTime<Utc>,
-    /// Approved replies, oldest first (top-level comments only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(no_recursion)]
-    pub replies: Option<Vec<CommentView>>,
-}
-
-/// A comment as moderators see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ModerationView {
-    pub id: i64,
-    pub article_id: i64,
-    pub parent_id: Option<i64>,
-    pub author_name: String,
-    pub author_email: String,
-    pub body: String,
-    /// `pending`, `approved`, `rejected` or `spam`.
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// What `POST` answers: the comment waits for moderation.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": 8, "status": "pending", "created_at": "2022-07-20T01:00:00Z"}))]
-pub struct Accepted {
-    pub id: i64,
-    pub status: &'static str,
-    pub created_at: DateTime<Utc>,
-}
-
-fn public_view(c: &Comment, replies: Option<Vec<CommentView>>) -> CommentView {
-    CommentView {
-        id: c.id,
-        article_id: c.article_id,
-        parent_id: c.parent_id,
-        author_name: c.author_name.clone(),
-        body: c.body.clone(),
-        created_at: utc(c.created_at),
-        replies,
-    }
-}
-
-fn moderation_view(c: Comment) -> ModerationView {
-    ModerationView {
-        id: c.id,
-        article_id: c.article_id,
-        parent_id: c.parent_id,
-        author_name: c.author_name,
-        author_email: c.author_email,
-        body: c.body,
-        status: c.status,
-        created_at: utc(c.created_at),
-        updated_at: utc(c.updated_at),
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"author_name": "Nguyễn Văn An", "author_email": "an@example.vn", "body": "Hội nghị rất thiết thực.",
-    "challenge_id": "q1w2e3r4t5y6u7i8o9p0aa", "challenge_answer": "k7m2x"}))]
-pub struct CommentInput {
-    /// 1–100 characters.
-    pub author_name: String,
-    /// Kept private: only moderators see it.
-    pub author_email: String,
-    /// Plain text, 1–2,000 characters.
-    pub body: String,
-    /// Reply to this approved top-level comment of the same article.
-    pub parent_id: Option<i64>,
-    /// From `POST /challenges`.
-    pub challenge_id: String,
-    pub challenge_answer: String,
-    /// Leave empty. (A field people do not see and robots fill in.)
-    #[serde(default)]
-    pub website: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ThreadQuery {
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct QueueQuery {
-    /// `pending` (default), `approved`, `rejected` or `spam`.
-    pub status: Option<String>,
-    /// Only this article's comments (id or slug).
-    pub article: Option<String>,
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ModerationInput {
-    /// `pending`, `approved`, `rejected` or `spam`.
-    pub status: String,
-}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -153,29 +34,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const THREAD_SORT: &str = "id";
 const QUEUE_SORT: &str = "-id";
-/// More links than this in one comment is how link spam looks.
-const MAX_LINKS: usize = 2;
-
-fn link_count(body: &str) -> usize {
-    let lower = body.to_lowercase();
-    ["http://", "https://", "www."]
-        .iter()
-        .map(|p| lower.matches(p).count())
-        .sum()
-}
-
 /// Approved comments, threaded (replies inside their comment), oldest first.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}/comments", tag = "engagement",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ThreadQuery),
     responses((status = 200, description = "A page of top-level comments", body = Paged<CommentView>),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_comments(
-    req: HttpRequest,
-    auth: MaybeAuth,
-    state: web::Data<AppState>,
+    r: Reader,
     key: web::Path<String>,
     query: web::Query<ThreadQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let Reader { req, auth, state, .. } = r;
     let limit = page_limit(query.limit.as_deref())?;
     let after = query
         .cursor
@@ -185,7 +54,7 @@ pub async fn list_comments(
         .map(|c| c.id);
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
-    let (threads, replies) = crate::db::run(state.reader(&auth), move |conn| {
+    let (threads, replies) = crate::db::run(auth.pool(&state), move |conn| {
         let article = crate::articles::store::find_public(conn, &key, now)?;
         let threads = store::approved_threads(conn, article.id, after, limit)?;
         let ids: Vec<i64> = threads.iter().map(|c| c.id).collect();
@@ -194,7 +63,7 @@ pub async fn list_comments(
         } else {
             store::approved_replies(conn, &ids)?
         };
-        Ok((threads, replies))
+        Ok::<_, ApiError>((threads, replies))
     })
     .await?;
     let page = Paged::from_rows(threads, limit, |c| Cursor {
@@ -228,34 +97,12 @@ pub async fn post_comment(
     key: web::Path<String>,
     body: web::Json<CommentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
-    let mut errors: Vec<FieldError> = Vec::new();
-    let author_name = clean_text(&input.author_name);
-    check_length(&mut errors, "author_name", &author_name, 1, 100);
-    let author_email = input.author_email.trim().to_string();
-    if author_email.is_empty() {
-        errors.push(FieldError::new("author_email", FieldIssue::Required));
-    } else {
-        check_email(&mut errors, "author_email", &Some(author_email.clone()));
-    }
-    let text = clean_text(&input.body);
-    check_length(&mut errors, "body", &text, 1, 2000);
-    if input.challenge_id.trim().is_empty() {
-        errors.push(FieldError::new("challenge_id", FieldIssue::Required));
-    }
-    if input.challenge_answer.trim().is_empty() {
-        errors.push(FieldError::new("challenge_answer", FieldIssue::Required));
-    }
-    finish(errors)?;
+    let draft = body.into_inner().parse()?;
     let client = client_key(&req, &state.config.trusted_proxies);
     state.limits.comments.check(&client, state.clock.now()).await?;
-
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let secret = state.config.jwt_secret.clone();
-    let looks_like_spam =
-        input.website.as_deref().is_some_and(|w| !w.trim().is_empty()) || link_count(&text) > MAX_LINKS;
-    let body_hash = super::store::body_hash(&text);
     let client_hash = hex::encode(&Sha256::digest([&secret[..], client.as_bytes()].concat())[..16]);
     let comment = crate::db::run(&state.pool, move |conn| {
         let article = crate::articles::store::find_public(conn, &key, now)?;
@@ -263,36 +110,29 @@ pub async fn post_comment(
             return Err(ApiError::CommentsClosed);
         }
         // Its own statement, so the challenge is spent whatever happens next.
-        crate::challenges::verify(conn, &secret, input.challenge_id.trim(), &input.challenge_answer, now)?;
-        write_tx(conn, |conn| {
-            if let Some(parent_id) = input.parent_id {
-                let parent = store::find(conn, parent_id)?;
-                let acceptable = parent
-                    .is_some_and(|p| p.article_id == article.id && p.status == "approved" && p.parent_id.is_none());
-                if !acceptable {
-                    return Err(ApiError::validation("parent_id", FieldIssue::UnknownReference));
-                }
-            }
-            if store::is_duplicate(conn, article.id, &body_hash)? {
-                return Err(ApiError::DuplicateComment);
-            }
-            let status = if looks_like_spam { "spam" } else { "pending" };
-            store::insert(
-                conn,
-                &NewComment {
-                    article_id: article.id,
-                    parent_id: input.parent_id,
-                    author_name,
-                    author_email,
-                    body: text,
-                    body_hash,
-                    status: status.into(),
-                    client_hash,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-        })
+        if !crate::challenges::verify(conn, &secret, &draft.challenge_id, &draft.challenge_answer, now)? {
+            return Err(ApiError::CaptchaInvalid);
+        }
+        let status = if draft.looks_like_spam {
+            CommentStatus::Spam
+        } else {
+            CommentStatus::Pending
+        };
+        Ok(store::post(
+            conn,
+            &NewComment {
+                article_id: article.id,
+                parent_id: draft.parent_id,
+                author_name: draft.author_name,
+                author_email: draft.author_email,
+                body_hash: store::body_hash(&draft.body),
+                body: draft.body,
+                status: status.as_str().into(),
+                client_hash,
+                created_at: now,
+                updated_at: now,
+            },
+        )?)
     })
     .await?;
     // Spam is answered like any comment: telling a robot changes nothing for the better.
@@ -312,16 +152,16 @@ pub async fn moderation_queue(
     state: web::Data<AppState>,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(crate::users::Role::can_moderate)?;
+    auth.require_moderator()?;
     let query = query.into_inner();
     let limit = page_limit(query.limit.as_deref())?;
-    let status = query.status.unwrap_or_else(|| "pending".into());
-    if !STATUSES.contains(&status.as_str()) {
-        return Err(ApiError::invalid_parameter(
-            "status",
-            ParamIssue::OneOf(STATUSES.iter().map(|s| s.to_string()).collect()),
-        ));
-    }
+    let status = params::one_of(
+        "status",
+        query.status.as_deref(),
+        CommentStatus::parse,
+        CommentStatus::ALL,
+    )?
+    .unwrap_or(CommentStatus::Pending);
     let before = query
         .cursor
         .as_deref()
@@ -332,9 +172,9 @@ pub async fn moderation_queue(
     let rows = crate::db::run(&state.pool, move |conn| {
         let article_id = match &article {
             None => None,
-            Some(key) => Some(crate::articles::store::find(conn, key)?.map(|a| a.id).unwrap_or(-1)),
+            Some(key) => Some(Narrow::of(crate::articles::store::find(conn, key)?.map(|a| a.id))),
         };
-        store::queue(conn, &status, article_id, before, limit)
+        Ok::<_, ApiError>(store::queue(conn, status, article_id, before, limit)?)
     })
     .await?;
     let page = Paged::from_rows(rows, limit, |c| Cursor {
@@ -363,17 +203,11 @@ pub async fn moderate(
     id: web::Path<String>,
     body: web::Json<ModerationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(crate::users::Role::can_moderate)?;
+    auth.require_moderator()?;
     let id = comment_id(&id)?;
-    let status = body.into_inner().status;
-    if !STATUSES.contains(&status.as_str()) {
-        return Err(ApiError::validation("status", FieldIssue::OneOf(STATUSES)));
-    }
+    let status = body.into_inner().parse()?;
     let now = state.clock.now();
-    let comment = crate::db::run(&state.pool, move |conn| {
-        write_tx(conn, |conn| store::set_status(conn, id, &status, now))
-    })
-    .await?;
+    let comment = crate::db::run(&state.pool, move |conn| store::set_status(conn, id, status, now)).await?;
     Ok(HttpResponse::Ok().json(moderation_view(comment)))
 }
 
@@ -385,8 +219,8 @@ pub async fn delete_comment(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(crate::users::Role::can_moderate)?;
+    auth.require_moderator()?;
     let id = comment_id(&id)?;
-    crate::db::run(&state.pool, move |conn| write_tx(conn, |conn| store::delete(conn, id))).await?;
+    crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,45 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::model::{Comment, CommentStatus, NewComment};
 use crate::articles::stats;
 use crate::db::schema::comments;
-use crate::db::{Backend, Conn};
-use crate::http::ApiError;
+use crate::db::{write_tx, Backend, Conn, Narrow, StoreError, StoreResult};
 
-pub const STATUSES: &[&str] = &["pending", "approved", "rejected", "spam"];
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = comments)]
-pub struct Comment {
-    pub id: i64,
-    pub article_id: i64,
-    pub parent_id: Option<i64>,
-    pub author_name: String,
-    pub author_email: String,
-    pub body: String,
-    pub body_hash: String,
-    pub status: String,
-    pub client_hash: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = comments)]
-pub struct NewComment {
-    pub article_id: i64,
-    pub parent_id: Option<i64>,
-    pub author_name: String,
-    pub author_email: String,
-    pub body: String,
-    pub body_hash: String,
-    pub status: String,
-    pub client_hash: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-pub fn find(conn: &mut Conn, id: i64) -> Result<Option<Comment>, ApiError> {
+pub fn find(conn: &mut Conn, id: i64) -> StoreResult<Option<Comment>> {
     Ok(comments::table
         .find(id)
         .select(Comment::as_select())
@@ -49,14 +16,14 @@ pub fn find(conn: &mut Conn, id: i64) -> Result<Option<Comment>, ApiError> {
         .optional()?)
 }
 
-pub fn count_for_article(conn: &mut Conn, article_id: i64) -> Result<i64, ApiError> {
+pub fn count_for_article(conn: &mut Conn, article_id: i64) -> StoreResult<i64> {
     Ok(comments::table
         .filter(comments::article_id.eq(article_id))
         .count()
         .get_result(conn)?)
 }
 
-pub fn is_duplicate(conn: &mut Conn, article_id: i64, body_hash: &str) -> Result<bool, ApiError> {
+fn is_duplicate(conn: &mut Conn, article_id: i64, body_hash: &str) -> StoreResult<bool> {
     let n: i64 = comments::table
         .filter(comments::article_id.eq(article_id))
         .filter(comments::body_hash.eq(body_hash))
@@ -65,7 +32,7 @@ pub fn is_duplicate(conn: &mut Conn, article_id: i64, body_hash: &str) -> Result
     Ok(n > 0)
 }
 
-pub fn insert(conn: &mut Conn, new: &NewComment) -> Result<Comment, ApiError> {
+pub fn insert(conn: &mut Conn, new: &NewComment) -> StoreResult<Comment> {
     Ok(crate::on_engine!(conn, c => diesel::insert_into(comments::table)
         .values(new)
         .returning(Comment::as_returning())
@@ -78,11 +45,11 @@ pub fn approved_threads(
     article_id: i64,
     after_id: Option<i64>,
     limit: i64,
-) -> Result<Vec<Comment>, ApiError> {
+) -> StoreResult<Vec<Comment>> {
     let mut q = comments::table
         .select(Comment::as_select())
         .filter(comments::article_id.eq(article_id))
-        .filter(comments::status.eq("approved"))
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
         .filter(comments::parent_id.is_null())
         .order(comments::id.asc())
         .limit(limit + 1)
@@ -94,11 +61,11 @@ pub fn approved_threads(
 }
 
 /// Approved replies to the given comments, oldest first.
-pub fn approved_replies(conn: &mut Conn, parent_ids: &[i64]) -> Result<Vec<Comment>, ApiError> {
+pub fn approved_replies(conn: &mut Conn, parent_ids: &[i64]) -> StoreResult<Vec<Comment>> {
     Ok(comments::table
         .select(Comment::as_select())
         .filter(comments::parent_id.eq_any(parent_ids))
-        .filter(comments::status.eq("approved"))
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
         .order(comments::id.asc())
         .load(conn)?)
 }
@@ -106,19 +73,21 @@ pub fn approved_replies(conn: &mut Conn, parent_ids: &[i64]) -> Result<Vec<Comme
 /// The moderation queue: comments with a status (newest first), optionally of one article.
 pub fn queue(
     conn: &mut Conn,
-    status: &str,
-    article_id: Option<i64>,
+    status: CommentStatus,
+    article: Option<Narrow>,
     before_id: Option<i64>,
     limit: i64,
-) -> Result<Vec<Comment>, ApiError> {
+) -> StoreResult<Vec<Comment>> {
     let mut q = comments::table
         .select(Comment::as_select())
-        .filter(comments::status.eq(status.to_string()))
+        .filter(comments::status.eq(status.as_str()))
         .order(comments::id.desc())
         .limit(limit + 1)
         .into_boxed::<Backend>();
-    if let Some(article) = article_id {
-        q = q.filter(comments::article_id.eq(article));
+    match article {
+        None => {}
+        Some(Narrow::To(article)) => q = q.filter(comments::article_id.eq(article)),
+        Some(Narrow::ToNothing) => return Ok(Vec::new()),
     }
     if let Some(before) = before_id {
         q = q.filter(comments::id.lt(before));
@@ -127,24 +96,47 @@ pub fn queue(
 }
 
 /// Changes a comment's status and keeps the article's count of approved
-/// comments exact. Call inside a write transaction.
-pub fn set_status(conn: &mut Conn, id: i64, status: &str, now: NaiveDateTime) -> Result<Comment, ApiError> {
-    let comment: Comment = crate::on_engine!(conn, c => diesel::update(comments::table.find(id))
-        .set((comments::status.eq(status), comments::updated_at.eq(now)))
-        .returning(Comment::as_returning())
-        .get_result(c))
-    .optional()?
-    .ok_or(ApiError::NotFound)?;
-    stats::recount_comments(conn, comment.article_id)?;
-    Ok(comment)
+/// comments exact.
+pub fn set_status(conn: &mut Conn, id: i64, status: CommentStatus, now: NaiveDateTime) -> StoreResult<Comment> {
+    write_tx(conn, |conn| {
+        let comment: Comment = crate::on_engine!(conn, c => diesel::update(comments::table.find(id))
+            .set((comments::status.eq(status.as_str()), comments::updated_at.eq(now)))
+            .returning(Comment::as_returning())
+            .get_result(c))
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+        stats::recount_comments(conn, comment.article_id)?;
+        Ok(comment)
+    })
 }
 
-/// Deletes a comment and its replies. Call inside a write transaction.
-pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
-    let comment = find(conn, id)?.ok_or(ApiError::NotFound)?;
-    diesel::delete(comments::table.find(id)).execute(conn)?;
-    stats::recount_comments(conn, comment.article_id)?;
-    Ok(())
+/// Deletes a comment and its replies.
+pub fn delete(conn: &mut Conn, id: i64) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let comment = find(conn, id)?.ok_or(StoreError::NotFound)?;
+        diesel::delete(comments::table.find(id)).execute(conn)?;
+        stats::recount_comments(conn, comment.article_id)
+    })
+}
+
+/// Stores a new comment on `article_id`: a reply only to an approved
+/// top-level comment of the same article, and never the same text twice.
+pub fn post(conn: &mut Conn, new: &NewComment) -> StoreResult<Comment> {
+    write_tx(conn, |conn| {
+        if let Some(parent_id) = new.parent_id {
+            let parent = find(conn, parent_id)?;
+            let acceptable = parent.is_some_and(|p| {
+                p.article_id == new.article_id && p.status == CommentStatus::Approved.as_str() && p.parent_id.is_none()
+            });
+            if !acceptable {
+                return Err(StoreError::unknown(crate::db::Reference::field("parent_id")));
+            }
+        }
+        if is_duplicate(conn, new.article_id, &new.body_hash)? {
+            return Err(StoreError::DuplicateComment);
+        }
+        insert(conn, new)
+    })
 }
 
 /// What the same text twice on an article is recognised by: SHA-256 of the

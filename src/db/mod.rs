@@ -8,7 +8,12 @@
 //! (upserts, the search index, rate-limit counters) dispatch on the variant
 //! with [`on_engine!`](crate::on_engine) so the query text is still written once.
 
+pub mod error;
+pub mod pending;
+pub mod refs;
 pub mod schema;
+pub mod shared;
+pub mod slug;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,7 +27,8 @@ use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::http::error::ApiError;
+pub use error::{Reference, StoreError, StoreResult};
+pub use refs::{IdOrSlug, Narrow, Scope};
 
 /// A connection to either engine.
 #[derive(diesel::MultiConnection)]
@@ -50,6 +56,44 @@ macro_rules! on_engine {
         match $conn {
             $crate::db::AnyConnection::Sqlite($c) => $body,
             $crate::db::AnyConnection::Postgres($c) => $body,
+        }
+    };
+}
+
+/// A closed set of values stored as text and shown as text in the API
+/// (statuses, kinds, roles): an enum with its wire names, which serde and
+/// the OpenAPI document both list.
+#[macro_export]
+macro_rules! text_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, as written.
+            pub const ALL: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
         }
     };
 }
@@ -171,6 +215,11 @@ pub fn connect_counted(url: &str, pool_size: u32, timeout: Duration, queries: Qu
 /// Opens a pool without migrating (a read replica is migrated through its primary).
 pub fn open(url: &str, pool_size: u32, timeout: Duration, queries: QueryCounter) -> anyhow::Result<DbPool> {
     let engine = parse_url(url)?;
+    // libpq initialises OpenSSL with an exit handler that frees its state
+    // while pool threads may still be closing connections (a double free at
+    // exit, seen in the test suite); initialising it first without that
+    // handler leaves the cleanup to the operating system.
+    openssl_sys::init();
     if let Engine::Sqlite { path } = &engine {
         if path != ":memory:" {
             if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -236,24 +285,26 @@ fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String
     applied.iter().map(|m| m.to_string()).collect()
 }
 
-/// Runs `f` with a pooled connection on the blocking thread pool.
-pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, ApiError>
+/// Runs `f` with a pooled connection on the blocking thread pool: the async
+/// workers never wait on the database.
+pub async fn run<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut Conn) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut Conn) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| {
             tracing::error!(error = %e, "no database connection available");
-            ApiError::Unavailable
+            E::from(StoreError::Unavailable)
         })?;
         f(&mut conn)
     })
     .await
     .map_err(|e| {
         tracing::error!(error = %e, "blocking database task failed");
-        ApiError::Internal
+        E::from(StoreError::Internal)
     })?
 }
 
@@ -269,14 +320,38 @@ const WRITE_LOCK: i64 = 7346002;
 /// a refresh token not yet spent) hold until it commits, exactly as on
 /// SQLite. Readers are never blocked; writes are a small share of a news
 /// portal's traffic.
+///
+/// Stores own their transactions: every store function that writes opens
+/// one. Called inside another write transaction (the demo loader, an
+/// import), it becomes a savepoint of it.
 pub fn write_tx<T, E, F>(conn: &mut Conn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut Conn) -> Result<T, E>,
-    E: From<diesel::result::Error>,
+    E: From<StoreError>,
 {
+    let failed = |e: diesel::result::Error| E::from(StoreError::from(e));
+    if in_transaction(conn) {
+        // A savepoint in the caller's transaction, which holds the lock.
+        AnyConnection::begin_transaction(conn).map_err(failed)?;
+    } else {
+        begin_write(conn).map_err(failed)?;
+    }
+    match f(conn) {
+        Ok(value) => {
+            AnyConnection::commit_transaction(conn).map_err(failed)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnyConnection::rollback_transaction(conn).map_err(failed)?;
+            Err(e)
+        }
+    }
+}
+
+fn begin_write(conn: &mut Conn) -> diesel::QueryResult<()> {
     match conn {
         AnyConnection::Sqlite(c) => {
-            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
         }
         AnyConnection::Postgres(_) => {
             AnyConnection::begin_transaction(conn)?;
@@ -287,50 +362,19 @@ where
                 "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '5s'; \
                  SELECT pg_advisory_xact_lock({WRITE_LOCK})"
             );
-            if let Err(e) = conn.batch_execute(&setup) {
+            conn.batch_execute(&setup).inspect_err(|_| {
                 let _ = AnyConnection::rollback_transaction(conn);
-                return Err(e.into());
-            }
-        }
-    }
-    match f(conn) {
-        Ok(value) => {
-            AnyConnection::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            AnyConnection::rollback_transaction(conn)?;
-            Err(e)
+            })
         }
     }
 }
 
-/// A server secret every instance shares (PostgreSQL): created at random by
-/// whichever instance starts first, read by the others.
-pub fn shared_secret(conn: &mut Conn, name: &str, now: chrono::NaiveDateTime) -> anyhow::Result<String> {
-    use diesel::prelude::*;
-    use diesel::sql_types::{Text, Timestamp};
-    #[derive(QueryableByName)]
-    struct Secret {
-        #[diesel(sql_type = Text)]
-        value: String,
-    }
-    let AnyConnection::Postgres(pg) = conn else {
-        bail!("BANTIN_JWT_SECRET or a data directory is needed on SQLite");
-    };
-    let mut bytes = [0u8; 48];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    diesel::sql_query(
-        "INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+/// Whether `conn` is inside a transaction already.
+fn in_transaction(conn: &mut Conn) -> bool {
+    matches!(
+        <AnyConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(_))
     )
-    .bind::<Text, _>(name)
-    .bind::<Text, _>(hex::encode(bytes))
-    .bind::<Timestamp, _>(now)
-    .execute(pg)?;
-    let secret: Secret = diesel::sql_query("SELECT value FROM secrets WHERE name = $1")
-        .bind::<Text, _>(name)
-        .get_result(pg)?;
-    Ok(secret.value)
 }
 
 /// Cheap readiness probe.

@@ -10,15 +10,18 @@ use anyhow::{anyhow, Context};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::articles::input::{apply as apply_article, defaults, ArticleInput};
-use crate::db::{write_tx, Conn};
-use crate::events::api::EventInput;
-use crate::http::extract::IdOrSlug;
+use crate::articles::input::{apply as apply_article, ArticleInput};
+use crate::articles::model::ArticleData;
+use crate::db::{write_tx, Conn, IdOrSlug};
+use crate::events::input::EventInput;
+use crate::events::model::EventData;
 use crate::http::ApiError;
-use crate::officials::api::{OfficialInput, PositionInput};
-use crate::organizations::api::OrganizationInput;
-use crate::taxonomy::model::TermInput;
-use crate::taxonomy::{store as terms, TermKind};
+use crate::officials::input::{OfficialInput, PositionInput};
+use crate::officials::model::OfficialData;
+use crate::organizations::input::OrganizationInput;
+use crate::organizations::model::OrganizationData;
+use crate::taxonomy::model::{TermInput, TermKind};
+use crate::taxonomy::store as terms;
 
 const PORTAL: &str = include_str!("portal.json");
 
@@ -116,8 +119,10 @@ pub struct Loaded {
     pub ratings: usize,
 }
 
-fn fail(what: &str) -> impl Fn(ApiError) -> anyhow::Error + '_ {
+/// Why a demo item was refused, in English.
+fn fail<E: Into<ApiError>>(what: &str) -> impl Fn(E) -> anyhow::Error + '_ {
     move |e| {
+        let e: ApiError = e.into();
         anyhow!(
             "{what}: {}",
             e.problem(crate::http::lang::Lang::En)
@@ -149,9 +154,9 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             {
                 continue;
             }
-            let data = crate::organizations::api::apply(organization, crate::organizations::api::blank(now), true, now)
+            let data = crate::organizations::input::apply(organization, OrganizationData::new(now), true, now)
                 .map_err(fail(&slug))?;
-            crate::organizations::store::save(conn, None, data, now).map_err(fail(&slug))?;
+            crate::organizations::store::create(conn, data, now).map_err(fail(&slug))?;
             loaded.organizations += 1;
         }
         for DemoOfficial {
@@ -182,9 +187,8 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             }
             official.positions = Some(list);
             let (data, positions) =
-                crate::officials::api::apply(official, crate::officials::api::blank(now), true, now)
-                    .map_err(fail(&slug))?;
-            crate::officials::store::save(conn, None, data, positions, now).map_err(fail(&slug))?;
+                crate::officials::input::apply(official, OfficialData::new(now), true, now).map_err(fail(&slug))?;
+            crate::officials::store::create(conn, data, positions, now).map_err(fail(&slug))?;
             loaded.officials += 1;
         }
         for DemoEvent {
@@ -219,8 +223,8 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             event.chairs = Some(people(chairs)?);
             event.attendees = Some(people(attendees)?);
             let (data, participants, articles) =
-                crate::events::api::apply(event, crate::events::api::blank(now), true, now).map_err(fail(&slug))?;
-            crate::events::store::save(conn, None, data, participants, articles, now).map_err(fail(&slug))?;
+                crate::events::input::apply(event, EventData::new(now), true, now).map_err(fail(&slug))?;
+            crate::events::store::create(conn, data, participants, articles, now).map_err(fail(&slug))?;
             loaded.events += 1;
         }
         for c in &site.categories {
@@ -272,10 +276,10 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
                 ids.push(id_of(found, "event", &s, |e| e.id)?);
             }
             article.event_ids = Some(ids);
-            let (mut data, links) = apply_article(article, defaults(now), true, now).map_err(fail(&slug))?;
+            let (mut data, links) = apply_article(article, ArticleData::new(now), true, now).map_err(fail(&slug))?;
             let created_at = data.published_at.unwrap_or(now).min(now);
             data.updated_at = created_at;
-            crate::articles::store::save(conn, None, data, links, None, created_at).map_err(fail(&slug))?;
+            crate::articles::store::create(conn, data, links, None, created_at).map_err(fail(&slug))?;
             loaded.articles += 1;
         }
         // Comments are added only to articles that have none yet.
@@ -310,7 +314,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             let article_id = id_of(article, "article", &r.article, |a| a.id)?;
             for (i, score) in r.scores.iter().enumerate() {
                 let added =
-                    crate::ratings::store::rate_in(conn, article_id, &format!("v:demo-visitor-{i:02}"), *score, now)
+                    crate::ratings::store::rate(conn, article_id, &format!("v:demo-visitor-{i:02}"), *score, now)
                         .map_err(fail(&r.article))?;
                 loaded.ratings += usize::from(added);
             }
@@ -327,7 +331,7 @@ fn insert_comment(
     c: &DemoComment,
     now: NaiveDateTime,
 ) -> anyhow::Result<i64> {
-    let new = crate::comments::store::NewComment {
+    let new = crate::comments::model::NewComment {
         article_id,
         parent_id,
         author_name: c.author_name.clone(),

@@ -3,5 +3,7 @@
 
 pub mod api;
 pub mod ical;
+pub mod input;
 pub mod model;
 pub mod store;
+pub mod views;

@@ -1,17 +1,31 @@
+//! Events as stored, and their closed sets.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::events;
 
-pub const STATUSES: &[&str] = &["scheduled", "postponed", "cancelled", "done"];
-pub const CATEGORIES: &[&str] = &[
-    "meeting",
-    "ceremony",
-    "festival",
-    "work_schedule",
-    "conference",
-    "other",
-];
+crate::text_enum! {
+    /// Whether an event goes ahead.
+    pub enum EventStatus {
+        Scheduled = "scheduled",
+        Postponed = "postponed",
+        Cancelled = "cancelled",
+        Done = "done",
+    }
+}
+
+crate::text_enum! {
+    /// What kind of event it is.
+    pub enum Category {
+        Meeting = "meeting",
+        Ceremony = "ceremony",
+        Festival = "festival",
+        WorkSchedule = "work_schedule",
+        Conference = "conference",
+        Other = "other",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = events)]
@@ -49,6 +63,27 @@ pub struct EventData {
     pub status: String,
     pub category: String,
     pub updated_at: NaiveDateTime,
+}
+
+impl EventData {
+    /// A new event before its input is applied.
+    pub fn new(now: NaiveDateTime) -> Self {
+        EventData {
+            slug: String::new(),
+            title: String::new(),
+            title_en: None,
+            description: None,
+            starts_at: now,
+            ends_at: None,
+            occupies_until: now,
+            all_day: false,
+            location: None,
+            organization_id: None,
+            status: EventStatus::Scheduled.as_str().into(),
+            category: Category::Meeting.as_str().into(),
+            updated_at: now,
+        }
+    }
 }
 
 impl From<&Event> for EventData {

@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Event, EventData, Participants};
-use crate::db::schema::{article_events, event_officials, events, officials, organizations};
-use crate::db::{Backend, Conn};
-use crate::http::error::unique_as;
-use crate::http::extract::IdOrSlug;
-use crate::http::{ApiError, FieldError, FieldIssue};
+use super::model::{Category, Event, EventData, EventStatus, Participants};
+use crate::db::refs::{self, Target};
+use crate::db::schema::{article_events, event_officials, events};
+use crate::db::slug::{self, SlugTable};
+use crate::db::{write_tx, Backend, Conn, IdOrSlug, Narrow, StoreError, StoreResult};
 
 /// Which events, in which order, from where.
 #[derive(Debug, Clone, Default)]
@@ -19,10 +18,10 @@ pub struct EventFilter {
     pub from: Option<NaiveDateTime>,
     /// …and start at or before this (both inclusive): range overlap.
     pub to: Option<NaiveDateTime>,
-    pub official: Option<i64>,
-    pub organization: Option<i64>,
-    pub category: Option<String>,
-    pub status: Option<String>,
+    pub official: Option<Narrow>,
+    pub organization: Option<Narrow>,
+    pub category: Option<Category>,
+    pub status: Option<EventStatus>,
     pub descending: bool,
     /// Keyset position: (starts_at, id) of the last event of the previous page.
     pub after: Option<(NaiveDateTime, i64)>,
@@ -31,7 +30,10 @@ pub struct EventFilter {
     pub ids: Option<Vec<i64>>,
 }
 
-pub fn list(conn: &mut Conn, f: &EventFilter) -> Result<Vec<Event>, ApiError> {
+pub fn list(conn: &mut Conn, f: &EventFilter) -> StoreResult<Vec<Event>> {
+    if f.official == Some(Narrow::ToNothing) || f.organization == Some(Narrow::ToNothing) {
+        return Ok(Vec::new());
+    }
     let mut q = events::table.select(Event::as_select()).into_boxed::<Backend>();
     if let Some(from) = f.from {
         q = q.filter(events::occupies_until.ge(from));
@@ -39,7 +41,7 @@ pub fn list(conn: &mut Conn, f: &EventFilter) -> Result<Vec<Event>, ApiError> {
     if let Some(to) = f.to {
         q = q.filter(events::starts_at.le(to));
     }
-    if let Some(official) = f.official {
+    if let Some(Narrow::To(official)) = f.official {
         q = q.filter(
             events::id.eq_any(
                 event_officials::table
@@ -51,14 +53,14 @@ pub fn list(conn: &mut Conn, f: &EventFilter) -> Result<Vec<Event>, ApiError> {
     if let Some(ids) = &f.ids {
         q = q.filter(events::id.eq_any(ids.clone()));
     }
-    if let Some(org) = f.organization {
+    if let Some(Narrow::To(org)) = f.organization {
         q = q.filter(events::organization_id.eq(org));
     }
-    if let Some(category) = &f.category {
-        q = q.filter(events::category.eq(category.clone()));
+    if let Some(category) = f.category {
+        q = q.filter(events::category.eq(category.as_str()));
     }
-    if let Some(status) = &f.status {
-        q = q.filter(events::status.eq(status.clone()));
+    if let Some(status) = f.status {
+        q = q.filter(events::status.eq(status.as_str()));
     }
     if let Some((at, id)) = f.after {
         q = if f.descending {
@@ -83,7 +85,7 @@ pub fn list(conn: &mut Conn, f: &EventFilter) -> Result<Vec<Event>, ApiError> {
     Ok(q.limit(f.limit + 1).load(conn)?)
 }
 
-pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<Event>, ApiError> {
+pub fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Event>> {
     let q = events::table.select(Event::as_select()).into_boxed::<Backend>();
     let q = match key {
         IdOrSlug::Id(id) => q.filter(events::id.eq(*id)),
@@ -92,7 +94,7 @@ pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<Event>, ApiError> 
     Ok(q.first(conn).optional()?)
 }
 
-pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Event>, ApiError> {
+pub fn find_many(conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<Event>> {
     Ok(events::table
         .select(Event::as_select())
         .filter(events::id.eq_any(ids))
@@ -101,7 +103,7 @@ pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Event>, ApiError> {
 }
 
 /// Chairs and attendees of each event.
-pub fn participants(conn: &mut Conn, event_ids: &[i64]) -> Result<HashMap<i64, Participants>, ApiError> {
+pub fn participants(conn: &mut Conn, event_ids: &[i64]) -> StoreResult<HashMap<i64, Participants>> {
     let rows: Vec<(i64, i64, String)> = event_officials::table
         .select((
             event_officials::event_id,
@@ -128,7 +130,7 @@ pub fn article_links(
     conn: &mut Conn,
     article_ids: Option<&[i64]>,
     event_ids: Option<&[i64]>,
-) -> Result<Vec<(i64, i64)>, ApiError> {
+) -> StoreResult<Vec<(i64, i64)>> {
     let mut q = article_events::table
         .select((article_events::article_id, article_events::event_id))
         .into_boxed::<Backend>();
@@ -141,79 +143,72 @@ pub fn article_links(
     Ok(q.load(conn)?)
 }
 
-fn check_officials(conn: &mut Conn, field: &str, ids: &[i64], errors: &mut Vec<FieldError>) -> Result<(), ApiError> {
-    let known: Vec<i64> = officials::table
-        .select(officials::id)
-        .filter(officials::id.eq_any(ids))
-        .load(conn)?;
-    errors.extend(
-        ids.iter()
-            .enumerate()
-            .filter(|(_, id)| !known.contains(id))
-            .map(|(i, _)| FieldError::new(format!("{field}[{i}]"), FieldIssue::UnknownReference)),
-    );
-    Ok(())
+/// Creates an event with its participants and related articles; its id.
+pub fn create(
+    conn: &mut Conn,
+    data: EventData,
+    participants: Option<Participants>,
+    article_ids: Option<Vec<i64>>,
+    now: NaiveDateTime,
+) -> StoreResult<i64> {
+    write_tx(conn, |conn| save(conn, None, data, participants, article_ids, now))
 }
 
-/// Inserts or updates an event; `participants`/`article_ids` of `Some`
-/// replace the links. Call inside a write transaction.
-pub fn save(
+/// What a change to an event sets: its columns, and the lists it replaces.
+pub type Change = (EventData, Option<Participants>, Option<Vec<i64>>);
+
+/// Changes the event `key` names: `change` turns the stored row into the new
+/// columns and links (or refuses), in the same write transaction.
+pub fn update<E: From<StoreError>>(
+    conn: &mut Conn,
+    key: &IdOrSlug,
+    now: NaiveDateTime,
+    change: impl FnOnce(&Event) -> Result<Change, E>,
+) -> Result<i64, E> {
+    write_tx(conn, |conn| {
+        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        let (data, participants, article_ids) = change(&current)?;
+        Ok(save(conn, Some(current.id), data, participants, article_ids, now)?)
+    })
+}
+
+/// Inserts or updates an event inside the caller's write transaction;
+/// `participants`/`article_ids` of `Some` replace the links.
+fn save(
     conn: &mut Conn,
     id: Option<i64>,
     mut data: EventData,
     participants: Option<Participants>,
     article_ids: Option<Vec<i64>>,
     now: NaiveDateTime,
-) -> Result<i64, ApiError> {
-    let mut errors = Vec::new();
-    if let Some(org) = data.organization_id {
-        let found: i64 = organizations::table
-            .filter(organizations::id.eq(org))
-            .count()
-            .get_result(conn)?;
-        if found == 0 {
-            errors.push(FieldError::new("organization_id", FieldIssue::UnknownReference));
-        }
-    }
+) -> StoreResult<i64> {
+    let mut unknown = refs::check_one(conn, Target::Organizations, "organization_id", data.organization_id)?;
     if let Some(p) = &participants {
-        check_officials(conn, "chairs", &p.chairs, &mut errors)?;
-        check_officials(conn, "attendees", &p.attendees, &mut errors)?;
+        unknown.extend(refs::unknown(conn, Target::Officials, "chairs", &p.chairs)?);
+        unknown.extend(refs::unknown(conn, Target::Officials, "attendees", &p.attendees)?);
     }
     if let Some(ids) = &article_ids {
-        let known: Vec<i64> = crate::db::schema::articles::table
-            .select(crate::db::schema::articles::id)
-            .filter(crate::db::schema::articles::id.eq_any(ids))
-            .load(conn)?;
-        errors.extend(
-            ids.iter()
-                .enumerate()
-                .filter(|(_, id)| !known.contains(id))
-                .map(|(i, _)| FieldError::new(format!("article_ids[{i}]"), FieldIssue::UnknownReference)),
-        );
+        unknown.extend(refs::unknown(conn, Target::Articles, "article_ids", ids)?);
     }
-    crate::http::input::finish(errors)?;
+    refs::all_known(unknown)?;
     if data.slug.is_empty() {
-        let base = crate::text::slug_or_fallback(crate::text::slugify(&data.title, 120), "su-kien");
-        let taken: Vec<String> = events::table
-            .select(events::slug)
-            .filter(events::slug.like(format!("{base}%")))
-            .load(conn)?;
-        data.slug = crate::text::first_free_slug(&base, &taken);
+        data.slug = slug::derive(conn, SlugTable::Events, &data.title)?;
     }
-    let slug = data.slug.clone();
     let id = match id {
         Some(id) => {
-            diesel::update(events::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map_err(unique_as(|| ApiError::SlugTaken(slug)))?;
+            slug::saved(
+                &data.slug,
+                diesel::update(events::table.find(id)).set(&data).execute(conn),
+            )?;
             id
         }
-        None => diesel::insert_into(events::table)
-            .values((&data, events::created_at.eq(now)))
-            .returning(events::id)
-            .get_result(conn)
-            .map_err(unique_as(|| ApiError::SlugTaken(slug)))?,
+        None => slug::saved(
+            &data.slug,
+            diesel::insert_into(events::table)
+                .values((&data, events::created_at.eq(now)))
+                .returning(events::id)
+                .get_result(conn),
+        )?,
     };
     crate::search::store::index_event(
         conn,
@@ -222,83 +217,58 @@ pub fn save(
         &crate::search::store::event_text(data.description.as_deref(), data.location.as_deref()),
     )?;
     if let Some(p) = participants {
-        diesel::delete(event_officials::table.filter(event_officials::event_id.eq(id))).execute(conn)?;
-        // A chair who is also listed as attending is recorded once, as chair.
-        let mut rows: Vec<(i64, &str)> = p.chairs.iter().map(|o| (*o, "chair")).collect();
-        rows.extend(
-            p.attendees
-                .iter()
-                .filter(|o| !p.chairs.contains(o))
-                .map(|o| (*o, "attendee")),
-        );
-        rows.sort();
-        rows.dedup_by_key(|(o, _)| *o);
-        let values: Vec<_> = rows
-            .iter()
-            .map(|(o, role)| {
-                (
-                    event_officials::event_id.eq(id),
-                    event_officials::official_id.eq(*o),
-                    event_officials::role.eq(*role),
-                )
-            })
-            .collect();
-        crate::on_engine!(conn, c => diesel::insert_into(event_officials::table)
-            .values(values)
-            .execute(c))?;
+        set_participants(conn, id, &p)?;
     }
     if let Some(ids) = article_ids {
-        link(conn, None, Some(id), &ids)?;
+        set_articles(conn, id, &ids)?;
     }
     Ok(id)
 }
 
-/// Replaces one side of the article–event links: the events of an article
-/// (`article` given) or the articles of an event (`event` given).
-pub fn link(conn: &mut Conn, article: Option<i64>, event: Option<i64>, others: &[i64]) -> Result<(), ApiError> {
-    let mut others = others.to_vec();
-    others.sort_unstable();
-    others.dedup();
-    match (article, event) {
-        (Some(article), None) => {
-            diesel::delete(article_events::table.filter(article_events::article_id.eq(article))).execute(conn)?;
-            let rows: Vec<_> = others
-                .iter()
-                .map(|e| (article_events::article_id.eq(article), article_events::event_id.eq(*e)))
-                .collect();
-            crate::on_engine!(conn, c => diesel::insert_into(article_events::table).values(rows).execute(c))?;
-        }
-        (None, Some(event)) => {
-            diesel::delete(article_events::table.filter(article_events::event_id.eq(event))).execute(conn)?;
-            let rows: Vec<_> = others
-                .iter()
-                .map(|a| (article_events::article_id.eq(*a), article_events::event_id.eq(event)))
-                .collect();
-            crate::on_engine!(conn, c => diesel::insert_into(article_events::table).values(rows).execute(c))?;
-        }
-        _ => return Err(ApiError::Internal),
-    }
+fn set_participants(conn: &mut Conn, id: i64, p: &Participants) -> StoreResult<()> {
+    diesel::delete(event_officials::table.filter(event_officials::event_id.eq(id))).execute(conn)?;
+    // A chair who is also listed as attending is recorded once, as chair.
+    let mut rows: Vec<(i64, &str)> = p.chairs.iter().map(|o| (*o, "chair")).collect();
+    rows.extend(
+        p.attendees
+            .iter()
+            .filter(|o| !p.chairs.contains(o))
+            .map(|o| (*o, "attendee")),
+    );
+    rows.sort();
+    rows.dedup_by_key(|(o, _)| *o);
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(o, role)| {
+            (
+                event_officials::event_id.eq(id),
+                event_officials::official_id.eq(*o),
+                event_officials::role.eq(*role),
+            )
+        })
+        .collect();
+    crate::on_engine!(conn, c => diesel::insert_into(event_officials::table).values(values).execute(c))?;
     Ok(())
 }
 
-/// Replaces the events an article relates to; unknown ids are a 422.
-pub fn link_article(conn: &mut Conn, article_id: i64, event_ids: &[i64]) -> Result<(), ApiError> {
-    let known: Vec<i64> = events::table
-        .select(events::id)
-        .filter(events::id.eq_any(event_ids))
-        .load(conn)?;
-    if let Some(i) = event_ids.iter().position(|id| !known.contains(id)) {
-        return Err(ApiError::validation(
-            format!("event_ids[{i}]"),
-            FieldIssue::UnknownReference,
-        ));
-    }
-    link(conn, Some(article_id), None, event_ids)
+/// Replaces the articles an event relates to.
+fn set_articles(conn: &mut Conn, event: i64, articles: &[i64]) -> StoreResult<()> {
+    let mut articles = articles.to_vec();
+    articles.sort_unstable();
+    articles.dedup();
+    diesel::delete(article_events::table.filter(article_events::event_id.eq(event))).execute(conn)?;
+    let rows: Vec<_> = articles
+        .iter()
+        .map(|a| (article_events::article_id.eq(*a), article_events::event_id.eq(event)))
+        .collect();
+    crate::on_engine!(conn, c => diesel::insert_into(article_events::table).values(rows).execute(c))?;
+    Ok(())
 }
 
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-    let event = find(conn, key)?.ok_or(ApiError::NotFound)?;
-    diesel::delete(events::table.find(event.id)).execute(conn)?;
-    crate::search::store::remove(conn, crate::search::store::Kind::Events, event.id)?;
-    Ok(())
+pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let event = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        diesel::delete(events::table.find(event.id)).execute(conn)?;
+        crate::search::store::remove(conn, crate::search::store::Kind::Events, event.id)
+    })
 }

@@ -9,7 +9,8 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
 use super::error::ApiError;
 use crate::state::AppState;
-use crate::users::{store as users, Role, User};
+use crate::users::model::{Role, User};
+use crate::users::store as users;
 
 /// An authenticated user, loaded fresh from the database on each request so
 /// that a deleted user's tokens stop working and role changes apply at once.
@@ -32,6 +33,10 @@ impl Auth {
         self.require(Role::can_edit_content)
     }
 
+    pub fn require_moderator(&self) -> Result<(), ApiError> {
+        self.require(Role::can_moderate)
+    }
+
     pub fn require_admin(&self) -> Result<(), ApiError> {
         self.require(|r| r == Role::Admin)
     }
@@ -48,6 +53,17 @@ impl MaybeAuth {
             super::cache::Audience::Private
         } else {
             super::cache::Audience::Public
+        }
+    }
+
+    /// The pool a read for this caller goes to: signed-in callers (editors
+    /// who just wrote, and must see it) read the primary; everyone else the
+    /// replica, if there is one.
+    pub fn pool<'a>(&self, state: &'a AppState) -> &'a crate::db::DbPool {
+        if self.0.is_some() {
+            &state.pool
+        } else {
+            &state.read_pool
         }
     }
 
@@ -75,9 +91,11 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
     };
     let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal)?.clone();
     let user_id = state.keys.verify(&token)?;
-    let user = crate::db::run(&state.pool, move |conn| users::find(conn, user_id))
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let user = crate::db::run(&state.pool, move |conn| {
+        users::find(conn, user_id).map_err(ApiError::from)
+    })
+    .await?
+    .ok_or(ApiError::Unauthorized)?;
     let role = user.role();
     Ok(Some(Auth { user, role }))
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::lang::Lang;
+use crate::db::{Reference, StoreError};
 
 /// One problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,32 +62,6 @@ impl FieldError {
             FieldIssue::EndsBeforeStart => "ends_before_start",
         }
     }
-
-    pub fn message(&self, lang: Lang) -> String {
-        use FieldIssue::*;
-        match (&self.issue, lang) {
-            (Required, Lang::Vi) => "Trường này là bắt buộc.".into(),
-            (Required, Lang::En) => "This field is required.".into(),
-            (Length { min, max }, Lang::Vi) => format!("Độ dài phải từ {min} đến {max}."),
-            (Length { min, max }, Lang::En) => format!("Length must be between {min} and {max}."),
-            (Range { min, max }, Lang::Vi) => format!("Giá trị phải từ {min} đến {max}."),
-            (Range { min, max }, Lang::En) => format!("Value must be between {min} and {max}."),
-            (Format, Lang::Vi) => "Định dạng không hợp lệ.".into(),
-            (Format, Lang::En) => "The format is not valid.".into(),
-            (Url, Lang::Vi) => "Phải là một địa chỉ http(s) hoặc đường dẫn bắt đầu bằng /.".into(),
-            (Url, Lang::En) => "Must be an http(s) URL or a path starting with /.".into(),
-            (OneOf(allowed), Lang::Vi) => format!("Giá trị phải là một trong: {}.", allowed.join(", ")),
-            (OneOf(allowed), Lang::En) => format!("Value must be one of: {}.", allowed.join(", ")),
-            (UnknownReference, Lang::Vi) => "Không tìm thấy bản ghi được tham chiếu.".into(),
-            (UnknownReference, Lang::En) => "The referenced record does not exist.".into(),
-            (EndsBeforeStart, Lang::Vi) => "Thời điểm kết thúc phải không sớm hơn thời điểm bắt đầu.".into(),
-            (EndsBeforeStart, Lang::En) => "The end must not be before the start.".into(),
-            (Slug, Lang::Vi) => "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.".into(),
-            (Slug, Lang::En) => {
-                "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.".into()
-            }
-        }
-    }
 }
 
 /// Why a query parameter was refused.
@@ -107,32 +82,6 @@ pub enum ParamIssue {
     NotWithSearch,
     /// The query string could not be read at all (the parser's own words).
     Malformed(String),
-}
-
-impl ParamIssue {
-    fn explain(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ParamIssue::Unknown, _) => String::new(),
-            (ParamIssue::OneOf(allowed), Lang::Vi) => format!("giá trị phải là một trong: {}.", allowed.join(", ")),
-            (ParamIssue::OneOf(allowed), Lang::En) => format!("the value must be one of: {}.", allowed.join(", ")),
-            (ParamIssue::Range { min, max }, Lang::Vi) => format!("giá trị phải là số nguyên từ {min} đến {max}."),
-            (ParamIssue::Range { min, max }, Lang::En) => format!("the value must be an integer from {min} to {max}."),
-            (ParamIssue::DateTime, Lang::Vi) => "cần một ngày YYYY-MM-DD hoặc thời điểm RFC 3339.".into(),
-            (ParamIssue::DateTime, Lang::En) => "expected a YYYY-MM-DD date or an RFC 3339 time.".into(),
-            (ParamIssue::Empty, Lang::Vi) => "giá trị không được để trống.".into(),
-            (ParamIssue::Empty, Lang::En) => "the value must not be empty.".into(),
-            (ParamIssue::TooLong { max }, Lang::Vi) => format!("giá trị dài quá {max} ký tự."),
-            (ParamIssue::TooLong { max }, Lang::En) => format!("the value is longer than {max} characters."),
-            (ParamIssue::NotWithSearch, Lang::Vi) => {
-                "không dùng cùng với q (kết quả tìm kiếm xếp theo mức độ phù hợp).".into()
-            }
-            (ParamIssue::NotWithSearch, Lang::En) => {
-                "it cannot be combined with q (search results are ordered by relevance).".into()
-            }
-            (ParamIssue::Malformed(why), Lang::Vi) => format!("không đọc được ({why})."),
-            (ParamIssue::Malformed(why), Lang::En) => format!("it cannot be read ({why})."),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -179,6 +128,9 @@ pub enum ApiError {
     LastAdmin,
     #[error("conflict")]
     Conflict,
+    /// `If-Match` names a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
     #[error("captcha invalid")]
     CaptchaInvalid,
     #[error("comments closed")]
@@ -268,219 +220,13 @@ impl ApiError {
             InUse => "in_use",
             LastAdmin => "last_admin",
             Conflict => "conflict",
+            PreconditionFailed => "precondition_failed",
             CaptchaInvalid => "captcha_invalid",
             CommentsClosed => "comments_closed",
             DuplicateComment => "duplicate_comment",
             RateLimited { .. } => "rate_limited",
             Unavailable => "service_unavailable",
             Internal => "internal_error",
-        }
-    }
-
-    fn texts(&self, lang: Lang) -> (&'static str, String) {
-        use ApiError::*;
-        let vi = lang == Lang::Vi;
-        let pick = |v: &'static str, e: &'static str| if vi { v } else { e };
-        match self {
-            MalformedJson(why) => (
-                pick("Yêu cầu không hợp lệ", "Malformed request"),
-                if vi {
-                    format!("Nội dung không phải JSON hợp lệ: {why}")
-                } else {
-                    format!("The body is not valid JSON: {why}")
-                },
-            ),
-            BadParameter {
-                param,
-                issue: ParamIssue::Unknown,
-            } => (
-                pick("Tham số không được hỗ trợ", "Unknown parameter"),
-                if vi {
-                    format!("Tham số truy vấn không được hỗ trợ: {param}.")
-                } else {
-                    format!("Unknown query parameter: {param}.")
-                },
-            ),
-            BadParameter { param, issue } => (
-                pick("Tham số không hợp lệ", "Invalid parameter"),
-                if vi {
-                    format!("Tham số {param} không hợp lệ: {}", issue.explain(lang))
-                } else {
-                    format!("Query parameter {param} is not valid: {}", issue.explain(lang))
-                },
-            ),
-            NulInText => (
-                pick("Văn bản không hợp lệ", "Invalid text"),
-                pick(
-                    "Văn bản gửi lên (trong địa chỉ hoặc nội dung) có ký tự NUL (U+0000).",
-                    "The text sent (in the address or the body) contains a NUL character (U+0000).",
-                )
-                .to_string(),
-            ),
-            InvalidCursor => (
-                pick("Con trỏ phân trang không hợp lệ", "Invalid cursor"),
-                pick(
-                    "Giá trị cursor không hợp lệ hoặc không khớp với cách sắp xếp.",
-                    "The cursor is malformed or does not match the sort order.",
-                )
-                .into(),
-            ),
-            UnsupportedMediaType => (
-                pick("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
-                pick(
-                    "Nội dung phải có Content-Type: application/json.",
-                    "The body must be sent with Content-Type: application/json.",
-                )
-                .into(),
-            ),
-            PayloadTooLarge { limit } => (
-                pick("Nội dung quá lớn", "Payload too large"),
-                if vi {
-                    format!("Nội dung yêu cầu vượt quá {limit} byte.")
-                } else {
-                    format!("The request body exceeds {limit} bytes.")
-                },
-            ),
-            Validation(_) => (
-                pick("Dữ liệu không hợp lệ", "Validation failed"),
-                pick("Một số trường không hợp lệ.", "Some fields are not valid.").into(),
-            ),
-            InvalidBody(why) => (
-                pick("Dữ liệu không hợp lệ", "Validation failed"),
-                if vi {
-                    format!("Nội dung không đúng cấu trúc: {why}")
-                } else {
-                    format!("The body does not have the expected shape: {why}")
-                },
-            ),
-            Unauthorized => (
-                pick("Chưa xác thực", "Unauthorized"),
-                pick(
-                    "Cần mã truy cập hợp lệ (Authorization: Bearer …).",
-                    "A valid access token is required (Authorization: Bearer …).",
-                )
-                .into(),
-            ),
-            TokenExpired => (
-                pick("Mã truy cập đã hết hạn", "Token expired"),
-                pick(
-                    "Mã truy cập đã hết hạn; hãy làm mới bằng refresh token.",
-                    "The access token has expired; refresh it with the refresh token.",
-                )
-                .into(),
-            ),
-            InvalidCredentials => (
-                pick("Sai thông tin đăng nhập", "Invalid credentials"),
-                pick(
-                    "Tên đăng nhập hoặc mật khẩu không đúng.",
-                    "The username or password is wrong.",
-                )
-                .into(),
-            ),
-            InvalidRefreshToken => (
-                pick("Refresh token không hợp lệ", "Invalid refresh token"),
-                pick(
-                    "Refresh token không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
-                    "The refresh token is invalid, expired or revoked.",
-                )
-                .into(),
-            ),
-            Forbidden => (
-                pick("Không có quyền", "Forbidden"),
-                pick(
-                    "Vai trò của bạn không được phép thực hiện thao tác này.",
-                    "Your role is not allowed to do this.",
-                )
-                .into(),
-            ),
-            NotFound => (
-                pick("Không tìm thấy", "Not found"),
-                pick("Không tìm thấy tài nguyên.", "The resource was not found.").into(),
-            ),
-            MethodNotAllowed => (
-                pick("Phương thức không được phép", "Method not allowed"),
-                pick(
-                    "Phương thức HTTP này không được hỗ trợ ở đây.",
-                    "This HTTP method is not supported here.",
-                )
-                .into(),
-            ),
-            SlugTaken(slug) => (
-                pick("Slug đã tồn tại", "Slug taken"),
-                if vi {
-                    format!("Slug \"{slug}\" đã được sử dụng.")
-                } else {
-                    format!("The slug \"{slug}\" is already in use.")
-                },
-            ),
-            UsernameTaken => (
-                pick("Tên đăng nhập đã tồn tại", "Username taken"),
-                pick("Tên đăng nhập này đã được sử dụng.", "This username is already in use.").into(),
-            ),
-            InUse => (
-                pick("Đang được sử dụng", "In use"),
-                pick(
-                    "Không thể xóa vì vẫn còn nội dung tham chiếu tới bản ghi này.",
-                    "It cannot be deleted while other content refers to it.",
-                )
-                .into(),
-            ),
-            LastAdmin => (
-                pick("Không thể bỏ quản trị viên cuối cùng", "Last admin"),
-                pick(
-                    "Hệ thống phải còn ít nhất một quản trị viên.",
-                    "At least one admin must remain.",
-                )
-                .into(),
-            ),
-            Conflict => (
-                pick("Xung đột", "Conflict"),
-                pick(
-                    "Yêu cầu xung đột với dữ liệu hiện có.",
-                    "The request conflicts with existing data.",
-                )
-                .into(),
-            ),
-            CaptchaInvalid => (
-                pick("Mã xác thực không đúng", "Invalid verification code"),
-                pick("Mã xác thực không đúng.", "The verification code is not correct.").into(),
-            ),
-            CommentsClosed => (
-                pick("Bình luận đã đóng", "Comments closed"),
-                pick(
-                    "Bài viết này không nhận bình luận.",
-                    "This article does not take comments.",
-                )
-                .into(),
-            ),
-            DuplicateComment => (
-                pick("Bình luận trùng lặp", "Duplicate comment"),
-                pick("Bình luận này đã được gửi.", "This comment has already been sent.").into(),
-            ),
-            RateLimited { retry_after_secs } => (
-                pick("Quá nhiều yêu cầu", "Too many requests"),
-                if vi {
-                    format!("Vui lòng thử lại sau {retry_after_secs} giây.")
-                } else {
-                    format!("Please retry in {retry_after_secs} seconds.")
-                },
-            ),
-            Unavailable => (
-                pick("Dịch vụ tạm thời không khả dụng", "Service unavailable"),
-                pick(
-                    "Cơ sở dữ liệu tạm thời không truy cập được.",
-                    "The database is temporarily unreachable.",
-                )
-                .into(),
-            ),
-            Internal => (
-                pick("Lỗi máy chủ", "Internal server error"),
-                pick(
-                    "Đã có lỗi không mong muốn; lỗi đã được ghi lại.",
-                    "An unexpected error occurred; it has been logged.",
-                )
-                .into(),
-            ),
         }
     }
 
@@ -538,6 +284,7 @@ impl ResponseError for ApiError {
             Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Forbidden | CommentsClosed => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
+            PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict | DuplicateComment => StatusCode::CONFLICT,
             RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -551,51 +298,44 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
         match err {
-            Error::NotFound => ApiError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict,
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::InUse,
-            // SQLite reports foreign-key failures without the specific kind.
-            Error::DatabaseError(_, ref info) if info.message().contains("FOREIGN KEY constraint failed") => {
-                ApiError::InUse
-            }
-            // PostgreSQL refuses NUL in text (SQLite would store it): the
-            // client's text, never a fault of ours.
-            Error::DatabaseError(_, ref info) if info.message().contains("0x00") => ApiError::NulInText,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                tracing::warn!(error = %err, "database connection lost");
-                ApiError::Unavailable
-            }
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => ApiError::Unavailable,
-            Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
-                tracing::warn!(error = %err, "database busy");
-                ApiError::Unavailable
-            }
-            other => {
-                tracing::error!(error = %other, "database error");
-                ApiError::Internal
-            }
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::SlugTaken(slug) => ApiError::SlugTaken(slug),
+            StoreError::UsernameTaken => ApiError::UsernameTaken,
+            StoreError::InUse => ApiError::InUse,
+            StoreError::UnknownReferences(references) => ApiError::Validation(
+                references
+                    .iter()
+                    .map(|r| FieldError::new(path(r), FieldIssue::UnknownReference))
+                    .collect(),
+            ),
+            StoreError::ForbiddenReference(r) => ApiError::validation(path(&r), FieldIssue::Format),
+            StoreError::LastAdmin => ApiError::LastAdmin,
+            StoreError::DuplicateComment => ApiError::DuplicateComment,
+            StoreError::InvalidRefreshToken => ApiError::InvalidRefreshToken,
+            StoreError::Stale => ApiError::PreconditionFailed,
+            StoreError::Conflict => ApiError::Conflict,
+            StoreError::NulInText => ApiError::NulInText,
+            StoreError::Unavailable => ApiError::Unavailable,
+            StoreError::Internal => ApiError::Internal,
         }
     }
 }
 
-/// Maps a unique-constraint violation to a specific conflict (`slug_taken`,
-/// `username_taken`, …) and any other database error as usual.
-pub fn unique_as(conflict: impl FnOnce() -> ApiError) -> impl FnOnce(diesel::result::Error) -> ApiError {
-    move |err| match err {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => conflict(),
-        other => other.into(),
+/// The JSON path of an input field a store refers to: `chairs[2]`,
+/// `positions[0].organization_id`.
+fn path(r: &Reference) -> String {
+    let mut path = r.field.to_string();
+    if let Some(i) = r.index {
+        path.push_str(&format!("[{i}]"));
     }
-}
-
-fn is_busy(message: &str) -> bool {
-    message.contains("database is locked")
-        || message.contains("database is busy")
-        // PostgreSQL: the write lock was not granted within `lock_timeout`.
-        || message.contains("lock timeout")
+    if let Some(member) = r.member {
+        path.push('.');
+        path.push_str(member);
+    }
+    path
 }
 
 /// Middleware body: re-renders an [`ApiError`] in the client's language and

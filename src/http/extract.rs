@@ -52,22 +52,6 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req: &HttpRequest| ApiError::NotFound.into())
 }
 
-/// `{id}` or `{slug}` in a path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdOrSlug {
-    Id(i64),
-    Slug(String),
-}
-
-impl IdOrSlug {
-    pub fn parse(raw: &str) -> IdOrSlug {
-        match raw.parse::<i64>() {
-            Ok(id) if !raw.starts_with('+') => IdOrSlug::Id(id),
-            _ => IdOrSlug::Slug(raw.to_string()),
-        }
-    }
-}
-
 /// Refuses requests holding a NUL character — `%00` in the address, the
 /// JSON escape `\u0000` in the body — with 400 `nul_in_text` before any
 /// handler sees them: PostgreSQL cannot store NUL in text and SQLite would,

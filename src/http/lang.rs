@@ -11,6 +11,15 @@ pub enum LangParam {
     En,
 }
 
+/// The query string of an item that only has a language to choose.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LangQuery {
+    /// `vi` (default) or `en`; `Accept-Language` works too.
+    pub lang: Option<LangParam>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]

@@ -4,13 +4,18 @@
 pub mod auth;
 pub mod cache;
 pub mod client;
+pub mod editable;
 pub mod error;
 pub mod extract;
 pub mod input;
 pub mod lang;
+pub mod messages;
 pub mod pagination;
+pub mod params;
 pub mod patch;
 pub mod rate_limit;
+pub mod reader;
+pub mod respond;
 pub mod visitor;
 
 pub use error::{ApiError, FieldError, FieldIssue};

@@ -162,6 +162,33 @@ pub fn page_sorted<T>(
     .with_total(total))
 }
 
+const RELEVANCE: &str = "relevance";
+
+/// The offset a relevance cursor holds (search results page by offset: a
+/// relevance order has no stable key to seek by). At most `max`.
+pub fn relevance_offset(cursor: Option<&str>, max: i64) -> Result<i64, ApiError> {
+    match cursor {
+        None => Ok(0),
+        Some(raw) => {
+            let c = Cursor::decode(raw, RELEVANCE)?;
+            c.key
+                .and_then(|k| k.parse::<i64>().ok())
+                .filter(|o| (0..=max).contains(o))
+                .ok_or(ApiError::InvalidCursor)
+        }
+    }
+}
+
+/// Pages relevance-ordered items (fetched `limit + 1` from `offset`).
+pub fn relevance_page<T>(items: Vec<T>, offset: i64, limit: i64) -> Paged<T> {
+    // The next page starts where this one ends: the cursor holds that offset.
+    Paged::from_rows(items, limit, |_| Cursor {
+        sort: RELEVANCE.into(),
+        key: Some((offset + limit).to_string()),
+        id: 0,
+    })
+}
+
 /// The `Link: <…>; rel="next"` value for a page, keeping every other query
 /// parameter of the request.
 pub fn next_link(req: &actix_web::HttpRequest, next_cursor: &str) -> String {

@@ -33,6 +33,23 @@ pub struct OfficialData {
     pub updated_at: NaiveDateTime,
 }
 
+impl OfficialData {
+    /// A new official before their input is applied.
+    pub fn new(now: NaiveDateTime) -> Self {
+        OfficialData {
+            slug: String::new(),
+            full_name: String::new(),
+            name_folded: String::new(),
+            photo_url: None,
+            bio: None,
+            bio_en: None,
+            office_phone: None,
+            email: None,
+            updated_at: now,
+        }
+    }
+}
+
 impl From<&Official> for OfficialData {
     fn from(o: &Official) -> Self {
         OfficialData {

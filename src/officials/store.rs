@@ -6,13 +6,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Official, OfficialData, Position, PositionData};
-use crate::db::schema::{article_officials, event_officials, officials, organizations, positions};
-use crate::db::{Backend, Conn};
-use crate::http::error::unique_as;
-use crate::http::extract::IdOrSlug;
-use crate::http::{ApiError, FieldError, FieldIssue};
+use crate::db::refs::{self, Target};
+use crate::db::schema::{article_officials, event_officials, officials, positions};
+use crate::db::slug::{self, SlugTable};
+use crate::db::{write_tx, Backend, Conn, IdOrSlug, Reference, StoreError, StoreResult};
 
-pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<Official>, ApiError> {
+pub fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Official>> {
     let q = officials::table.select(Official::as_select()).into_boxed::<Backend>();
     let q = match key {
         IdOrSlug::Id(id) => q.filter(officials::id.eq(*id)),
@@ -21,7 +20,7 @@ pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<Official>, ApiErro
     Ok(q.first(conn).optional()?)
 }
 
-pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Official>, ApiError> {
+pub fn find_many(conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<Official>> {
     Ok(officials::table
         .select(Official::as_select())
         .filter(officials::id.eq_any(ids))
@@ -30,7 +29,7 @@ pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Official>, ApiError
 
 /// Officials whose folded name contains every folded word of `q` (so
 /// "dang thanh hai" finds "Đặng Thanh Hải"), or all of them.
-pub fn search(conn: &mut Conn, q: Option<&str>) -> Result<Vec<Official>, ApiError> {
+pub fn search(conn: &mut Conn, q: Option<&str>) -> StoreResult<Vec<Official>> {
     let mut query = officials::table.select(Official::as_select()).into_boxed::<Backend>();
     if let Some(q) = q {
         let folded = crate::text::fold(q);
@@ -54,7 +53,7 @@ pub fn search(conn: &mut Conn, q: Option<&str>) -> Result<Vec<Official>, ApiErro
 }
 
 /// Positions of the given officials, by rank then start date.
-pub fn positions_of(conn: &mut Conn, official_ids: &[i64]) -> Result<HashMap<i64, Vec<Position>>, ApiError> {
+pub fn positions_of(conn: &mut Conn, official_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Position>>> {
     let rows: Vec<Position> = positions::table
         .select(Position::as_select())
         .filter(positions::official_id.eq_any(official_ids))
@@ -67,53 +66,70 @@ pub fn positions_of(conn: &mut Conn, official_ids: &[i64]) -> Result<HashMap<i64
     Ok(map)
 }
 
-/// Inserts or updates an official; `positions` of `Some` replaces them all.
-/// Call inside a write transaction.
-pub fn save(
+/// Creates an official with their positions; their id.
+pub fn create(
+    conn: &mut Conn,
+    data: OfficialData,
+    positions: Option<Vec<PositionData>>,
+    now: NaiveDateTime,
+) -> StoreResult<i64> {
+    write_tx(conn, |conn| save(conn, None, data, positions, now))
+}
+
+/// Changes the official `key` names: `change` turns the stored row into the
+/// new columns and positions (or refuses), in the same write transaction.
+pub fn update<E: From<StoreError>>(
+    conn: &mut Conn,
+    key: &IdOrSlug,
+    now: NaiveDateTime,
+    change: impl FnOnce(&Official) -> Result<(OfficialData, Option<Vec<PositionData>>), E>,
+) -> Result<i64, E> {
+    write_tx(conn, |conn| {
+        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        let (data, positions) = change(&current)?;
+        Ok(save(conn, Some(current.id), data, positions, now)?)
+    })
+}
+
+/// Inserts or updates an official inside the caller's write transaction;
+/// `positions` of `Some` replaces them all.
+fn save(
     conn: &mut Conn,
     id: Option<i64>,
     mut data: OfficialData,
     positions: Option<Vec<PositionData>>,
     now: NaiveDateTime,
-) -> Result<i64, ApiError> {
+) -> StoreResult<i64> {
     if let Some(list) = &positions {
         let org_ids: Vec<i64> = list.iter().map(|p| p.organization_id).collect();
-        let known: Vec<i64> = organizations::table
-            .select(organizations::id)
-            .filter(organizations::id.eq_any(&org_ids))
-            .load(conn)?;
-        let errors: Vec<FieldError> = list
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !known.contains(&p.organization_id))
-            .map(|(i, _)| FieldError::new(format!("positions[{i}].organization_id"), FieldIssue::UnknownReference))
-            .collect();
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
+        let known = refs::existing(conn, Target::Organizations, &org_ids)?;
+        refs::all_known(
+            org_ids
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| !known.contains(id))
+                .map(|(i, _)| Reference::member("positions", i, "organization_id"))
+                .collect(),
+        )?;
     }
     if data.slug.is_empty() {
-        let base = crate::text::slug_or_fallback(crate::text::slugify(&data.full_name, 120), "can-bo");
-        let taken: Vec<String> = officials::table
-            .select(officials::slug)
-            .filter(officials::slug.like(format!("{base}%")))
-            .load(conn)?;
-        data.slug = crate::text::first_free_slug(&base, &taken);
+        data.slug = slug::derive(conn, SlugTable::Officials, &data.full_name)?;
     }
-    let slug = data.slug.clone();
     let id = match id {
         Some(id) => {
-            diesel::update(officials::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map_err(unique_as(|| ApiError::SlugTaken(slug)))?;
+            slug::saved(
+                &data.slug,
+                diesel::update(officials::table.find(id)).set(&data).execute(conn),
+            )?;
             id
         }
-        None => diesel::insert_into(officials::table)
-            .values((&data, officials::created_at.eq(now)))
-            .returning(officials::id)
-            .get_result(conn)
-            .map_err(unique_as(|| ApiError::SlugTaken(slug)))?,
+        None => slug::saved(
+            &data.slug,
+            diesel::insert_into(officials::table)
+                .values((&data, officials::created_at.eq(now)))
+                .returning(officials::id)
+                .get_result(conn),
+        )?,
     };
     let titles: Vec<String> = match &positions {
         Some(list) => list.iter().map(|p| p.title.clone()).collect(),
@@ -132,27 +148,28 @@ pub fn save(
 }
 
 /// Deletes an official nobody links to. One that articles or events mention
-/// stays (409 `in_use`): end their positions to mark them former instead.
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-    let official = find(conn, key)?.ok_or(ApiError::NotFound)?;
-    let in_articles: i64 = article_officials::table
-        .filter(article_officials::official_id.eq(official.id))
-        .count()
-        .get_result(conn)?;
-    let in_events: i64 = event_officials::table
-        .filter(event_officials::official_id.eq(official.id))
-        .count()
-        .get_result(conn)?;
-    if in_articles + in_events > 0 {
-        return Err(ApiError::InUse);
-    }
-    diesel::delete(officials::table.find(official.id)).execute(conn)?;
-    crate::search::store::remove(conn, crate::search::store::Kind::Officials, official.id)?;
-    Ok(())
+/// stays (`in_use`): end their positions to mark them former instead.
+pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let official = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        let in_articles: i64 = article_officials::table
+            .filter(article_officials::official_id.eq(official.id))
+            .count()
+            .get_result(conn)?;
+        let in_events: i64 = event_officials::table
+            .filter(event_officials::official_id.eq(official.id))
+            .count()
+            .get_result(conn)?;
+        if in_articles + in_events > 0 {
+            return Err(StoreError::InUse);
+        }
+        diesel::delete(officials::table.find(official.id)).execute(conn)?;
+        crate::search::store::remove(conn, crate::search::store::Kind::Officials, official.id)
+    })
 }
 
 /// Officials linked to each of the given articles.
-pub fn for_articles(conn: &mut Conn, article_ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, ApiError> {
+pub fn for_articles(conn: &mut Conn, article_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
     let rows: Vec<(i64, i64)> = article_officials::table
         .select((article_officials::article_id, article_officials::official_id))
         .filter(article_officials::article_id.eq_any(article_ids))
@@ -162,35 +179,4 @@ pub fn for_articles(conn: &mut Conn, article_ids: &[i64]) -> Result<HashMap<i64,
         map.entry(article).or_default().push(official);
     }
     Ok(map)
-}
-
-/// Replaces the officials an article mentions; unknown ids are a 422.
-pub fn link_article(conn: &mut Conn, article_id: i64, official_ids: &[i64]) -> Result<(), ApiError> {
-    let known: Vec<i64> = officials::table
-        .select(officials::id)
-        .filter(officials::id.eq_any(official_ids))
-        .load(conn)?;
-    if let Some(i) = official_ids.iter().position(|id| !known.contains(id)) {
-        return Err(ApiError::validation(
-            format!("official_ids[{i}]"),
-            FieldIssue::UnknownReference,
-        ));
-    }
-    diesel::delete(article_officials::table.filter(article_officials::article_id.eq(article_id))).execute(conn)?;
-    let mut official_ids = official_ids.to_vec();
-    official_ids.sort_unstable();
-    official_ids.dedup();
-    let rows: Vec<_> = official_ids
-        .iter()
-        .map(|id| {
-            (
-                article_officials::article_id.eq(article_id),
-                article_officials::official_id.eq(*id),
-            )
-        })
-        .collect();
-    crate::on_engine!(conn, c => diesel::insert_into(article_officials::table)
-        .values(rows)
-        .execute(c))?;
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! structure a portal must publish, in Vietnamese and English.
 
 pub mod api;
+pub mod input;
 pub mod model;
 pub mod store;
-
-pub use model::Organization;
+pub mod views;

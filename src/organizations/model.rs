@@ -3,14 +3,17 @@ use diesel::prelude::*;
 
 use crate::db::schema::organizations;
 
-pub const KINDS: &[&str] = &[
-    "party_committee",
-    "peoples_council",
-    "peoples_committee",
-    "fatherland_front",
-    "mass_organization",
-    "department",
-];
+crate::text_enum! {
+    /// What an organization is: Thị ủy, HĐND, UBND, UBMTTQ, a mass organization, a department.
+    pub enum Kind {
+        PartyCommittee = "party_committee",
+        PeoplesCouncil = "peoples_council",
+        PeoplesCommittee = "peoples_committee",
+        FatherlandFront = "fatherland_front",
+        MassOrganization = "mass_organization",
+        Department = "department",
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organizations)]
@@ -47,6 +50,26 @@ pub struct OrganizationData {
     pub description_en: Option<String>,
     pub position: i32,
     pub updated_at: NaiveDateTime,
+}
+
+impl OrganizationData {
+    /// A new organization before its input is applied.
+    pub fn new(now: NaiveDateTime) -> Self {
+        OrganizationData {
+            slug: String::new(),
+            name: String::new(),
+            name_en: None,
+            kind: String::new(),
+            parent_id: None,
+            address: None,
+            phone: None,
+            email: None,
+            description: None,
+            description_en: None,
+            position: 0,
+            updated_at: now,
+        }
+    }
 }
 
 impl From<&Organization> for OrganizationData {

@@ -5,12 +5,10 @@ use diesel::prelude::*;
 
 use super::model::{Organization, OrganizationData};
 use crate::db::schema::{events, organizations, positions};
-use crate::db::{Backend, Conn};
-use crate::http::error::unique_as;
-use crate::http::extract::IdOrSlug;
-use crate::http::{ApiError, FieldIssue};
+use crate::db::slug::{self, SlugTable};
+use crate::db::{write_tx, Backend, Conn, IdOrSlug, Reference, StoreError, StoreResult};
 
-pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<Organization>, ApiError> {
+pub fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Organization>> {
     let q = organizations::table
         .select(Organization::as_select())
         .into_boxed::<Backend>();
@@ -21,7 +19,7 @@ pub fn find(conn: &mut Conn, key: &IdOrSlug) -> Result<Option<Organization>, Api
     Ok(q.first(conn).optional()?)
 }
 
-pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Organization>, ApiError> {
+pub fn find_many(conn: &mut Conn, ids: &[i64]) -> StoreResult<Vec<Organization>> {
     Ok(organizations::table
         .select(Organization::as_select())
         .filter(organizations::id.eq_any(ids))
@@ -30,77 +28,95 @@ pub fn find_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Organization>, ApiE
 
 /// The whole directory in display order (`position`, then id). A town has
 /// tens of organizations, a province a few hundred.
-pub fn all(conn: &mut Conn) -> Result<Vec<Organization>, ApiError> {
+pub fn all(conn: &mut Conn) -> StoreResult<Vec<Organization>> {
     Ok(organizations::table
         .select(Organization::as_select())
         .order((organizations::position.asc(), organizations::id.asc()))
         .load(conn)?)
 }
 
-/// Inserts or updates; call inside a write transaction. An empty slug is
-/// derived from the name. A parent must exist and must not be the
+/// Creates an organization; its id.
+pub fn create(conn: &mut Conn, data: OrganizationData, now: NaiveDateTime) -> StoreResult<i64> {
+    write_tx(conn, |conn| save(conn, None, data, now))
+}
+
+/// Changes the organization `key` names: `change` turns the stored row into
+/// the new columns (or refuses), in the same write transaction.
+pub fn update<E: From<StoreError>>(
+    conn: &mut Conn,
+    key: &IdOrSlug,
+    now: NaiveDateTime,
+    change: impl FnOnce(&Organization) -> Result<OrganizationData, E>,
+) -> Result<i64, E> {
+    write_tx(conn, |conn| {
+        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        let data = change(&current)?;
+        Ok(save(conn, Some(current.id), data, now)?)
+    })
+}
+
+/// Inserts or updates inside the caller's write transaction. An empty slug
+/// is derived from the name. A parent must exist and must not be the
 /// organization itself or one of its descendants.
-pub fn save(conn: &mut Conn, id: Option<i64>, mut data: OrganizationData, now: NaiveDateTime) -> Result<i64, ApiError> {
+fn save(conn: &mut Conn, id: Option<i64>, mut data: OrganizationData, now: NaiveDateTime) -> StoreResult<i64> {
     if let Some(parent) = data.parent_id {
         let all = all(conn)?;
         if !all.iter().any(|o| o.id == parent) {
-            return Err(ApiError::validation("parent_id", FieldIssue::UnknownReference));
+            return Err(StoreError::unknown(Reference::field("parent_id")));
         }
         if let Some(id) = id {
             // Walk up from the new parent: meeting `id` would close a cycle.
             let mut cursor = Some(parent);
             while let Some(current) = cursor {
                 if current == id {
-                    return Err(ApiError::validation("parent_id", FieldIssue::Format));
+                    return Err(StoreError::ForbiddenReference(Reference::field("parent_id")));
                 }
                 cursor = all.iter().find(|o| o.id == current).and_then(|o| o.parent_id);
             }
         }
     }
     if data.slug.is_empty() {
-        let base = crate::text::slug_or_fallback(crate::text::slugify(&data.name, 120), "to-chuc");
-        let taken: Vec<String> = organizations::table
-            .select(organizations::slug)
-            .filter(organizations::slug.like(format!("{base}%")))
-            .load(conn)?;
-        data.slug = crate::text::first_free_slug(&base, &taken);
+        data.slug = slug::derive(conn, SlugTable::Organizations, &data.name)?;
     }
-    let slug = data.slug.clone();
     match id {
         Some(id) => {
-            diesel::update(organizations::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map_err(unique_as(|| ApiError::SlugTaken(slug)))?;
+            slug::saved(
+                &data.slug,
+                diesel::update(organizations::table.find(id)).set(&data).execute(conn),
+            )?;
             Ok(id)
         }
-        None => diesel::insert_into(organizations::table)
-            .values((&data, organizations::created_at.eq(now)))
-            .returning(organizations::id)
-            .get_result(conn)
-            .map_err(unique_as(|| ApiError::SlugTaken(slug))),
+        None => slug::saved(
+            &data.slug,
+            diesel::insert_into(organizations::table)
+                .values((&data, organizations::created_at.eq(now)))
+                .returning(organizations::id)
+                .get_result(conn),
+        ),
     }
 }
 
 /// Deletes an organization that nothing refers to (no child organizations,
-/// no positions, past or present, and no events), else 409 `in_use`.
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-    let org = find(conn, key)?.ok_or(ApiError::NotFound)?;
-    let children: i64 = organizations::table
-        .filter(organizations::parent_id.eq(org.id))
-        .count()
-        .get_result(conn)?;
-    let held: i64 = positions::table
-        .filter(positions::organization_id.eq(org.id))
-        .count()
-        .get_result(conn)?;
-    let hosted: i64 = events::table
-        .filter(events::organization_id.eq(org.id))
-        .count()
-        .get_result(conn)?;
-    if children + held + hosted > 0 {
-        return Err(ApiError::InUse);
-    }
-    diesel::delete(organizations::table.find(org.id)).execute(conn)?;
-    Ok(())
+/// no positions, past or present, and no events), else `in_use`.
+pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let org = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        let children: i64 = organizations::table
+            .filter(organizations::parent_id.eq(org.id))
+            .count()
+            .get_result(conn)?;
+        let held: i64 = positions::table
+            .filter(positions::organization_id.eq(org.id))
+            .count()
+            .get_result(conn)?;
+        let hosted: i64 = events::table
+            .filter(events::organization_id.eq(org.id))
+            .count()
+            .get_result(conn)?;
+        if children + held + hosted > 0 {
+            return Err(StoreError::InUse);
+        }
+        diesel::delete(organizations::table.find(org.id)).execute(conn)?;
+        Ok(())
+    })
 }

@@ -1,25 +1,16 @@
 //! `/articles/{id|slug}/ratings`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-use crate::articles::stats::{self, RatingSummary};
+use super::input::RatingInput;
+use crate::articles::stats;
 use crate::articles::store as articles;
+use crate::articles::views::RatingSummary;
+use crate::db::IdOrSlug;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
-use crate::http::extract::IdOrSlug;
 use crate::http::visitor::visitor_key;
 use crate::http::{ApiError, FieldIssue};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RatingInput {
-    /// 1 (worst) to 5 (best).
-    #[schema(minimum = 1, maximum = 5, example = 5)]
-    pub score: i64,
-}
+use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -43,7 +34,7 @@ pub async fn get_ratings(
     // From the primary: a reader who has just rated expects to see it.
     let summary = crate::db::run(&state.pool, move |conn| {
         let article = articles::find_public(conn, &key, now)?;
-        Ok(stats::for_article(conn, article.id)?.rating())
+        Ok::<_, ApiError>(RatingSummary::of(&stats::for_article(conn, article.id)?))
     })
     .await?;
     crate::http::cache::cached_json(&req, &summary, crate::http::cache::Audience::Public)
@@ -80,7 +71,7 @@ pub async fn rate(
     let summary = crate::db::run(&state.pool, move |conn| {
         let article = articles::find_public(conn, &key, now)?;
         super::store::rate(conn, article.id, &visitor, score as i32, now)?;
-        Ok(stats::for_article(conn, article.id)?.rating())
+        Ok::<_, ApiError>(RatingSummary::of(&stats::for_article(conn, article.id)?))
     })
     .await?;
     Ok(HttpResponse::Ok()

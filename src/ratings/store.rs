@@ -5,25 +5,17 @@ use diesel::prelude::*;
 
 use crate::articles::stats;
 use crate::db::schema::ratings;
-use crate::db::{write_tx, Conn};
-use crate::http::ApiError;
+use crate::db::{write_tx, Conn, StoreResult};
 
 /// Records a visitor's score, replacing their earlier one, and keeps the
 /// article's summary exact in the same write transaction (writers are
-/// serialised, so concurrent raters cannot lose updates).
-pub fn rate(conn: &mut Conn, article_id: i64, visitor: &str, score: i32, now: NaiveDateTime) -> Result<(), ApiError> {
-    write_tx(conn, |conn| rate_in(conn, article_id, visitor, score, now).map(|_| ()))
+/// serialised, so concurrent raters cannot lose updates). False when the
+/// visitor had already given this score (nothing changed).
+pub fn rate(conn: &mut Conn, article_id: i64, visitor: &str, score: i32, now: NaiveDateTime) -> StoreResult<bool> {
+    write_tx(conn, |conn| rate_in(conn, article_id, visitor, score, now))
 }
 
-/// [`rate`] inside a write transaction the caller holds; false when the
-/// visitor had already given this score (nothing changed).
-pub fn rate_in(
-    conn: &mut Conn,
-    article_id: i64,
-    visitor: &str,
-    score: i32,
-    now: NaiveDateTime,
-) -> Result<bool, ApiError> {
+fn rate_in(conn: &mut Conn, article_id: i64, visitor: &str, score: i32, now: NaiveDateTime) -> StoreResult<bool> {
     let previous: Option<i32> = ratings::table
         .find((article_id, visitor))
         .select(ratings::score)

@@ -1,56 +1,18 @@
 //! `GET /search`: articles, events and officials together, by relevance.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
+use super::input::SearchQuery;
 use super::store::{self, Hit, Kind};
-use super::{snippet, Query};
+use super::views::SearchResult;
+use super::{snippet, Query, SNIPPET_WORDS};
 use crate::clock::utc;
 use crate::db::Conn;
-use crate::http::auth::MaybeAuth;
 use crate::http::cache::cached_page;
 use crate::http::error::{ParamIssue, Problem};
-use crate::http::lang::{Lang, LangParam};
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::lang::Lang;
+use crate::http::pagination::{page_limit, relevance_offset, relevance_page, Paged};
+use crate::http::reader::Reader;
 use crate::http::ApiError;
-use crate::state::AppState;
-
-pub const SNIPPET_WORDS: usize = 24;
-const RELEVANCE: &str = "relevance";
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct SearchQuery {
-    /// Words with or without tone marks; `"a phrase"` in quotes; the last word also matches as a prefix.
-    pub q: Option<String>,
-    /// `articles`, `events` or `officials` (comma-separated); all three by default.
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-    pub lang: Option<LangParam>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"type": "article", "id": 1, "slug": "thuong-truc-thi-uy-giao-ban-voi-mttq-va-cac-doan-the-6-thang-dau-nam-2022",
-    "title": "Thường trực Thị ủy giao ban với Thường trực Ủy ban MTTQ…",
-    "snippet": "…Thường trực Thị ủy đã tổ chức <mark>hội</mark> <mark>nghị</mark> giao ban…", "date": "2022-07-19T10:30:00Z"}))]
-pub struct SearchResult {
-    /// `article`, `event` or `official`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    /// HTML: the matched words in `<mark>`, everything else escaped.
-    pub snippet: String,
-    /// Publication date (articles) or start (events).
-    pub date: Option<DateTime<Utc>>,
-}
+use actix_web::{web, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/search", web::get().to(search));
@@ -82,30 +44,6 @@ fn kinds(raw: Option<&str>) -> Result<Vec<Kind>, ApiError> {
         return Err(ApiError::invalid_parameter("type", ParamIssue::Empty));
     }
     Ok(kinds)
-}
-
-/// The offset a relevance cursor holds.
-pub fn relevance_offset(cursor: Option<&str>) -> Result<i64, ApiError> {
-    match cursor {
-        None => Ok(0),
-        Some(raw) => {
-            let c = Cursor::decode(raw, RELEVANCE)?;
-            c.key
-                .and_then(|k| k.parse::<i64>().ok())
-                .filter(|o| (0..=store::MAX_CANDIDATES).contains(o))
-                .ok_or(ApiError::InvalidCursor)
-        }
-    }
-}
-
-/// Pages relevance-ordered items (fetched `limit + 1` from `offset`).
-pub fn relevance_page<T>(items: Vec<T>, offset: i64, limit: i64) -> Paged<T> {
-    // The next page starts where this one ends: the cursor holds that offset.
-    Paged::from_rows(items, limit, |_| Cursor {
-        sort: RELEVANCE.into(),
-        key: Some((offset + limit).to_string()),
-        id: 0,
-    })
 }
 
 /// Best first across kinds: exact-accent matches, then where the words were found.
@@ -175,21 +113,16 @@ fn results(conn: &mut Conn, hits: &[(Kind, Hit)], query: &Query, lang: Lang) -> 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = Paged<SearchResult>),
         (status = 400, description = "No word in `q`, `q` over 200 characters, unknown `type`", body = Problem, content_type = "application/problem+json")))]
-pub async fn search(
-    req: HttpRequest,
-    auth: MaybeAuth,
-    lang: Lang,
-    state: web::Data<AppState>,
-    params: web::Query<SearchQuery>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn search(r: Reader, params: web::Query<SearchQuery>) -> Result<HttpResponse, ApiError> {
+    let Reader { req, auth, lang, state } = r;
     let params = params.into_inner();
     let query = Query::from_param(params.q.as_deref().unwrap_or(""))?;
     let kinds = kinds(params.kind.as_deref())?;
     let limit = page_limit(params.limit.as_deref())?;
-    let offset = relevance_offset(params.cursor.as_deref())?;
+    let offset = relevance_offset(params.cursor.as_deref(), store::MAX_CANDIDATES)?;
     let public_only = !auth.is_editor();
     let now = state.clock.now();
-    let found = crate::db::run(state.reader(&auth), move |conn| {
+    let found = crate::db::run(auth.pool(&state), move |conn| {
         let mut hits = Vec::new();
         for kind in kinds {
             for hit in store::search(conn, kind, &query, public_only, now, offset + limit + 1, 0)? {

@@ -5,12 +5,17 @@
 //! here is engine-independent.
 
 pub mod api;
+pub mod input;
 pub mod store;
+pub mod views;
 
 use crate::text::{fold, nfc};
 
 /// How much of a text a snippet is cut from, in characters.
 const SNIPPET_SOURCE_CHARS: usize = 1500;
+
+/// How many words a snippet holds.
+pub const SNIPPET_WORDS: usize = 24;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -148,7 +153,7 @@ pub fn article_snippet(summary: Option<&str>, body_html: &str, query: &Query) ->
         summary.unwrap_or(""),
         crate::articles::html::plain_text(body_html)
     );
-    snippet(&text, query, api::SNIPPET_WORDS)
+    snippet(&text, query, SNIPPET_WORDS)
 }
 
 /// What an index row holds for a text: folded for matching.

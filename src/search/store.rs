@@ -10,8 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::{folded, Query};
-use crate::db::Conn;
-use crate::http::ApiError;
+use crate::db::{Conn, StoreResult};
 
 /// What can be searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +39,7 @@ pub struct Hit {
     pub exact: bool,
 }
 
-fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> Result<(), ApiError> {
+fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> StoreResult<()> {
     let conn = match conn {
         Conn::Postgres(c) => return pg::replace_row(c, kind, id, columns),
         Conn::Sqlite(c) => c,
@@ -66,7 +65,7 @@ fn replace_row(conn: &mut Conn, kind: Kind, id: i64, columns: &[String]) -> Resu
     Ok(())
 }
 
-pub fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), ApiError> {
+pub fn remove(conn: &mut Conn, kind: Kind, id: i64) -> StoreResult<()> {
     let sql = match conn {
         Conn::Sqlite(_) => format!("DELETE FROM {} WHERE rowid = ?", kind.table()),
         Conn::Postgres(_) => format!("DELETE FROM {} WHERE id = $1", kind.table()),
@@ -76,13 +75,7 @@ pub fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), ApiError> {
 }
 
 /// Indexes an article: title above summary above the body's text.
-pub fn index_article(
-    conn: &mut Conn,
-    id: i64,
-    title: &str,
-    summary: Option<&str>,
-    body_html: &str,
-) -> Result<(), ApiError> {
+pub fn index_article(conn: &mut Conn, id: i64, title: &str, summary: Option<&str>, body_html: &str) -> StoreResult<()> {
     let summary = summary.unwrap_or("");
     let body = crate::articles::html::plain_text(body_html);
     replace_row(
@@ -93,11 +86,11 @@ pub fn index_article(
     )
 }
 
-pub fn index_event(conn: &mut Conn, id: i64, titles: &str, text: &str) -> Result<(), ApiError> {
+pub fn index_event(conn: &mut Conn, id: i64, titles: &str, text: &str) -> StoreResult<()> {
     replace_row(conn, Kind::Events, id, &[folded(titles), folded(text)])
 }
 
-pub fn index_official(conn: &mut Conn, id: i64, name: &str, positions: &str) -> Result<(), ApiError> {
+pub fn index_official(conn: &mut Conn, id: i64, name: &str, positions: &str) -> StoreResult<()> {
     replace_row(conn, Kind::Officials, id, &[folded(name), folded(positions)])
 }
 
@@ -129,7 +122,7 @@ struct Candidate {
 
 /// The newest `limit` rows whose `columns` match (streamed from the index
 /// in descending rowid order, which is creation order).
-fn newest_matches(conn: &mut Conn, kind: Kind, field: Field, query: &Query, limit: i64) -> Result<Vec<i64>, ApiError> {
+fn newest_matches(conn: &mut Conn, kind: Kind, field: Field, query: &Query, limit: i64) -> StoreResult<Vec<i64>> {
     let conn = match conn {
         Conn::Postgres(c) => return pg::newest_matches(c, kind, field, query, limit),
         Conn::Sqlite(c) => c,
@@ -161,7 +154,7 @@ pub fn search(
     now: NaiveDateTime,
     limit: i64,
     offset: i64,
-) -> Result<Vec<Hit>, ApiError> {
+) -> StoreResult<Vec<Hit>> {
     use crate::db::schema::{articles, events, officials};
     let wanted = (offset + limit + 1).clamp(100, MAX_CANDIDATES);
     // 1. Candidates per field, newest first, from the index alone. Within a
@@ -191,7 +184,7 @@ pub fn search(
                 .into_boxed::<crate::db::Backend>();
             if public_only {
                 q = q
-                    .filter(articles::status.eq_any(crate::articles::store::VISIBLE_STATUSES))
+                    .filter(articles::status.eq_any(crate::articles::model::VISIBLE_STATUSES))
                     .filter(articles::published_at.le(now));
             }
             q.load::<(i64, String, Option<String>, Option<NaiveDateTime>)>(conn)?
@@ -248,7 +241,7 @@ pub const INDEX_MARKER: &str = "search_index";
 
 /// Builds the index for rows written before it existed (or by an older
 /// version), once. Blocking; called at start-up.
-pub fn ensure_index(conn: &mut Conn) -> Result<usize, ApiError> {
+pub fn ensure_index(conn: &mut Conn) -> StoreResult<usize> {
     use crate::db::schema::{articles, events, officials, positions, site_counters};
     use crate::events::model::Event;
     let version: Option<i64> = site_counters::table
@@ -329,7 +322,7 @@ mod pg {
     use diesel::sql_types::{BigInt, Text};
 
     use super::{Candidate, Field, Kind};
-    use crate::http::ApiError;
+    use crate::db::StoreResult;
     use crate::search::{Query, Term};
 
     /// PostgreSQL keeps positions up to 16383 and 256 per word; longer
@@ -386,12 +379,7 @@ mod pg {
             .join(" & ")
     }
 
-    pub(super) fn replace_row(
-        conn: &mut PgConnection,
-        kind: Kind,
-        id: i64,
-        columns: &[String],
-    ) -> Result<(), ApiError> {
+    pub(super) fn replace_row(conn: &mut PgConnection, kind: Kind, id: i64, columns: &[String]) -> StoreResult<()> {
         let everything: Vec<&str> = columns.iter().map(String::as_str).collect();
         let title = tsvector(&everything[..1]);
         let all = tsvector(&everything);
@@ -426,7 +414,7 @@ mod pg {
         field: Field,
         query: &Query,
         limit: i64,
-    ) -> Result<Vec<i64>, ApiError> {
+    ) -> StoreResult<Vec<i64>> {
         let column = match field {
             Field::Title => "title",
             Field::Summary => "summary",

@@ -1,32 +1,12 @@
 //! `POST /stats/visits` (the beacon) and `GET /stats`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
-use utoipa::ToSchema;
-
+use super::views::{Stats, VisitAck};
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::visitor::visitor_id;
 use crate::http::ApiError;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"total_visits": 2761868, "online_now": 187}))]
-pub struct Stats {
-    /// Every visit counted since the portal began (beacons of the last few seconds included).
-    pub total_visits: i64,
-    /// Distinct visitors seen in the last 5 minutes.
-    pub online_now: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"visitor_id": "Xk3v9Qm2T0eYw7Lr1bNc8A", "total_visits": 2761868, "online_now": 187}))]
-pub struct VisitAck {
-    /// Send it back as `X-Visitor-Id` on later beacons and ratings.
-    pub visitor_id: String,
-    pub total_visits: i64,
-    pub online_now: i64,
-}
+use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/stats/visits", web::post().to(record_visit))
@@ -35,15 +15,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The stored total plus this instance's pending visits, and who is online;
 /// `seen` is a visitor who has just sent a beacon.
-async fn totals(state: &AppState, seen: Option<String>) -> Result<(i64, i64), ApiError> {
-    let now = state.clock.now();
-    let visits = state.visits.clone();
-    let (stored, online) = crate::db::run(&state.pool, move |conn| {
-        let online = visits.online_now(conn, now, seen.as_deref())?;
-        Ok((super::stored_visits(conn)?, online))
-    })
-    .await?;
-    Ok((stored + state.visits.pending(), online))
+async fn totals(state: &AppState, seen: Option<&str>) -> Result<(i64, i64), ApiError> {
+    let online = state.shared.seen(seen, state.clock.now()).await?;
+    let stored = crate::db::run(&state.pool, super::store::stored_visits).await?;
+    Ok((stored + state.visits.total(), online))
 }
 
 /// Count a screen view. No body is needed; the visitor is known by
@@ -59,8 +34,8 @@ pub async fn record_visit(req: HttpRequest, state: web::Data<AppState>) -> Resul
         .check(&client_key(&req, &state.config.trusted_proxies), state.clock.now())
         .await?;
     let visitor = visitor_id(&req).unwrap_or_else(crate::http::visitor::new_visitor_id);
-    state.visits.record(&visitor, state.clock.now());
-    let (total_visits, online_now) = totals(&state, Some(visitor.clone())).await?;
+    state.visits.record(());
+    let (total_visits, online_now) = totals(&state, Some(&visitor)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(VisitAck {

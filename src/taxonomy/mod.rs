@@ -2,7 +2,7 @@
 //! implementation. An article has at most one category and any number of tags.
 
 pub mod api;
+pub mod input;
 pub mod model;
 pub mod store;
-
-pub use model::{Term, TermKind};
+pub mod views;

@@ -9,14 +9,6 @@ pub enum TermKind {
 }
 
 impl TermKind {
-    /// Slug for a name that folds to nothing.
-    pub fn fallback_slug(self) -> &'static str {
-        match self {
-            TermKind::Category => "chuyen-muc",
-            TermKind::Tag => "the",
-        }
-    }
-
     pub fn path(self) -> &'static str {
         match self {
             TermKind::Category => "categories",

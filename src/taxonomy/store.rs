@@ -4,10 +4,8 @@
 use chrono::NaiveDateTime;
 
 use super::model::{Term, TermChanges, TermInput, TermKind};
-use crate::db::Conn;
-use crate::http::error::unique_as;
-use crate::http::extract::IdOrSlug;
-use crate::http::ApiError;
+use crate::db::slug::{self, SlugTable};
+use crate::db::{write_tx, Conn, IdOrSlug, StoreError, StoreResult};
 
 macro_rules! term_queries {
     ($module:ident, $table:ident) => {
@@ -66,13 +64,6 @@ macro_rules! term_queries {
                 t::table.count().get_result(conn)
             }
 
-            pub fn slugs_like(conn: &mut Conn, base: &str) -> QueryResult<Vec<String>> {
-                t::table
-                    .select(t::slug)
-                    .filter(t::slug.like(format!("{base}%")))
-                    .load(conn)
-            }
-
             pub fn insert(conn: &mut Conn, slug: &str, input: &TermInput, now: NaiveDateTime) -> QueryResult<Term> {
                 diesel::insert_into(t::table)
                     .values((
@@ -117,40 +108,45 @@ macro_rules! dispatch {
     };
 }
 
-pub fn find(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> Result<Option<Term>, ApiError> {
+impl TermKind {
+    fn slug_table(self) -> SlugTable {
+        match self {
+            TermKind::Category => SlugTable::Categories,
+            TermKind::Tag => SlugTable::Tags,
+        }
+    }
+}
+
+pub fn find(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> StoreResult<Option<Term>> {
     Ok(dispatch!(kind, find(conn, key))?)
 }
 
-pub fn find_many(conn: &mut Conn, kind: TermKind, ids: &[i64]) -> Result<Vec<Term>, ApiError> {
+pub fn find_many(conn: &mut Conn, kind: TermKind, ids: &[i64]) -> StoreResult<Vec<Term>> {
     Ok(dispatch!(kind, find_many(conn, ids))?)
 }
 
-pub fn find_by_slugs(conn: &mut Conn, kind: TermKind, slugs: &[String]) -> Result<Vec<Term>, ApiError> {
+pub fn find_by_slugs(conn: &mut Conn, kind: TermKind, slugs: &[String]) -> StoreResult<Vec<Term>> {
     Ok(dispatch!(kind, find_by_slugs(conn, slugs))?)
 }
 
-pub fn list(conn: &mut Conn, kind: TermKind, after_id: Option<i64>, limit: i64) -> Result<(Vec<Term>, i64), ApiError> {
+pub fn list(conn: &mut Conn, kind: TermKind, after_id: Option<i64>, limit: i64) -> StoreResult<(Vec<Term>, i64)> {
     Ok((
         dispatch!(kind, list(conn, after_id, limit))?,
         dispatch!(kind, count(conn))?,
     ))
 }
 
-/// A slug for `name` that no other term of this kind has.
-pub fn free_slug(conn: &mut Conn, kind: TermKind, name: &str) -> Result<String, ApiError> {
-    let base = crate::text::slug_or_fallback(crate::text::slugify(name, 120), kind.fallback_slug());
-    let taken = dispatch!(kind, slugs_like(conn, &base))?;
-    Ok(crate::text::first_free_slug(&base, &taken))
+/// Inserts a term, its slug derived from the name unless one is given.
+pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> StoreResult<Term> {
+    write_tx(conn, |conn| insert(conn, kind, input, now))
 }
 
-/// Inserts a term. Call inside a write transaction when the slug is derived,
-/// so that the free slug cannot be taken in between.
-pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> Result<Term, ApiError> {
+fn insert(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> StoreResult<Term> {
     let slug = match &input.slug {
         Some(slug) => slug.clone(),
-        None => free_slug(conn, kind, &input.name)?,
+        None => slug::derive(conn, kind.slug_table(), &input.name)?,
     };
-    dispatch!(kind, insert(conn, &slug, input, now)).map_err(unique_as(|| ApiError::SlugTaken(slug.clone())))
+    slug::saved(&slug, dispatch!(kind, insert(conn, &slug, input, now)))
 }
 
 pub fn update(
@@ -159,32 +155,34 @@ pub fn update(
     key: &IdOrSlug,
     changes: &TermChanges,
     now: NaiveDateTime,
-) -> Result<Term, ApiError> {
-    let current = find(conn, kind, key)?.ok_or(ApiError::NotFound)?;
-    let slug = changes.slug.clone().unwrap_or_default();
-    dispatch!(kind, update(conn, current.id, changes, now)).map_err(unique_as(|| ApiError::SlugTaken(slug.clone())))
+) -> StoreResult<Term> {
+    write_tx(conn, |conn| {
+        let current = find(conn, kind, key)?.ok_or(StoreError::NotFound)?;
+        let slug = changes.slug.clone().unwrap_or_default();
+        slug::saved(&slug, dispatch!(kind, update(conn, current.id, changes, now)))
+    })
 }
 
-/// Deletes a term. A category still used by articles is a 409; a tag is
-/// simply removed from the articles that carry it.
-pub fn delete(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> Result<(), ApiError> {
-    let current = find(conn, kind, key)?.ok_or(ApiError::NotFound)?;
-    if kind == TermKind::Category && crate::articles::store::count_in_category(conn, current.id)? > 0 {
-        return Err(ApiError::InUse);
-    }
-    dispatch!(kind, delete(conn, current.id))?;
-    Ok(())
+/// Deletes a term. A category still used by articles is `in_use` (the
+/// database refuses it); a tag is simply removed from the articles that carry it.
+pub fn delete(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let current = find(conn, kind, key)?.ok_or(StoreError::NotFound)?;
+        dispatch!(kind, delete(conn, current.id))?;
+        Ok(())
+    })
 }
 
 /// Resolves tag names to tags, creating the missing ones (as Ghost does).
-pub fn ensure_tags(conn: &mut Conn, names: &[String], now: NaiveDateTime) -> Result<Vec<Term>, ApiError> {
+/// Inside the caller's write transaction.
+pub fn ensure_tags(conn: &mut Conn, names: &[String], now: NaiveDateTime) -> StoreResult<Vec<Term>> {
     let mut tags = Vec::with_capacity(names.len());
     for name in names {
-        let slug = crate::text::slug_or_fallback(crate::text::slugify(name, 120), TermKind::Tag.fallback_slug());
+        let slug = slug::base(SlugTable::Tags, name);
         let existing = find(conn, TermKind::Tag, &IdOrSlug::Slug(slug.clone()))?;
         let tag = match existing {
             Some(tag) => tag,
-            None => create(
+            None => insert(
                 conn,
                 TermKind::Tag,
                 &TermInput {

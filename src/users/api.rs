@@ -1,95 +1,18 @@
 //! `/users`: account management, for admins only.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
-use super::model::{NewUser, User, UserChanges};
-use super::{store, Role};
+use super::input::{CreateUser, UpdateUser, UserListQuery};
+use super::model::{NewUser, UserChanges};
+use super::store;
+use super::views::UserView;
 use crate::auth::password;
-use crate::clock::utc;
 use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::pagination::{page_limit, Cursor, Paged};
-use crate::http::{ApiError, FieldIssue};
+use crate::http::ApiError;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": 1, "username": "admin", "display_name": "Ban biên tập", "role": "admin",
-    "created_at": "2022-07-19T08:00:00Z", "updated_at": "2022-07-19T08:00:00Z"}))]
-pub struct UserView {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<User> for UserView {
-    fn from(u: User) -> Self {
-        let role = u.role();
-        UserView {
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            role,
-            created_at: utc(u.created_at),
-            updated_at: utc(u.updated_at),
-        }
-    }
-}
-
-fn username_shape(username: &str) -> Result<(), validator::ValidationError> {
-    let ok = username
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("format"))
-    }
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUser {
-    /// 3–50 characters: lowercase letters, digits, `.`, `_`, `-`.
-    #[validate(length(min = 3, max = 50), custom(function = "username_shape"))]
-    #[schema(example = "bientap")]
-    pub username: String,
-    #[validate(length(min = 10, max = 256))]
-    #[schema(example = "mot-mat-khau-dai")]
-    pub password: String,
-    pub role: Role,
-    /// Defaults to the username.
-    #[validate(length(min = 1, max = 100))]
-    #[schema(example = "Phòng biên tập")]
-    pub display_name: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateUser {
-    #[validate(length(min = 10, max = 256))]
-    pub password: Option<String>,
-    pub role: Option<Role>,
-    #[validate(length(min = 1, max = 100))]
-    pub display_name: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct UserListQuery {
-    /// 1–100, default 20.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
+use validator::Validate;
 
 const USER_SORT: &str = "id";
 
@@ -135,7 +58,7 @@ pub async fn list_users(
         .transpose()?
         .map(|c| c.id);
     let (rows, total) = crate::db::run(&state.pool, move |conn| {
-        Ok((store::list(conn, after, limit)?, store::count(conn)?))
+        Ok::<_, ApiError>((store::list(conn, after, limit)?, store::count(conn)?))
     })
     .await?;
     let page = Paged::from_rows(rows, limit, |u| Cursor {
@@ -248,19 +171,4 @@ pub async fn delete_user(
     let id = parse_id(&id)?;
     crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Used by the CLI: the same rules as `POST /users`.
-pub fn validate_new_user(username: &str, password: &str) -> Result<(), ApiError> {
-    let probe = CreateUser {
-        username: username.into(),
-        password: password.into(),
-        role: Role::Editor,
-        display_name: None,
-    };
-    probe.validate().map_err(ApiError::from)?;
-    if username.is_empty() {
-        return Err(ApiError::validation("username", FieldIssue::Required));
-    }
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Accounts of the people who run a portal, and their roles.
 
 pub mod api;
+pub mod input;
 pub mod model;
 pub mod store;
-
-pub use model::{Role, User};
+pub mod views;

@@ -1,58 +1,27 @@
-use std::fmt;
-use std::str::FromStr;
+//! Accounts as stored, and the closed set of roles.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::users;
 
-/// `admin` can do everything including managing users; `editor` manages
-/// content; `moderator` handles comments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Editor,
-    Moderator,
+crate::text_enum! {
+    /// `admin` can do everything including managing users; `editor` manages
+    /// content; `moderator` handles comments.
+    pub enum Role {
+        Admin = "admin",
+        Editor = "editor",
+        Moderator = "moderator",
+    }
 }
 
 impl Role {
-    pub const ALL: &'static [&'static str] = &["admin", "editor", "moderator"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Editor => "editor",
-            Role::Moderator => "moderator",
-        }
-    }
-
     pub fn can_edit_content(self) -> bool {
         matches!(self, Role::Admin | Role::Editor)
     }
 
     pub fn can_moderate(self) -> bool {
         matches!(self, Role::Admin | Role::Moderator)
-    }
-}
-
-impl FromStr for Role {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "editor" => Ok(Role::Editor),
-            "moderator" => Ok(Role::Moderator),
-            _ => Err(()),
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -71,7 +40,7 @@ pub struct User {
 impl User {
     pub fn role(&self) -> Role {
         // The column has a CHECK constraint; an unknown value cannot be stored.
-        self.role.parse().unwrap_or(Role::Moderator)
+        Role::parse(&self.role).unwrap_or(Role::Moderator)
     }
 }
 

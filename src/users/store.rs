@@ -3,24 +3,23 @@
 use diesel::prelude::*;
 
 use super::model::{NewUser, User, UserChanges};
+use crate::db::error::unique_as;
 use crate::db::schema::users;
-use crate::db::{write_tx, Conn};
-use crate::http::error::unique_as;
-use crate::http::ApiError;
+use crate::db::{write_tx, Conn, StoreError, StoreResult};
 
-pub fn create(conn: &mut Conn, new: &NewUser) -> Result<User, ApiError> {
+pub fn create(conn: &mut Conn, new: &NewUser) -> StoreResult<User> {
     crate::on_engine!(conn, c => diesel::insert_into(users::table)
         .values(new)
         .returning(User::as_returning())
         .get_result(c))
-    .map_err(unique_as(|| ApiError::UsernameTaken))
+    .map_err(unique_as(|| StoreError::UsernameTaken))
 }
 
-pub fn find(conn: &mut Conn, id: i64) -> Result<Option<User>, ApiError> {
+pub fn find(conn: &mut Conn, id: i64) -> StoreResult<Option<User>> {
     Ok(users::table.find(id).select(User::as_select()).first(conn).optional()?)
 }
 
-pub fn find_by_username(conn: &mut Conn, username: &str) -> Result<Option<User>, ApiError> {
+pub fn find_by_username(conn: &mut Conn, username: &str) -> StoreResult<Option<User>> {
     Ok(users::table
         .filter(users::username.eq(username))
         .select(User::as_select())
@@ -29,7 +28,7 @@ pub fn find_by_username(conn: &mut Conn, username: &str) -> Result<Option<User>,
 }
 
 /// Users in id order after `after_id`, `limit + 1` rows for the pager.
-pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> Result<Vec<User>, ApiError> {
+pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> StoreResult<Vec<User>> {
     let mut query = users::table
         .select(User::as_select())
         .order(users::id.asc())
@@ -41,17 +40,17 @@ pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> Result<Vec<Us
     Ok(query.load(conn)?)
 }
 
-pub fn count(conn: &mut Conn) -> Result<i64, ApiError> {
+pub fn count(conn: &mut Conn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
 
 /// Applies `changes`, refusing to demote the last admin.
-pub fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> Result<User, ApiError> {
+pub fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> StoreResult<User> {
     write_tx(conn, |conn| {
-        let current = find(conn, id)?.ok_or(ApiError::NotFound)?;
+        let current = find(conn, id)?.ok_or(StoreError::NotFound)?;
         let demotes_admin = current.role == "admin" && changes.role.as_deref().is_some_and(|r| r != "admin");
         if demotes_admin && count_admins(conn)? <= 1 {
-            return Err(ApiError::LastAdmin);
+            return Err(StoreError::LastAdmin);
         }
         Ok(crate::on_engine!(conn, c => diesel::update(users::table.find(id))
             .set(&changes)
@@ -61,17 +60,17 @@ pub fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> Result<User, Ap
 }
 
 /// Deletes a user (their refresh tokens go with them), never the last admin.
-pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
+pub fn delete(conn: &mut Conn, id: i64) -> StoreResult<()> {
     write_tx(conn, |conn| {
-        let current = find(conn, id)?.ok_or(ApiError::NotFound)?;
+        let current = find(conn, id)?.ok_or(StoreError::NotFound)?;
         if current.role == "admin" && count_admins(conn)? <= 1 {
-            return Err(ApiError::LastAdmin);
+            return Err(StoreError::LastAdmin);
         }
         diesel::delete(users::table.find(id)).execute(conn)?;
         Ok(())
     })
 }
 
-fn count_admins(conn: &mut Conn) -> Result<i64, ApiError> {
+fn count_admins(conn: &mut Conn) -> StoreResult<i64> {
     Ok(users::table.filter(users::role.eq("admin")).count().get_result(conn)?)
 }

@@ -1,8 +1,6 @@
 //! Events: range overlap in Vietnam time, work schedules, iCalendar, includes.
-#[macro_use]
-mod common;
 
-use common::TestApp;
+use crate::helpers::TestApp;
 use serde_json::{json, Value};
 
 fn slugs(page: &Value) -> Vec<String> {

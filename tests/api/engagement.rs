@@ -1,9 +1,7 @@
 //! What anonymous visitors write: challenges, comments, ratings, visits.
-#[macro_use]
-mod common;
 
+use crate::helpers::{TestApp, CHALLENGE_ANSWER};
 use actix_web::http::Method;
-use common::{TestApp, CHALLENGE_ANSWER};
 use serde_json::{json, Value};
 
 async fn challenge(app: &TestApp) -> String {
@@ -522,7 +520,7 @@ on_both_engines! {
         assert_ne!(other["visitor_id"], visitor);
         let stats = app.get("/api/v1/stats").await.json();
         assert_eq!(stats, json!({"total_visits": 4, "online_now": 2}));
-        assert_eq!(app.state.visits.pending(), 4, "no database write per beacon");
+        assert_eq!(app.state.visits.total(), 4, "no database write per beacon");
         app.clock
             .advance(chrono::Duration::minutes(2) + chrono::Duration::seconds(1));
         assert_eq!(
@@ -534,14 +532,14 @@ on_both_engines! {
         assert_eq!(app.get("/api/v1/stats").await.json()["online_now"], 0);
         // Flushed counts add up; a graceful stop loses nothing.
         let state = app.state.clone();
-        actix_web::web::block(move || state.visits.flush(&state.pool))
+        actix_web::web::block(move || bantin::jobs::flush_counts(&state))
             .await
             .unwrap();
         assert_eq!(app.get("/api/v1/stats").await.json()["total_visits"], 4);
         app.post("/api/v1/stats/visits", None, &json!({})).await;
         app.stop().await;
         let mut conn = app.state.pool.get().unwrap();
-        assert_eq!(bantin::stats::stored_visits(&mut conn).unwrap(), 5);
+        assert_eq!(bantin::stats::store::stored_visits(&mut conn).unwrap(), 5);
     }
 }
 

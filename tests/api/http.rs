@@ -1,10 +1,8 @@
 //! Behaviour every endpoint shares: errors, content types, limits, CORS,
 //! request ids, health.
-#[macro_use]
-mod common;
 
+use crate::helpers::TestApp;
 use actix_web::http::Method;
-use common::TestApp;
 use serde_json::json;
 
 on_both_engines! {

@@ -1,7 +1,4 @@
-#[macro_use]
-mod common;
-
-use common::{TestApp, PASSWORD};
+use crate::helpers::{TestApp, PASSWORD};
 use serde_json::json;
 
 on_both_engines! {

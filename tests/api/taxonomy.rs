@@ -1,7 +1,4 @@
-#[macro_use]
-mod common;
-
-use common::TestApp;
+use crate::helpers::TestApp;
 use serde_json::json;
 
 on_both_engines! {

@@ -1,18 +1,15 @@
-#[macro_use]
-mod common;
-
 use std::time::Duration;
 
+use crate::helpers::{TestApp, CHALLENGE_ANSWER};
 use bantin::db::DbPool;
 use bantin::transfer::{export, import, ExportSummary};
 use bantin::users::model::NewUser;
-use common::{TestApp, CHALLENGE_ANSWER};
 use serde_json::{json, Value};
 
 /// A migrated database of the current engine, and what keeps it alive.
-fn fresh_pool() -> (DbPool, tempfile::TempDir, Option<common::Schema>) {
+fn fresh_pool() -> (DbPool, tempfile::TempDir, Option<crate::helpers::Schema>) {
     let dir = tempfile::tempdir().unwrap();
-    let (url, schema) = common::fresh_database(dir.path());
+    let (url, schema) = crate::helpers::fresh_database(dir.path());
     let pool = bantin::db::connect(&url, 2, Duration::from_secs(10)).unwrap();
     (pool, dir, schema)
 }
@@ -55,12 +52,12 @@ async fn body_of(app: &TestApp, path: &str) -> Value {
 /// another SQLite file) and serves exactly the same content there.
 #[actix_web::test]
 async fn a_site_moves_between_engines_unchanged() {
-    common::use_engine(common::Engine::Sqlite);
+    crate::helpers::use_engine(crate::helpers::Engine::Sqlite);
     let source = TestApp::spawn().await;
     {
         let mut conn = source.state.pool.get().unwrap();
         bantin::demo::load(&mut conn, source.now()).unwrap();
-        bantin::stats::add_visits(&mut conn, 42).unwrap();
+        bantin::stats::store::add_visits(&mut conn, 42).unwrap();
     }
     let editor = source.token("editor").await;
     let moderator = source.token("moderator").await;
@@ -161,7 +158,7 @@ async fn a_site_moves_between_engines_unchanged() {
 
     // Into PostgreSQL when there is a server, else into another SQLite file.
     let dir = tempfile::tempdir().unwrap();
-    let schema = common::postgres_server().map(|_| common::Schema::create());
+    let schema = crate::helpers::postgres_server().map(|_| crate::helpers::Schema::create());
     let url = match &schema {
         Some(schema) => schema.url.clone(),
         None => dir.path().join("moved.db").to_string_lossy().into_owned(),
@@ -221,7 +218,7 @@ async fn a_site_moves_between_engines_unchanged() {
     assert_eq!(new["tags"].as_array().unwrap().len(), 2);
 
     // Users sign in again with their passwords; new rows get new ids.
-    let res = moved.login("editor", common::PASSWORD).await;
+    let res = moved.login("editor", crate::helpers::PASSWORD).await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     let token = res.json()["access_token"].as_str().unwrap().to_string();
     let fresh = moved

@@ -1,14 +1,12 @@
 //! Several bantin processes on one PostgreSQL database behind a load
 //! balancer, and public reads from a replica. PostgreSQL only: SQLite serves
 //! one process by design.
-#[macro_use]
-mod common;
 
-use common::{Engine, TestApp, CHALLENGE_ANSWER};
+use crate::helpers::{Engine, TestApp, CHALLENGE_ANSWER};
 use serde_json::json;
 
 fn postgres() -> bool {
-    common::use_engine(Engine::Postgres)
+    crate::helpers::use_engine(Engine::Postgres)
 }
 
 /// Both instances keep the signing secret in the database (none configured).
@@ -17,7 +15,7 @@ fn shared_secret(c: &mut bantin::config::Config) {
     c.writes_per_minute = 6;
 }
 
-async fn beacon(app: &TestApp, visitor: &str) -> common::Resp {
+async fn beacon(app: &TestApp, visitor: &str) -> crate::helpers::Resp {
     app.request(
         actix_web::http::Method::POST,
         "/api/v1/stats/visits",
@@ -60,8 +58,8 @@ async fn two_instances_share_one_postgres_database() {
 
     // Views counted in each process add up once both have flushed.
     let by_id = format!("/api/v1/articles/{}", article["id"]);
-    a.state.views.flush(&a.state.pool);
-    b.state.views.flush(&b.state.pool);
+    bantin::jobs::flush_counts(&a.state);
+    bantin::jobs::flush_counts(&b.state);
     let before = b.get_as(&by_id, &editor).await.json()["view_count"].as_i64().unwrap();
     for _ in 0..3 {
         assert_eq!(a.get(&path).await.status, 200);
@@ -69,9 +67,9 @@ async fn two_instances_share_one_postgres_database() {
     for _ in 0..2 {
         assert_eq!(b.get(&path).await.status, 200);
     }
-    assert_eq!((a.state.views.pending_total(), b.state.views.pending_total()), (3, 2));
-    a.state.views.flush(&a.state.pool);
-    b.state.views.flush(&b.state.pool);
+    assert_eq!((a.state.views.total(), b.state.views.total()), (3, 2));
+    bantin::jobs::flush_counts(&a.state);
+    bantin::jobs::flush_counts(&b.state);
     let after = a.get_as(&by_id, &editor).await.json()["view_count"].as_i64().unwrap();
     assert_eq!(after - before, 5);
 
@@ -82,10 +80,10 @@ async fn two_instances_share_one_postgres_database() {
     }
     assert_eq!(beacon(&b, "VisitorAAAAAAAAAAAAAAA").await.status, 200);
     assert_eq!(beacon(&b, "VisitorBBBBBBBBBBBBBBB").await.status, 200);
-    a.state.visits.flush(&a.state.pool);
-    b.state.visits.flush(&b.state.pool);
+    bantin::jobs::flush_counts(&a.state);
+    bantin::jobs::flush_counts(&b.state);
     // Each instance reuses the online count it read for a second.
-    actix_web::rt::time::sleep(bantin::stats::SHARED_ONLINE_TTL).await;
+    actix_web::rt::time::sleep(bantin::db::shared::SHARED_ONLINE_TTL).await;
     for app in [&a, &b] {
         let stats = app.get("/api/v1/stats").await.json();
         assert_eq!(stats["total_visits"], 4, "{stats}");
@@ -255,7 +253,7 @@ async fn two_bantin_processes_on_one_postgres_database() {
     if !postgres() {
         return;
     }
-    let schema = common::Schema::create();
+    let schema = crate::helpers::Schema::create();
     // The first admin, as an operator makes one.
     let mut create = std::process::Command::new(env!("CARGO_BIN_EXE_bantin"))
         .args([
@@ -274,7 +272,7 @@ async fn two_bantin_processes_on_one_postgres_database() {
         .unwrap();
     {
         use std::io::Write;
-        writeln!(create.stdin.take().unwrap(), "{}", common::PASSWORD).unwrap();
+        writeln!(create.stdin.take().unwrap(), "{}", crate::helpers::PASSWORD).unwrap();
     }
     assert!(create.wait().unwrap().success());
 
@@ -289,7 +287,7 @@ async fn two_bantin_processes_on_one_postgres_database() {
     // Signed in through one, writing through the other.
     let mut res = client
         .post(format!("{}/api/v1/auth/login", a.base))
-        .send_json(&json!({"username": "admin", "password": common::PASSWORD}))
+        .send_json(&json!({"username": "admin", "password": crate::helpers::PASSWORD}))
         .await
         .unwrap();
     assert_eq!(res.status(), 200);

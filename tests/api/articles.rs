@@ -1,9 +1,6 @@
-#[macro_use]
-mod common;
-
 use std::collections::HashSet;
 
-use common::TestApp;
+use crate::helpers::TestApp;
 use serde_json::{json, Value};
 
 fn ids(page: &Value) -> Vec<i64> {

@@ -1,7 +1,4 @@
-#[macro_use]
-mod common;
-
-use common::TestApp;
+use crate::helpers::TestApp;
 
 on_both_engines! {
     async fn demo_content_is_served_like_any_other() {

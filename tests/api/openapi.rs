@@ -1,7 +1,4 @@
-#[macro_use]
-mod common;
-
-use common::TestApp;
+use crate::helpers::TestApp;
 
 /// Fails when the committed document differs from what the code generates.
 /// Regenerate with `cargo run -- openapi > openapi/openapi.json`.

@@ -1,9 +1,7 @@
 //! Organizations and officials: positions over time, protocol order,
 //! folding search, English fallback, links that protect records.
-#[macro_use]
-mod common;
 
-use common::TestApp;
+use crate::helpers::TestApp;
 use serde_json::{json, Value};
 
 async fn org(app: &TestApp, token: &str, body: Value) -> i64 {

@@ -1,10 +1,8 @@
 //! Vietnamese search: an expectation table over a realistic fixture.
-#[macro_use]
-mod common;
 
 use std::collections::HashMap;
 
-use common::TestApp;
+use crate::helpers::TestApp;
 use serde_json::{json, Value};
 use unicode_normalization::UnicodeNormalization;
 

@@ -1,9 +1,6 @@
-#[macro_use]
-mod common;
-
+use crate::helpers::{TestApp, PASSWORD};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use common::{TestApp, PASSWORD};
 use serde_json::json;
 
 on_both_engines! {

@@ -33,14 +33,14 @@ macro_rules! on_both_engines {
             $(#[$meta])*
             #[actix_web::test]
             async fn sqlite() {
-                $crate::common::use_engine($crate::common::Engine::Sqlite);
+                $crate::helpers::use_engine($crate::helpers::Engine::Sqlite);
                 $body
             }
 
             $(#[$meta])*
             #[actix_web::test]
             async fn postgres() {
-                if !$crate::common::use_engine($crate::common::Engine::Postgres) {
+                if !$crate::helpers::use_engine($crate::helpers::Engine::Postgres) {
                     return;
                 }
                 $body

@@ -1,0 +1,87 @@
+//! Slugs: derived from a title when a record is created (`-2`, `-3` on a
+//! clash), unique per table, kept when the title changes. One way for every
+//! resource to derive a free slug and to save a row with one.
+
+use diesel::prelude::*;
+
+use super::error::{unique_as, StoreError, StoreResult};
+use super::schema;
+use super::Conn;
+
+/// The tables whose rows have a unique slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugTable {
+    Articles,
+    Events,
+    Officials,
+    Organizations,
+    Categories,
+    Tags,
+}
+
+impl SlugTable {
+    /// What a title that folds to nothing (or to digits only) becomes.
+    fn fallback(self) -> &'static str {
+        match self {
+            SlugTable::Articles => "bai-viet",
+            SlugTable::Events => "su-kien",
+            SlugTable::Officials => "can-bo",
+            SlugTable::Organizations => "to-chuc",
+            SlugTable::Categories => "chuyen-muc",
+            SlugTable::Tags => "the",
+        }
+    }
+}
+
+/// Runs `$body` with `$t` bound to the schema module of the table.
+macro_rules! with_table {
+    ($table:expr, $t:ident => $body:expr) => {
+        match $table {
+            SlugTable::Articles => {
+                use schema::articles as $t;
+                $body
+            }
+            SlugTable::Events => {
+                use schema::events as $t;
+                $body
+            }
+            SlugTable::Officials => {
+                use schema::officials as $t;
+                $body
+            }
+            SlugTable::Organizations => {
+                use schema::organizations as $t;
+                $body
+            }
+            SlugTable::Categories => {
+                use schema::categories as $t;
+                $body
+            }
+            SlugTable::Tags => {
+                use schema::tags as $t;
+                $body
+            }
+        }
+    };
+}
+
+/// The slug `text` folds to, whether or not it is free.
+pub fn base(table: SlugTable, text: &str) -> String {
+    crate::text::slug_or_fallback(crate::text::slugify(text, 120), table.fallback())
+}
+
+/// A slug for `text` that no row of `table` has yet. Call inside the write
+/// transaction that saves the row, so that it cannot be taken in between.
+pub fn derive(conn: &mut Conn, table: SlugTable, text: &str) -> StoreResult<String> {
+    let base = base(table, text);
+    // Slugs are [a-z0-9-]: nothing in them acts as a LIKE wildcard.
+    let pattern = format!("{base}%");
+    let taken: Vec<String> =
+        with_table!(table, t => t::table.select(t::slug).filter(t::slug.like(pattern)).load(conn))?;
+    Ok(crate::text::first_free_slug(&base, &taken))
+}
+
+/// The result of saving a row with `slug`: its unique violation is `slug_taken`.
+pub fn saved<T>(slug: &str, result: QueryResult<T>) -> StoreResult<T> {
+    result.map_err(unique_as(|| StoreError::SlugTaken(slug.to_string())))
+}

@@ -1,0 +1,73 @@
+//! Background work, on every instance: writing the view and visit counts
+//! kept in memory, marking due scheduled articles as published, and
+//! housekeeping (expired challenges, old rate-limit windows, visitors gone).
+//!
+//! Readers never wait for this: a scheduled article is visible from its
+//! `published_at` whatever the job has done; the job only keeps the stored
+//! status (and `updated_at`, for sync clients) honest. Every job is
+//! idempotent, so several instances may run it at once.
+
+use std::time::Duration;
+
+use crate::db::{DbPool, StoreError, StoreResult};
+use crate::state::AppState;
+
+pub const PUBLISH_INTERVAL: Duration = Duration::from_secs(15);
+
+pub fn spawn(state: AppState) {
+    let flush_every = Duration::from_secs(state.config.view_flush_seconds);
+    let counting = state.clone();
+    actix_web::rt::spawn(async move {
+        let mut ticker = actix_web::rt::time::interval(flush_every);
+        ticker.tick().await;
+        loop {
+            ticker.tick().await;
+            let s = counting.clone();
+            let _ = actix_web::web::block(move || flush_counts(&s)).await;
+        }
+    });
+    actix_web::rt::spawn(async move {
+        let mut ticker = actix_web::rt::time::interval(PUBLISH_INTERVAL);
+        loop {
+            ticker.tick().await;
+            let s = state.clone();
+            match crate::db::run(&state.pool, move |conn| housekeeping(&s, conn)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(published = n, "scheduled articles published"),
+                Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
+            }
+        }
+    });
+}
+
+fn with_connection<T>(pool: &DbPool, f: impl FnOnce(&mut crate::db::Conn) -> StoreResult<T>) -> StoreResult<T> {
+    let mut conn = pool.get().map_err(|_| StoreError::Unavailable)?;
+    f(&mut conn)
+}
+
+/// Writes the view and visit counts held in memory: (articles, visits)
+/// written. Blocking; also called once on graceful shutdown.
+pub fn flush_counts(state: &AppState) -> (usize, i64) {
+    let articles = state.views.flush("views", |counts| {
+        with_connection(&state.pool, |conn| crate::articles::store::add_views(conn, counts))
+    });
+    let pending = state.visits.total();
+    let visits = state.visits.flush("visits", |counts| {
+        let n = counts.values().sum();
+        with_connection(&state.pool, |conn| crate::stats::store::add_visits(conn, n))
+    });
+    (articles, if visits > 0 { pending } else { 0 })
+}
+
+/// Forgets what has expired, then publishes due articles: how many. Blocking.
+fn housekeeping(state: &AppState, conn: &mut crate::db::Conn) -> StoreResult<usize> {
+    let now = state.clock.now();
+    // Housekeeping must not stand in the way of publishing.
+    let purged = crate::challenges::store::purge_expired(conn, now)
+        .and_then(|_| state.shared.purge(conn, now))
+        .and_then(|_| crate::auth::store::purge_expired(conn, now).map(|_| ()));
+    if let Err(e) = purged {
+        tracing::warn!(error = %e, "forgetting expired challenges, sessions, limits or visitors failed");
+    }
+    crate::articles::store::publish_due(conn, now)
+}

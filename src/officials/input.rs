@@ -1,0 +1,138 @@
+//! What editors send about officials and their positions, and the
+//! directory's query string.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{OfficialData, PositionData};
+use crate::http::input::{
+    check_email, check_length, check_phone, check_slug, check_url, clean_optional, clean_text, finish, set_text,
+};
+use crate::http::lang::LangParam;
+use crate::http::patch::nullable;
+use crate::http::{ApiError, FieldError, FieldIssue};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OfficialListQuery {
+    /// Only officials holding a position in this organization (id or slug), in its protocol order.
+    pub organization: Option<String>,
+    /// Words of the name, with or without tone marks (`dang thanh hai` finds Đặng Thanh Hải).
+    pub q: Option<String>,
+    /// `true` also lists officials who hold no position today (after the current ones).
+    pub include_former: Option<bool>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// `vi` (default) or `en`.
+    pub lang: Option<LangParam>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PositionInput {
+    pub organization_id: i64,
+    #[schema(example = "Bí thư Thị ủy")]
+    pub title: String,
+    #[schema(example = "Secretary of the Town Party Committee")]
+    pub title_en: Option<String>,
+    pub started_on: NaiveDate,
+    /// Omit or `null` while held.
+    pub ended_on: Option<NaiveDate>,
+    /// Protocol rank, lower first; default 100.
+    pub rank: Option<i32>,
+}
+
+/// `POST` (full_name required) and `PATCH` (only the fields sent; `positions` replaces them all).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialInput {
+    #[schema(example = "Đặng Thanh Hải")]
+    pub full_name: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub photo_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub bio: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub bio_en: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub office_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    pub positions: Option<Vec<PositionInput>>,
+}
+
+pub fn apply(
+    input: OfficialInput,
+    mut data: OfficialData,
+    creating: bool,
+    now: NaiveDateTime,
+) -> Result<(OfficialData, Option<Vec<PositionData>>), ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    match input.full_name.map(|n| clean_text(&n)) {
+        Some(name) => {
+            check_length(&mut errors, "full_name", &name, 1, 200);
+            data.name_folded = crate::text::fold(&name);
+            data.full_name = name;
+        }
+        None if creating => errors.push(FieldError::new("full_name", FieldIssue::Required)),
+        None => {}
+    }
+    let slug = input.slug.map(|s| s.trim().to_string());
+    check_slug(&mut errors, "slug", &slug);
+    if let Some(slug) = slug {
+        data.slug = slug;
+    }
+    set_text(&mut errors, "photo_url", input.photo_url, 2000, &mut data.photo_url);
+    set_text(&mut errors, "bio", input.bio, 10_000, &mut data.bio);
+    set_text(&mut errors, "bio_en", input.bio_en, 10_000, &mut data.bio_en);
+    set_text(
+        &mut errors,
+        "office_phone",
+        input.office_phone,
+        50,
+        &mut data.office_phone,
+    );
+    set_text(&mut errors, "email", input.email, 254, &mut data.email);
+    check_url(&mut errors, "photo_url", &data.photo_url);
+    check_phone(&mut errors, "office_phone", &data.office_phone);
+    check_email(&mut errors, "email", &data.email);
+    if input.positions.as_ref().is_some_and(|list| list.len() > 50) {
+        errors.push(FieldError::new("positions", FieldIssue::Length { min: 0, max: 50 }));
+    }
+    let positions = input.positions.map(|list| {
+        list.into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let title = clean_text(&p.title);
+                check_length(&mut errors, &format!("positions[{i}].title"), &title, 1, 300);
+                let title_en = clean_optional(p.title_en);
+                if p.ended_on.is_some_and(|end| end < p.started_on) {
+                    errors.push(FieldError::new(
+                        format!("positions[{i}].ended_on"),
+                        FieldIssue::EndsBeforeStart,
+                    ));
+                }
+                PositionData {
+                    organization_id: p.organization_id,
+                    title,
+                    title_en,
+                    started_on: p.started_on,
+                    ended_on: p.ended_on,
+                    rank: p.rank.unwrap_or(100),
+                }
+            })
+            .collect()
+    });
+    data.updated_at = now;
+    finish(errors)?;
+    Ok((data, positions))
+}

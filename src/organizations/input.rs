@@ -1,0 +1,121 @@
+//! What editors send about organizations, and the list's query string.
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Kind, OrganizationData};
+use crate::http::input::{check_email, check_length, check_phone, check_slug, clean_text, finish, set_text};
+use crate::http::lang::LangParam;
+use crate::http::patch::nullable;
+use crate::http::{ApiError, FieldError, FieldIssue};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationListQuery {
+    /// `true`: the whole structure as a tree of `children` (no paging).
+    pub tree: Option<bool>,
+    /// Only this kind.
+    #[param(value_type = Option<Kind>)]
+    pub kind: Option<String>,
+    /// Only the direct children of this organization (id or slug).
+    pub parent: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// `vi` (default) or `en`.
+    pub lang: Option<LangParam>,
+}
+
+/// `POST` (name and kind required) and `PATCH` (only the fields sent; `null` clears).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Thị ủy Hồng Lĩnh", "name_en": "Hong Linh Town Party Committee", "kind": "party_committee",
+    "phone": "0239 3831 234", "email": "thiuy@honglinh.hatinh.gov.vn", "position": 1}))]
+pub struct OrganizationInput {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub name_en: Option<Option<String>>,
+    pub slug: Option<String>,
+    #[schema(value_type = Option<Kind>)]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description_en: Option<Option<String>>,
+    pub position: Option<i32>,
+}
+
+/// Applies an input to the stored columns, collecting every problem.
+pub fn apply(
+    input: OrganizationInput,
+    mut data: OrganizationData,
+    creating: bool,
+    now: NaiveDateTime,
+) -> Result<OrganizationData, ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    match input.name.map(|n| clean_text(&n)) {
+        Some(name) => {
+            check_length(&mut errors, "name", &name, 1, 300);
+            data.name = name;
+        }
+        None if creating => errors.push(FieldError::new("name", FieldIssue::Required)),
+        None => {}
+    }
+    match input.kind {
+        Some(kind) if Kind::parse(&kind).is_some() => data.kind = kind,
+        Some(_) => errors.push(FieldError::new("kind", FieldIssue::OneOf(Kind::ALL))),
+        None if creating => errors.push(FieldError::new("kind", FieldIssue::Required)),
+        None => {}
+    }
+    let slug = input.slug.map(|s| s.trim().to_string());
+    check_slug(&mut errors, "slug", &slug);
+    if let Some(slug) = slug {
+        data.slug = slug;
+    }
+    set_text(&mut errors, "name_en", input.name_en, 300, &mut data.name_en);
+    set_text(&mut errors, "address", input.address, 500, &mut data.address);
+    set_text(&mut errors, "phone", input.phone, 50, &mut data.phone);
+    set_text(&mut errors, "email", input.email, 254, &mut data.email);
+    set_text(
+        &mut errors,
+        "description",
+        input.description,
+        10_000,
+        &mut data.description,
+    );
+    set_text(
+        &mut errors,
+        "description_en",
+        input.description_en,
+        10_000,
+        &mut data.description_en,
+    );
+    check_phone(&mut errors, "phone", &data.phone);
+    check_email(&mut errors, "email", &data.email);
+    if let Some(parent) = input.parent_id {
+        data.parent_id = parent;
+    }
+    if let Some(position) = input.position {
+        data.position = position;
+    }
+    data.updated_at = now;
+    finish(errors)?;
+    Ok(data)
+}

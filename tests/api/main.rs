@@ -1,0 +1,25 @@
+//! Every integration test, in one binary: the real app over HTTP on a real
+//! database (SQLite, and PostgreSQL when it can be reached), one module per
+//! resource, as zero-to-production lays them out. One binary links the
+//! bundled SQLite, libpq and OpenSSL once.
+
+#[macro_use]
+mod helpers;
+
+mod architecture;
+mod articles;
+mod auth;
+mod cli;
+mod demo;
+mod directory;
+mod engagement;
+mod events;
+mod http;
+mod instances;
+mod listing;
+mod openapi;
+mod schema;
+mod search;
+mod taxonomy;
+mod transfer;
+mod users;
