@@ -8,7 +8,7 @@ use super::model::{Category, EventData, EventStatus};
 use super::views::{organizations_of, EventPage, EventView};
 use super::{ical, store};
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
-use crate::http::cache::{cached_bytes, cached_json, cached_page, Audience};
+use crate::http::cache::{cached_bytes, cached_page, Audience};
 use crate::http::editable::{to_value, Editable, Writer};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::input::time_param;
@@ -188,14 +188,10 @@ pub async fn get_event(
     key: web::Path<String>,
     query: web::Query<EventGetQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let Reader { req, auth, lang, state } = r;
     let with_articles = includes_articles(query.include.as_deref())?;
-    let (key, public_only, now) = (IdOrSlug::parse(&key), !auth.is_editor(), state.clock.now());
-    let event = crate::db::run(auth.pool(&state), move |conn| {
-        load(conn, &key, lang, with_articles, public_only, now)
-    })
-    .await?;
-    cached_json(&req, &event, auth.audience())
+    let (key, lang, public_only, now) = (IdOrSlug::parse(&key), r.lang, r.public_only(), r.now());
+    r.json(move |conn| load(conn, &key, lang, with_articles, public_only, now))
+        .await
 }
 
 /// Events as editors write them.

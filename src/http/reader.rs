@@ -36,3 +36,30 @@ impl FromRequest for Reader {
         })
     }
 }
+
+impl Reader {
+    /// The pool this caller's reads go to (see [`MaybeAuth::pool`]).
+    pub fn pool(&self) -> &crate::db::DbPool {
+        self.auth.pool(&self.state)
+    }
+
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.state.clock.now()
+    }
+
+    /// Whether the caller sees only what is public (no drafts).
+    pub fn public_only(&self) -> bool {
+        !self.auth.is_editor()
+    }
+
+    /// Loads an item with `load` on the caller's pool and answers it with
+    /// caching headers (`ETag`, `Cache-Control`, 304).
+    pub async fn json<T, F>(&self, load: F) -> Result<actix_web::HttpResponse, super::ApiError>
+    where
+        F: FnOnce(&mut crate::db::Conn) -> Result<T, super::ApiError> + Send + 'static,
+        T: serde::Serialize + Send + 'static,
+    {
+        let item = crate::db::run(self.pool(), load).await?;
+        super::cache::cached_json(&self.req, &item, self.auth.audience())
+    }
+}

@@ -8,7 +8,7 @@ use super::model::{Official, OfficialData};
 use super::store;
 use super::views::{Directory, OfficialView};
 use crate::db::{Conn, IdOrSlug};
-use crate::http::cache::{cached_json, cached_page};
+use crate::http::cache::cached_page;
 use crate::http::editable::{to_value, Editable, Writer};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
@@ -120,10 +120,8 @@ pub async fn get_official(
     key: web::Path<String>,
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let Reader { req, auth, lang, state } = r;
-    let (key, now) = (IdOrSlug::parse(&key), state.clock.now());
-    let official = crate::db::run(auth.pool(&state), move |conn| load(conn, &key, lang, now)).await?;
-    cached_json(&req, &official, auth.audience())
+    let (key, lang, now) = (IdOrSlug::parse(&key), r.lang, r.now());
+    r.json(move |conn| load(conn, &key, lang, now)).await
 }
 
 /// Officials as editors write them.

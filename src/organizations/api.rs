@@ -8,7 +8,7 @@ use super::model::{Kind, Organization, OrganizationData};
 use super::store;
 use super::views::{tree, view, OrganizationView};
 use crate::db::{Conn, IdOrSlug};
-use crate::http::cache::{cached_json, cached_page};
+use crate::http::cache::cached_page;
 use crate::http::editable::{to_value, Editable, Writer};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
@@ -87,12 +87,12 @@ pub async fn get_organization(
     key: web::Path<String>,
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let Reader { req, auth, lang, state } = r;
-    let key = IdOrSlug::parse(&key);
-    let org = crate::db::run(auth.pool(&state), move |conn| store::find(conn, &key))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    cached_json(&req, &view(&org, lang), auth.audience())
+    let (key, lang) = (IdOrSlug::parse(&key), r.lang);
+    r.json(move |conn| {
+        let org = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
+        Ok(view(&org, lang))
+    })
+    .await
 }
 
 /// Organizations as editors write them.

@@ -1,7 +1,7 @@
 //! `/categories` and `/tags`: public reads, editor writes. The handlers are
 //! written once and instantiated per vocabulary by `term_endpoints!`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
 use chrono::NaiveDateTime;
 
@@ -10,23 +10,17 @@ use super::model::TermKind;
 use super::store;
 use super::views::TermView;
 use crate::db::{Conn, IdOrSlug};
-use crate::http::auth::MaybeAuth;
-use crate::http::cache::{cached_json, cached_page};
+use crate::http::cache::cached_page;
 use crate::http::editable::{to_value, Editable, Writer};
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::reader::Reader;
 use crate::http::ApiError;
-use crate::state::AppState;
 
 const TERM_SORT: &str = "id";
 
-async fn list_terms(
-    kind: TermKind,
-    req: HttpRequest,
-    auth: MaybeAuth,
-    state: web::Data<AppState>,
-    query: web::Query<TermListQuery>,
-) -> Result<HttpResponse, ApiError> {
+async fn list_terms(kind: TermKind, r: Reader, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
+    let Reader { req, auth, state, .. } = r;
     let limit = page_limit(query.limit.as_deref())?;
     let after = query
         .cursor
@@ -44,18 +38,14 @@ async fn list_terms(
     cached_page(&req, &page.map(TermView::from), auth.audience())
 }
 
-async fn get_term(
-    kind: TermKind,
-    req: HttpRequest,
-    auth: MaybeAuth,
-    state: web::Data<AppState>,
-    key: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+async fn get_term(kind: TermKind, r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
-    let term = crate::db::run(auth.pool(&state), move |conn| store::find(conn, kind, &key))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    cached_json(&req, &TermView::from(term), auth.audience())
+    r.json(move |conn| {
+        Ok(TermView::from(
+            store::find(conn, kind, &key)?.ok_or(ApiError::NotFound)?,
+        ))
+    })
+    .await
 }
 
 /// A vocabulary editors write: categories or tags.
@@ -113,15 +103,15 @@ macro_rules! term_endpoints {
             #[utoipa::path(get, path = $collection, tag = $tag, operation_id = $list_id, params(TermListQuery),
                 responses((status = 200, body = Paged<TermView>, headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" page"))),
                     (status = 304, description = "Not modified"), (status = 400, body = Problem, content_type = "application/problem+json")))]
-            pub async fn list(req: HttpRequest, auth: MaybeAuth, state: web::Data<AppState>, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
-                list_terms(<$vocabulary as Vocabulary>::KIND, req, auth, state, query).await
+            pub async fn list(r: Reader, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
+                list_terms(<$vocabulary as Vocabulary>::KIND, r, query).await
             }
 
             #[doc = concat!("Get one of the ", $tag, " by id or slug.")]
             #[utoipa::path(get, path = $item, tag = $tag, operation_id = $get_id, params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
                 responses((status = 200, body = TermView), (status = 304, description = "Not modified"), (status = 404, body = Problem, content_type = "application/problem+json")))]
-            pub async fn get(req: HttpRequest, auth: MaybeAuth, state: web::Data<AppState>, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
-                get_term(<$vocabulary as Vocabulary>::KIND, req, auth, state, key).await
+            pub async fn get(r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
+                get_term(<$vocabulary as Vocabulary>::KIND, r, key).await
             }
 
             crate::editable_endpoints! {
