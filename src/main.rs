@@ -40,7 +40,7 @@ enum Command {
     /// Load the demo portal (Hồng Lĩnh town news). Safe to run twice.
     Demo,
     /// Write the whole site (the database at BANTIN_DATABASE_URL) as versioned
-    /// NDJSON, to move it to another engine. See `src/transfer.rs` for the format.
+    /// NDJSON, to move it to another engine. See `src/transfer/mod.rs` for the format.
     Export {
         /// Write here instead of standard output.
         #[arg(long, short)]
