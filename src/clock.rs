@@ -70,15 +70,27 @@ pub fn supported(at: NaiveDateTime) -> bool {
     (1..=9999).contains(&at.year())
 }
 
+/// Whether a year as a client wrote it is one bantin accepts: 2 to 9998,
+/// so that any time zone keeps the instant within the [supported] years
+/// (the OpenAPI document says the same with a pattern).
+pub fn accepted_year(year: i32) -> bool {
+    (2..=9998).contains(&year)
+}
+
+/// Whether a client's time has an [accepted year](accepted_year).
+pub fn accepted(at: &DateTime<chrono::FixedOffset>) -> bool {
+    accepted_year(at.year())
+}
+
 /// Parses an RFC 3339 time, or a `YYYY-MM-DD` date taken as a day in
 /// Vietnam time (its first second, or with `end_of_day` its last). `None`
-/// outside the [supported](supported) years.
+/// outside the [accepted](accepted_year) years.
 pub fn parse_date_or_time(raw: &str, end_of_day: bool) -> Option<NaiveDateTime> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(raw) {
-        return Some(to_stored(dt)).filter(|at| supported(*at));
+        return accepted(&dt).then(|| to_stored(dt));
     }
     let date = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
-    if !(1..=9999).contains(&date.year()) {
+    if !accepted_year(date.year()) || !raw.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     let start = vietnam_day_start(date);

@@ -33,6 +33,10 @@ pub struct Config {
     pub challenges_per_minute: u32,
     pub view_flush_seconds: u64,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
+    /// Connections a worker holds at once.
+    pub max_connections: usize,
     pub workers: Option<usize>,
 }
 
@@ -156,6 +160,8 @@ impl Config {
             challenges_per_minute: parse_var("BANTIN_CHALLENGES_PER_MINUTE", 20)?,
             view_flush_seconds: settings.parse("BANTIN_VIEW_FLUSH_SECONDS", 5)?.max(1),
             max_body_bytes: settings.parse("BANTIN_MAX_BODY_BYTES", 1024 * 1024)?,
+            body_timeout: std::time::Duration::from_secs(settings.parse("BANTIN_BODY_TIMEOUT_SECONDS", 30)?.max(1)),
+            max_connections: settings.parse("BANTIN_MAX_CONNECTIONS", 10_000)?,
             workers: var("BANTIN_WORKERS")
                 .map(|w| w.parse())
                 .transpose()

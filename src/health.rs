@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::error::Problem;
+use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
 
@@ -16,8 +17,8 @@ pub struct Health {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health/live", web::get().to(live))
-        .route("/health/ready", web::get().to(ready));
+    cfg.service(at("/health/live").get(live))
+        .service(at("/health/ready").get(ready));
 }
 
 /// Liveness: the process is up. Touches nothing else.

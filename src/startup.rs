@@ -8,7 +8,6 @@ use actix_web::http::header;
 use actix_web::{middleware, web, App, HttpMessage, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::{RequestId, TracingLogger};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use std::sync::Arc;
@@ -17,10 +16,10 @@ use crate::challenges::{ChallengeKind, ImageCode};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::http::error::{localize, ApiError};
-use crate::http::extract::{json_config, path_config, query_config};
+use crate::http::extract::{path_config, query_config, refuses_nul_in_address, BodyLimits};
 use crate::http::lang::Lang;
-use crate::openapi::ApiDoc;
 use crate::state::AppState;
+use futures_util::future::Either;
 
 /// Every route under `/api/v1`, plus health and docs.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -136,30 +135,41 @@ impl Application {
 
     fn server(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
         let config = state.config.clone();
-        let workers = config.workers;
+        let (workers, max_connections) = (config.workers, config.max_connections);
         let data = web::Data::new(state);
-        let openapi = ApiDoc::openapi();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
-                .app_data(json_config(config.max_body_bytes))
+                .app_data(BodyLimits {
+                    max_bytes: config.max_body_bytes,
+                    timeout: config.body_timeout,
+                })
                 .app_data(query_config())
                 .app_data(path_config())
-                .app_data(web::PayloadConfig::new(config.max_body_bytes))
                 // Before the API scope, which would otherwise claim /api/v1/openapi.json.
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+                .service(crate::http::routes::at("/api/v1/openapi.json").get(crate::openapi::serve))
+                .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
                 .service(web::redirect("/docs", "/docs/"))
                 .configure(configure)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
                 }))
-                .wrap(crate::http::extract::RefuseNul {
-                    limit: config.max_body_bytes,
-                })
                 .wrap_fn(|req, srv| {
                     let lang = Lang::from_request(req.request());
+                    if refuses_nul_in_address(&req) {
+                        let refused = req.into_response(ApiError::NulInText.render(lang));
+                        return Either::Left(std::future::ready(Ok(refused.map_into_right_body())));
+                    }
                     let fut = srv.call(req);
-                    async move { Ok(localize(lang, fut.await?)) }
+                    Either::Right(async move { Ok(localize(lang, fut.await?)) })
+                })
+                .wrap_fn(|req, srv| {
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        crate::http::cache::protect_html(res.headers_mut());
+                        Ok(res)
+                    }
                 })
                 .wrap(cors(&config))
                 .wrap(middleware::DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
@@ -178,6 +188,10 @@ impl Application {
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?
+        // Connections held open without a request are closed; a worker
+        // takes at most this many at once (the rest wait in the backlog).
+        .client_request_timeout(std::time::Duration::from_secs(10))
+        .max_connections(max_connections)
         .shutdown_timeout(30);
         if let Some(workers) = workers {
             server = server.workers(workers);

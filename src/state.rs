@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::password::Hasher;
 use crate::auth::tokens::JwtKeys;
 use crate::challenges::{ChallengeKind, ImageCode};
 use crate::clock::SharedClock;
@@ -12,10 +13,23 @@ use crate::db::shared::SharedState;
 use crate::db::{DbPool, QueryCounter};
 use crate::http::rate_limit::RateLimiter;
 
-/// Per-client limits on the routes anonymous clients write to.
+/// Per-client limits on the routes anonymous clients write to, and on
+/// signing in.
 pub struct Limits {
+    /// Every login attempt, per client address.
     pub login: RateLimiter,
+    /// Failed logins per account and client address: a guesser is slowed
+    /// down on the account it guesses, without locking out the account's
+    /// owner, who signs in from elsewhere.
+    pub login_failures: RateLimiter,
+    /// Failed logins per account from anywhere: a guess spread over many
+    /// addresses. Locks the account for at most this window.
+    pub account_failures: RateLimiter,
+    /// Refreshing and logging out, per client address.
+    pub sessions: RateLimiter,
     pub writes: RateLimiter,
+    /// New visitor ids, per client address.
+    pub visitors: RateLimiter,
     pub comments: RateLimiter,
     pub challenges: RateLimiter,
 }
@@ -38,6 +52,8 @@ pub struct AppState {
     pub shared: Arc<SharedState>,
     pub limits: Arc<Limits>,
     pub challenge_kind: Arc<dyn ChallengeKind>,
+    /// Password hashing, a few at a time.
+    pub hasher: Arc<Hasher>,
     /// Statements run through `pool` since start.
     pub queries: QueryCounter,
 }
@@ -51,7 +67,11 @@ impl AppState {
         let limiter = |name, max, window| RateLimiter::new(name, max, window, shared.clone());
         let limits = Arc::new(Limits {
             login: limiter("login", config.login_attempts_per_minute, minute),
+            login_failures: limiter("login-failures", 5, 15 * minute),
+            account_failures: limiter("account-failures", 50, 15 * minute),
+            sessions: limiter("sessions", config.login_attempts_per_minute.saturating_mul(6), minute),
             writes: limiter("writes", config.writes_per_minute, minute),
+            visitors: limiter("visitors", config.writes_per_minute, minute),
             comments: limiter("comments", config.comments_per_10_minutes, 10 * minute),
             challenges: limiter("challenges", config.challenges_per_minute, minute),
         });
@@ -66,6 +86,7 @@ impl AppState {
             shared,
             limits,
             challenge_kind: Arc::new(ImageCode),
+            hasher: Arc::default(),
             queries,
         }
     }

@@ -16,21 +16,18 @@ use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::ApiError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/articles")
-            .route(web::get().to(list_articles))
-            .route(web::post().to(create)),
-    )
-    .service(
-        web::resource("/articles/{id_or_slug}")
-            .route(web::get().to(get_article))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    )
-    .route("/officials/{id_or_slug}/articles", web::get().to(official_articles));
+    cfg.service(at("/articles").get(list_articles).post(create))
+        .service(
+            at("/articles/{id_or_slug}")
+                .get(get_article)
+                .patch(update)
+                .delete(delete),
+        )
+        .service(at("/officials/{id_or_slug}/articles").get(official_articles));
 }
 
 /// List articles. Readers see published articles; editors see everything.

@@ -12,7 +12,7 @@ use super::query::{ListFilter, Sort, SortField, SortKey, DEFAULT_SORT, SORTS};
 use crate::clock::to_stored;
 use crate::db::{IdOrSlug, Scope};
 use crate::http::error::ParamIssue;
-use crate::http::input::{check_length, clean_optional, clean_text, is_acceptable_url, time_param};
+use crate::http::input::{check_length, check_slug, check_url, set_text, text, time_param};
 use crate::http::lang::LangParam;
 use crate::http::pagination::{page_limit, parse_time_key, relevance_offset, time_key, Cursor};
 use crate::http::params;
@@ -70,21 +70,16 @@ pub struct ArticleInput {
 }
 
 fn clean_image(errors: &mut Vec<FieldError>, field: &str, image: Image) -> Image {
-    let image = Image {
-        url: image.url.trim().to_string(),
-        caption: clean_optional(image.caption),
-        alt: clean_optional(image.alt),
+    check_url(errors, &format!("{field}.url"), &Some(image.url.clone()));
+    let mut optional = |name: &str, raw: Option<String>, max| {
+        raw.map(|raw| text(errors, &format!("{field}.{name}"), &raw, 0, max))
+            .filter(|t| !t.is_empty())
     };
-    if image.url.len() > 2000 || !is_acceptable_url(&image.url) {
-        errors.push(FieldError::new(format!("{field}.url"), FieldIssue::Url));
+    Image {
+        caption: optional("caption", image.caption, 500),
+        alt: optional("alt", image.alt, 300),
+        url: image.url,
     }
-    if let Some(caption) = &image.caption {
-        check_length(errors, &format!("{field}.caption"), caption, 0, 500);
-    }
-    if let Some(alt) = &image.alt {
-        check_length(errors, &format!("{field}.alt"), alt, 0, 300);
-    }
-    image
 }
 
 /// Applies an input to the stored columns (`base`: the current article, or
@@ -97,27 +92,16 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<(ArticleData, Links), ApiError> {
     let mut errors = Vec::new();
-    match input.title.map(|t| clean_text(&t)) {
-        Some(title) => {
-            check_length(&mut errors, "title", &title, 1, 300);
-            data.title = title;
-        }
+    match input.title {
+        Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),
         None if creating => errors.push(FieldError::new("title", FieldIssue::Required)),
         None => {}
     }
+    check_slug(&mut errors, "slug", &input.slug);
     if let Some(slug) = input.slug {
-        let slug = slug.trim().to_string();
-        if !crate::text::is_valid_slug(&slug) {
-            errors.push(FieldError::new("slug", FieldIssue::Slug));
-        }
         data.slug = slug;
     }
-    if let Some(summary) = input.summary {
-        data.summary = clean_optional(summary);
-        if let Some(s) = &data.summary {
-            check_length(&mut errors, "summary", s, 0, 1000);
-        }
-    }
+    set_text(&mut errors, "summary", input.summary, 1000, &mut data.summary);
     if let Some(body) = input.body {
         check_length(&mut errors, "body", &body, 0, 200_000);
         data.body = super::html::sanitize(&crate::text::nfc(&body));
@@ -137,12 +121,7 @@ pub fn apply(
             .collect();
         data.images = serde_json::to_string(&images).unwrap_or_else(|_| "[]".into());
     }
-    if let Some(byline) = input.byline {
-        data.byline = clean_optional(byline);
-        if let Some(b) = &data.byline {
-            check_length(&mut errors, "byline", b, 0, 200);
-        }
-    }
+    set_text(&mut errors, "byline", input.byline, 200, &mut data.byline);
     if let Some(category_id) = input.category_id {
         data.category_id = category_id;
     }
@@ -153,21 +132,17 @@ pub fn apply(
         names
             .iter()
             .enumerate()
-            .map(|(i, name)| {
-                let name = clean_text(name);
-                check_length(&mut errors, &format!("tags[{i}]"), &name, 1, 100);
-                name
-            })
+            .map(|(i, name)| text(&mut errors, &format!("tags[{i}]"), name, 1, 100))
             .collect::<Vec<_>>()
     });
     if let Some(enabled) = input.comments_enabled {
         data.comments_enabled = enabled;
     }
     if let Some(published_at) = input.published_at {
-        data.published_at = published_at.map(to_stored);
-        if data.published_at.is_some_and(|at| !crate::clock::supported(at)) {
+        if published_at.as_ref().is_some_and(|at| !crate::clock::accepted(at)) {
             errors.push(FieldError::new("published_at", FieldIssue::Format));
         }
+        data.published_at = published_at.map(to_stored);
     }
     let requested = input
         .status

@@ -10,6 +10,7 @@ use crate::db::schema::articles;
 crate::text_enum! {
     /// Publication state. `scheduled` articles become visible by themselves when
     /// their `published_at` arrives.
+    #[schema(as = ArticleStatus)]
     pub enum Status {
         Draft = "draft",
         Scheduled = "scheduled",

@@ -1,33 +1,41 @@
-//! `/auth/login`, `/auth/refresh`, `/auth/logout`, `/auth/me`.
+//! `/auth/login`, `/auth/refresh`, `/auth/logout`, `/auth/me` and
+//! `/auth/sessions/revoke`.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Duration;
 
 use super::input::{LoginRequest, RefreshRequest};
+use super::store::{self, NewToken};
+use super::tokens::{self, Bearer};
 use super::views::TokenPair;
-use super::{password, store, tokens};
 use crate::http::auth::Auth;
-use crate::http::client::client_ip;
+use crate::http::client::client_key;
 use crate::http::error::Problem;
+use crate::http::extract::Json;
+use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
 use crate::users::store as users;
 use crate::users::views::UserView;
-use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Duration;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/login", web::post().to(login))
-        .route("/auth/refresh", web::post().to(refresh))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/auth/me", web::get().to(me));
+    cfg.service(at("/auth/login").post(login))
+        .service(at("/auth/refresh").post(refresh))
+        .service(at("/auth/logout").post(logout))
+        .service(at("/auth/me").get(me))
+        .service(at("/auth/sessions/revoke").post(revoke_own_sessions));
 }
 
-async fn issue_pair(state: &AppState, user_id: i64, refresh_token: String) -> Result<TokenPair, ApiError> {
-    let access_token = state.keys.issue(user_id, state.clock.now())?;
-    Ok(TokenPair {
-        access_token,
-        refresh_token,
-        token_type: "Bearer",
-        expires_in: tokens::ACCESS_TOKEN_SECONDS,
-    })
+fn issue_pair(state: &AppState, bearer: &Bearer, refresh_token: String) -> Result<HttpResponse, ApiError> {
+    let access_token = state.keys.issue(bearer, state.clock.now())?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenPair {
+            access_token,
+            refresh_token,
+            token_type: "Bearer",
+            expires_in: tokens::ACCESS_TOKEN_SECONDS,
+        }))
 }
 
 /// Log in with a username and password.
@@ -35,18 +43,16 @@ async fn issue_pair(state: &AppState, user_id: i64, refresh_token: String) -> Re
     responses(
         (status = 200, description = "Tokens issued", body = TokenPair),
         (status = 401, description = "Wrong username or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts from this client (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this client, or too many failures on this account (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let client = client_ip(&req, &state.config.trusted_proxies)
-        .map(|ip| ip.to_string())
-        .unwrap_or_default();
-    state.limits.login.check(&client, state.clock.now()).await?;
+    let client = client_key(&req, &state.config.trusted_proxies);
+    let now = state.clock.now();
+    state.limits.login.check(&client, now).await?;
     let LoginRequest {
         username,
         password: given,
@@ -54,32 +60,44 @@ pub async fn login(
     if username.is_empty() || given.is_empty() || given.len() > 1024 {
         return Err(ApiError::InvalidCredentials);
     }
-    let now = state.clock.now();
+    let here = format!("{username}|{client}");
+    let limits = &state.limits;
+    limits.login_failures.ensure_room(&here, now).await?;
+    limits.account_failures.ensure_room(&username, now).await?;
+    let name = username.clone();
+    let user = crate::db::run(&state.pool, move |conn| users::find_by_username(conn, &name)).await?;
+    let valid = state
+        .hasher
+        .verify(given, user.as_ref().map(|u| u.password_hash.clone()))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "checking a password failed");
+            ApiError::Internal
+        })?;
+    let Some(user) = user.filter(|_| valid) else {
+        limits.login_failures.record(&here, now).await?;
+        limits.account_failures.record(&username, now).await?;
+        return Err(ApiError::InvalidCredentials);
+    };
     let (token, token_hash) = tokens::new_refresh_token();
-    let user = crate::db::run(&state.pool, move |conn| {
-        let user = users::find_by_username(conn, &username)?;
-        let valid = match &user {
-            Some(u) => password::verify(&given, &u.password_hash),
-            None => {
-                password::verify_against_dummy(&given);
-                false
-            }
+    let bearer = Bearer {
+        user_id: user.id,
+        version: user.session_version,
+        session: tokens::new_session_id(),
+    };
+    let session = bearer.session.clone();
+    crate::db::run(&state.pool, move |conn| {
+        let first = NewToken {
+            user_id: user.id,
+            token_hash: &token_hash,
+            session_id: &session,
+            expires_at: now + Duration::days(tokens::REFRESH_TOKEN_DAYS),
         };
-        let user = user.filter(|_| valid).ok_or(ApiError::InvalidCredentials)?;
-        store::insert(
-            conn,
-            user.id,
-            &token_hash,
-            now,
-            now + Duration::days(tokens::REFRESH_TOKEN_DAYS),
-        )?;
-        Ok::<_, ApiError>(user)
+        store::start_session(conn, &first, now)
     })
     .await?;
-    tracing::info!(user_id = user.id, "logged in");
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(issue_pair(&state, user.id, token).await?))
+    tracing::info!(user_id = bearer.user_id, "logged in");
+    issue_pair(&state, &bearer, token)
 }
 
 /// Exchange a refresh token for a new pair. The old refresh token is spent.
@@ -87,34 +105,47 @@ pub async fn login(
     responses(
         (status = 200, description = "New tokens; the refresh token sent is now revoked", body = TokenPair),
         (status = 401, description = "Unknown, expired, revoked or reused refresh token (`invalid_refresh_token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this client (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let client = client_key(&req, &state.config.trusted_proxies);
+    state.limits.sessions.check(&client, now).await?;
     let old_hash = tokens::hash_refresh_token(&body.refresh_token);
     let (token, new_hash) = tokens::new_refresh_token();
-    let now = state.clock.now();
-    let user = crate::db::run(&state.pool, move |conn| {
-        store::rotate(
-            conn,
-            &old_hash,
-            &new_hash,
-            now,
-            now + Duration::days(tokens::REFRESH_TOKEN_DAYS),
-        )
+    let bearer = crate::db::run(&state.pool, move |conn| {
+        let expires = now + Duration::days(tokens::REFRESH_TOKEN_DAYS);
+        let (user_id, session) = store::rotate(conn, &old_hash, &new_hash, now, expires)?;
+        let user = users::find(conn, user_id)?.ok_or(ApiError::InvalidRefreshToken)?;
+        Ok::<_, ApiError>(Bearer {
+            user_id,
+            version: user.session_version,
+            session,
+        })
     })
-    .await
-    .map_err(ApiError::from)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(issue_pair(&state, user.id, token).await?))
+    .await?;
+    issue_pair(&state, &bearer, token)
 }
 
-/// Revoke a refresh token. Idempotent: an unknown token is also a 204.
+/// Log out: ends the session the refresh token belongs to (its access tokens
+/// are refused from now on). Idempotent: an unknown token is also a 204.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
-    responses((status = 204, description = "The refresh token is revoked")))]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    let hash = tokens::hash_refresh_token(&body.refresh_token);
+    responses((status = 204, description = "The session is ended"),
+        (status = 429, description = "Too many attempts from this client (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json")))]
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    crate::db::run(&state.pool, move |conn| store::revoke(conn, &hash, now))
+    let client = client_key(&req, &state.config.trusted_proxies);
+    state.limits.sessions.check(&client, now).await?;
+    let hash = tokens::hash_refresh_token(&body.refresh_token);
+    crate::db::run(&state.pool, move |conn| store::end_session_of(conn, &hash, now))
         .await
         .map_err(ApiError::from)?;
     Ok(HttpResponse::NoContent().finish())
@@ -130,4 +161,16 @@ pub async fn me(auth: Auth) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(UserView::from(auth.user)))
+}
+
+/// Sign out everywhere: ends every session of the caller (every refresh
+/// token is revoked, every access token refused, this one included).
+#[utoipa::path(post, path = "/api/v1/auth/sessions/revoke", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "Every session of the caller is ended")))]
+pub async fn revoke_own_sessions(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let (user_id, now) = (auth.user.id, state.clock.now());
+    crate::db::run(&state.pool, move |conn| store::end_all_sessions(conn, user_id, now))
+        .await
+        .map_err(ApiError::from)?;
+    Ok(HttpResponse::NoContent().finish())
 }

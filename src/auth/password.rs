@@ -24,6 +24,51 @@ pub fn verify_against_dummy(password: &str) {
     let _ = verify(password, phc);
 }
 
+/// Password hashing off the async workers and outside the database pool,
+/// a few at a time: argon2 takes ~100 ms of CPU, and a flood of logins must
+/// not take every core (or every database connection) from the rest.
+pub struct Hasher {
+    permits: tokio::sync::Semaphore,
+}
+
+impl Hasher {
+    /// As many at once as there are cores.
+    pub fn new() -> Hasher {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Hasher {
+            permits: tokio::sync::Semaphore::new(cores),
+        }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+        let _permit = self.permits.acquire().await?;
+        Ok(actix_web::web::block(work).await?)
+    }
+
+    /// Whether `password` matches `phc`; with no hash (an unknown user),
+    /// spends the same time and answers no.
+    pub async fn verify(&self, password: String, phc: Option<String>) -> anyhow::Result<bool> {
+        self.run(move || match phc {
+            Some(phc) => verify(&password, &phc),
+            None => {
+                verify_against_dummy(&password);
+                false
+            }
+        })
+        .await
+    }
+
+    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+        self.run(move || hash(&password)).await?
+    }
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,106 +1,168 @@
-//! Every query on refresh tokens.
+//! Every query on sessions: refresh tokens (stored as hashes), grouped by
+//! the sign-in they belong to (`session_id`), and each user's session
+//! version, which ends every session at once when it moves.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::refresh_tokens;
+use crate::db::schema::{refresh_tokens, users};
 use crate::db::{write_tx, Conn, StoreError, StoreResult};
-use crate::users::model::User;
-use crate::users::store as users;
 
-pub fn insert(
-    conn: &mut Conn,
-    user_id: i64,
-    token_hash: &str,
-    now: NaiveDateTime,
-    expires_at: NaiveDateTime,
-) -> StoreResult<()> {
+/// A refresh token to store: its hash, the session it belongs to, and until when.
+pub struct NewToken<'a> {
+    pub user_id: i64,
+    pub token_hash: &'a str,
+    pub session_id: &'a str,
+    pub expires_at: NaiveDateTime,
+}
+
+/// Stores the first refresh token of a new sign-in.
+pub fn start_session(conn: &mut Conn, token: &NewToken<'_>, now: NaiveDateTime) -> StoreResult<()> {
+    insert(conn, token, now)
+}
+
+fn insert(conn: &mut Conn, token: &NewToken<'_>, now: NaiveDateTime) -> StoreResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
-            refresh_tokens::user_id.eq(user_id),
-            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::user_id.eq(token.user_id),
+            refresh_tokens::token_hash.eq(token.token_hash),
+            refresh_tokens::session_id.eq(token.session_id),
             refresh_tokens::created_at.eq(now),
-            refresh_tokens::expires_at.eq(expires_at),
+            refresh_tokens::expires_at.eq(token.expires_at),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Spends the refresh token `old_hash` and stores `new_hash` in its place.
-/// Presenting a token that was already spent revokes every token of its
-/// user: it means the token leaked (refresh-token reuse detection).
+/// (id, user, session, expiry, revoked) of a refresh token.
+type TokenRow = (i64, i64, String, NaiveDateTime, Option<NaiveDateTime>);
+
+fn find_token(conn: &mut Conn, token_hash: &str) -> StoreResult<Option<TokenRow>> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((
+            refresh_tokens::id,
+            refresh_tokens::user_id,
+            refresh_tokens::session_id,
+            refresh_tokens::expires_at,
+            refresh_tokens::revoked_at,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// Spends the refresh token `old_hash` and stores `new_hash` in its place,
+/// in the same session: the user's id and the session. An unknown token is
+/// refused before any write lock is taken. Presenting a token that was
+/// already spent ends every session of its user: it means the token leaked
+/// (refresh-token reuse detection).
 pub fn rotate(
     conn: &mut Conn,
     old_hash: &str,
     new_hash: &str,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
-) -> StoreResult<User> {
-    let reused = write_tx(conn, |conn| -> StoreResult<Result<User, i64>> {
-        let row: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(old_hash))
-            .select((
-                refresh_tokens::id,
-                refresh_tokens::user_id,
-                refresh_tokens::expires_at,
-                refresh_tokens::revoked_at,
-            ))
-            .first(conn)
-            .optional()?;
-        let (id, user_id, token_expires, revoked) = row.ok_or(StoreError::InvalidRefreshToken)?;
+) -> StoreResult<(i64, String)> {
+    if find_token(conn, old_hash)?.is_none() {
+        return Err(StoreError::InvalidRefreshToken);
+    }
+    let reused = write_tx(conn, |conn| -> StoreResult<Result<(i64, String), i64>> {
+        let (id, user_id, session_id, token_expires, revoked) =
+            find_token(conn, old_hash)?.ok_or(StoreError::InvalidRefreshToken)?;
         if revoked.is_some() {
             return Ok(Err(user_id));
         }
         if token_expires <= now {
             return Err(StoreError::InvalidRefreshToken);
         }
-        let user = users::find(conn, user_id)?.ok_or(StoreError::InvalidRefreshToken)?;
         diesel::update(refresh_tokens::table.find(id))
             .set(refresh_tokens::revoked_at.eq(now))
             .execute(conn)?;
-        insert(conn, user_id, new_hash, now, expires_at)?;
-        Ok(Ok(user))
+        let next = NewToken {
+            user_id,
+            token_hash: new_hash,
+            session_id: &session_id,
+            expires_at,
+        };
+        insert(conn, &next, now)?;
+        Ok(Ok((user_id, session_id)))
     })?;
     match reused {
-        Ok(user) => Ok(user),
+        Ok(found) => Ok(found),
         Err(user_id) => {
             tracing::warn!(
                 user_id,
-                "a spent refresh token was presented again; revoking all of the user's tokens"
+                "a spent refresh token was presented again; ending every session of the user"
             );
-            revoke_all(conn, user_id, now)?;
+            end_all_sessions(conn, user_id, now)?;
             Err(StoreError::InvalidRefreshToken)
         }
     }
 }
 
-/// Revokes one token; unknown or already revoked tokens are left alone.
-pub fn revoke(conn: &mut Conn, token_hash: &str, now: NaiveDateTime) -> StoreResult<()> {
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(token_hash))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(now))
-    .execute(conn)?;
-    Ok(())
+/// Ends the session a refresh token belongs to (logging out): its refresh
+/// tokens are revoked, and access tokens issued for it are refused from now
+/// on. Unknown or already revoked tokens are left alone.
+pub fn end_session_of(conn: &mut Conn, token_hash: &str, now: NaiveDateTime) -> StoreResult<()> {
+    let Some((_, _, session_id, _, _)) = find_token(conn, token_hash)? else {
+        return Ok(());
+    };
+    end_session(conn, &session_id, now)
 }
 
-pub fn revoke_all(conn: &mut Conn, user_id: i64, now: NaiveDateTime) -> StoreResult<()> {
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(now))
-    .execute(conn)?;
-    Ok(())
+/// Ends one session by its id.
+pub fn end_session(conn: &mut Conn, session_id: &str, now: NaiveDateTime) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::session_id.eq(session_id))
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+        Ok(())
+    })
 }
 
-/// Forgets tokens that expired more than a day ago.
+/// Ends every session of a user: every refresh token is revoked and the
+/// session version moves, so every access token issued before is refused.
+pub fn end_all_sessions(conn: &mut Conn, user_id: i64, now: NaiveDateTime) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::user_id.eq(user_id))
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+        diesel::update(users::table.find(user_id))
+            .set(users::session_version.eq(users::session_version + 1))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Whether a session still stands: one of its refresh tokens is neither
+/// revoked nor expired.
+pub fn session_stands(conn: &mut Conn, session_id: &str, now: NaiveDateTime) -> StoreResult<bool> {
+    let live: i64 = refresh_tokens::table
+        .filter(refresh_tokens::session_id.eq(session_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .filter(refresh_tokens::expires_at.gt(now))
+        .count()
+        .get_result(conn)?;
+    Ok(live > 0)
+}
+
+/// Forgets refresh tokens that expired (or were revoked) more than a day ago.
 pub fn purge_expired(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<usize> {
-    Ok(
-        diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(now - chrono::Duration::days(1))))
-            .execute(conn)?,
+    let cutoff = now - chrono::Duration::days(1);
+    Ok(diesel::delete(
+        refresh_tokens::table.filter(
+            refresh_tokens::expires_at
+                .lt(cutoff)
+                .or(refresh_tokens::revoked_at.lt(cutoff)),
+        ),
     )
+    .execute(conn)?)
 }

@@ -27,6 +27,18 @@ pub struct Claims {
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
+    /// The user's session version when the token was issued.
+    pub ver: i32,
+    /// The sign-in (session) the token belongs to.
+    pub sid: String,
+}
+
+/// Who an access token speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bearer {
+    pub user_id: i64,
+    pub version: i32,
+    pub session: String,
 }
 
 impl JwtKeys {
@@ -37,13 +49,15 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, now: NaiveDateTime) -> Result<String, ApiError> {
+    pub fn issue(&self, bearer: &Bearer, now: NaiveDateTime) -> Result<String, ApiError> {
         let iat = now.and_utc().timestamp();
         let claims = Claims {
-            sub: user_id.to_string(),
+            sub: bearer.user_id.to_string(),
             iss: ISSUER.into(),
             iat,
             exp: iat + ACCESS_TOKEN_SECONDS,
+            ver: bearer.version,
+            sid: bearer.session.clone(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| {
             tracing::error!(error = %e, "signing an access token failed");
@@ -51,10 +65,11 @@ impl JwtKeys {
         })
     }
 
-    /// The user id in a valid token. Only HS256 is accepted (so `alg: none`
+    /// Who a valid token speaks for. Only HS256 is accepted (so `alg: none`
     /// and key-confusion tricks fail); expiry is checked without leeway
-    /// against the real clock.
-    pub fn verify(&self, token: &str) -> Result<i64, ApiError> {
+    /// against the real clock. Whether the session still stands is the
+    /// caller's to check.
+    pub fn verify(&self, token: &str) -> Result<Bearer, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_issuer(&[ISSUER]);
@@ -63,8 +78,19 @@ impl JwtKeys {
             ErrorKind::ExpiredSignature => ApiError::TokenExpired,
             _ => ApiError::Unauthorized,
         })?;
-        data.claims.sub.parse().map_err(|_| ApiError::Unauthorized)
+        Ok(Bearer {
+            user_id: data.claims.sub.parse().map_err(|_| ApiError::Unauthorized)?,
+            version: data.claims.ver,
+            session: data.claims.sid,
+        })
     }
+}
+
+/// A new session id (a random 128-bit value).
+pub fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A new opaque refresh token and the hash to store for it.
@@ -89,8 +115,13 @@ mod tests {
         let now = chrono::Utc::now().naive_utc();
         let keys = JwtKeys::new(&[1u8; 32]);
         let other = JwtKeys::new(&[2u8; 32]);
-        let token = keys.issue(7, now).unwrap();
-        assert_eq!(keys.verify(&token).unwrap(), 7);
+        let bearer = Bearer {
+            user_id: 7,
+            version: 3,
+            session: "s".into(),
+        };
+        let token = keys.issue(&bearer, now).unwrap();
+        assert_eq!(keys.verify(&token).unwrap(), bearer);
         assert_eq!(other.verify(&token), Err(ApiError::Unauthorized));
 
         let payload = token.split('.').nth(1).unwrap();
@@ -101,7 +132,7 @@ mod tests {
         );
         assert_eq!(keys.verify("garbage"), Err(ApiError::Unauthorized));
 
-        let old = keys.issue(7, now - chrono::Duration::hours(1)).unwrap();
+        let old = keys.issue(&bearer, now - chrono::Duration::hours(1)).unwrap();
         assert_eq!(keys.verify(&old), Err(ApiError::TokenExpired));
     }
 }

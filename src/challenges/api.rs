@@ -8,13 +8,14 @@ use super::{answer_hash, store};
 use crate::clock::utc;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
+use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
 
 pub const LIFETIME_MINUTES: i64 = 5;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/challenges", web::post().to(create_challenge));
+    cfg.service(at("/challenges").post(create_challenge));
 }
 
 /// Issue a one-time verification challenge (valid 5 minutes, one attempt).

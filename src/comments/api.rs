@@ -13,23 +13,21 @@ use crate::http::auth::Auth;
 use crate::http::cache::{cached_page, Audience};
 use crate::http::client::client_key;
 use crate::http::error::Problem;
+use crate::http::extract::Json;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::{params, ApiError};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/articles/{id_or_slug}/comments")
-            .route(web::get().to(list_comments))
-            .route(web::post().to(post_comment)),
+        at("/articles/{id_or_slug}/comments")
+            .get(list_comments)
+            .post(post_comment),
     )
-    .route("/comments", web::get().to(moderation_queue))
-    .service(
-        web::resource("/comments/{id}")
-            .route(web::patch().to(moderate))
-            .route(web::delete().to(delete_comment)),
-    );
+    .service(at("/comments").get(moderation_queue))
+    .service(at("/comments/{id}").patch(moderate).delete(delete_comment));
 }
 
 const THREAD_SORT: &str = "id";
@@ -95,7 +93,7 @@ pub async fn post_comment(
     req: HttpRequest,
     state: web::Data<AppState>,
     key: web::Path<String>,
-    body: web::Json<CommentInput>,
+    body: Json<CommentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().parse()?;
     let client = client_key(&req, &state.config.trusted_proxies);
@@ -201,7 +199,7 @@ pub async fn moderate(
     auth: Auth,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<ModerationInput>,
+    body: Json<ModerationInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_moderator()?;
     let id = comment_id(&id)?;

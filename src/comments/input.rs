@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::CommentStatus;
-use crate::http::input::{check_email, check_length, clean_text, finish};
+use crate::http::input::{finish, is_blank, is_email, text};
 use crate::http::{ApiError, FieldError, FieldIssue};
 
 /// More links than this in one comment is how link spam looks.
@@ -34,21 +34,21 @@ impl CommentInput {
     /// Cleans and checks every field, reporting every problem at once.
     pub fn parse(self) -> Result<Draft, ApiError> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let author_name = clean_text(&self.author_name);
-        check_length(&mut errors, "author_name", &author_name, 1, 100);
-        let author_email = self.author_email.trim().to_string();
+        let author_name = text(&mut errors, "author_name", &self.author_name, 1, 100);
+        let author_email = self.author_email.clone();
         if author_email.is_empty() {
             errors.push(FieldError::new("author_email", FieldIssue::Required));
-        } else {
-            check_email(&mut errors, "author_email", &Some(author_email.clone()));
+        } else if !is_email(&author_email) {
+            errors.push(FieldError::new("author_email", FieldIssue::Format));
         }
-        let body = clean_text(&self.body);
-        check_length(&mut errors, "body", &body, 1, 2000);
-        if self.challenge_id.trim().is_empty() {
-            errors.push(FieldError::new("challenge_id", FieldIssue::Required));
-        }
-        if self.challenge_answer.trim().is_empty() {
-            errors.push(FieldError::new("challenge_answer", FieldIssue::Required));
+        let body = text(&mut errors, "body", &self.body, 1, 2000);
+        for (field, value) in [
+            ("challenge_id", &self.challenge_id),
+            ("challenge_answer", &self.challenge_answer),
+        ] {
+            if value.chars().all(is_blank) {
+                errors.push(FieldError::new(field, FieldIssue::Required));
+            }
         }
         finish(errors)?;
         let looks_like_spam =

@@ -9,6 +9,7 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_version -> Integer,
     }
 }
 
@@ -20,6 +21,7 @@ diesel::table! {
         expires_at -> Timestamp,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        session_id -> Text,
     }
 }
 
@@ -71,6 +73,17 @@ diesel::table! {
         article_id -> BigInt,
         tag_id -> BigInt,
         position -> Integer,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (key) {
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -241,6 +254,7 @@ diesel::joinable!(article_events -> articles (article_id));
 diesel::joinable!(article_events -> events (event_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    idempotency_keys,
     organizations,
     officials,
     positions,

@@ -67,6 +67,17 @@ impl SharedState {
         }
     }
 
+    /// The window of `key` as it stands, without counting a hit.
+    pub async fn peek(&self, key: &str, window: Duration, now: NaiveDateTime) -> StoreResult<Window> {
+        match self {
+            SharedState::InProcess(memory) => Ok(memory.peek(key, window, now)),
+            SharedState::Tables(tables) => {
+                let key = key.to_string();
+                super::run(&tables.pool, move |conn| Tables::peek(conn, &key, window, now)).await
+            }
+        }
+    }
+
     /// Records that `visitor` was seen at `now` and answers how many
     /// distinct visitors were seen in the last five minutes (every instance's).
     pub async fn seen(&self, visitor: Option<&str>, now: NaiveDateTime) -> StoreResult<i64> {
@@ -90,8 +101,44 @@ impl SharedState {
 
 #[derive(Default)]
 pub struct Memory {
-    windows: Mutex<HashMap<String, Window>>,
+    windows: Mutex<Generations>,
     visitors: Mutex<Visitors>,
+}
+
+/// Rate-limit windows in two generations: every [`GENERATION`] (or sooner,
+/// past [`MAX_KEYS`]) the current map becomes the previous one and the
+/// previous is dropped. A lookup is O(1); a key unseen for two generations
+/// is forgotten without any scan, so memory stays bounded by the clients
+/// of the last two generations.
+#[derive(Default)]
+struct Generations {
+    current: HashMap<String, Window>,
+    previous: HashMap<String, Window>,
+    started: Option<NaiveDateTime>,
+}
+
+/// At least the longest window any limiter uses.
+const GENERATION: Duration = Duration::hours(1);
+/// Keys kept per generation at most.
+const MAX_KEYS: usize = 100_000;
+
+impl Generations {
+    fn rotate_if_due(&mut self, now: NaiveDateTime) {
+        let due = self.started.is_none_or(|at| now - at >= GENERATION || now < at);
+        if due || self.current.len() >= MAX_KEYS {
+            self.previous = std::mem::take(&mut self.current);
+            self.started = Some(now);
+        }
+    }
+
+    /// The live window of `key`, if it has one.
+    fn live(&mut self, key: &str, window: Duration, now: NaiveDateTime) -> Option<Window> {
+        let found = match self.current.get(key) {
+            Some(w) => Some(*w),
+            None => self.previous.remove(key),
+        };
+        found.filter(|w| now - w.start < window && now >= w.start)
+    }
 }
 
 #[derive(Default)]
@@ -109,15 +156,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Memory {
     fn hit(&self, key: &str, window: Duration, now: NaiveDateTime) -> Window {
         let mut windows = lock(&self.windows);
-        if windows.len() > 10_000 {
-            windows.retain(|_, w| now - w.start < window);
+        windows.rotate_if_due(now);
+        let mut live = windows.live(key, window, now).unwrap_or(Window { start: now, hits: 0 });
+        live.hits = live.hits.saturating_add(1);
+        windows.current.insert(key.to_string(), live);
+        live
+    }
+
+    fn peek(&self, key: &str, window: Duration, now: NaiveDateTime) -> Window {
+        let mut windows = lock(&self.windows);
+        let live = windows.live(key, window, now);
+        if let Some(w) = live {
+            windows.current.insert(key.to_string(), w);
         }
-        let entry = windows.entry(key.to_string()).or_insert(Window { start: now, hits: 0 });
-        if now - entry.start >= window || now < entry.start {
-            *entry = Window { start: now, hits: 0 };
-        }
-        entry.hits = entry.hits.saturating_add(1);
-        *entry
+        live.unwrap_or(Window { start: now, hits: 0 })
     }
 
     fn seen(&self, visitor: Option<&str>, now: NaiveDateTime) -> i64 {
@@ -143,7 +195,7 @@ impl Memory {
     fn purge(&self, now: NaiveDateTime) {
         let since = now - Duration::minutes(ONLINE_WINDOW_MINUTES);
         lock(&self.visitors).last_seen.retain(|_, seen| *seen >= since);
-        lock(&self.windows).retain(|_, w| now - w.start < Duration::days(1));
+        lock(&self.windows).rotate_if_due(now);
     }
 }
 
@@ -193,6 +245,19 @@ impl Tables {
             start: row.window_start,
             hits: row.hits.max(0) as u32,
         })
+    }
+
+    fn peek(conn: &mut Conn, key: &str, window: Duration, now: NaiveDateTime) -> StoreResult<Window> {
+        let row: Option<WindowRow> =
+            diesel::sql_query("SELECT hits, window_start FROM rate_limits WHERE key = $1 AND window_start > $2")
+                .bind::<Text, _>(key)
+                .bind::<Timestamp, _>(now - window)
+                .get_result(pg(conn)?)
+                .optional()?;
+        Ok(row.map_or(Window { start: now, hits: 0 }, |r| Window {
+            start: r.window_start,
+            hits: r.hits.max(0) as u32,
+        }))
     }
 
     async fn seen(&self, visitor: Option<&str>, now: NaiveDateTime) -> StoreResult<i64> {
@@ -292,6 +357,24 @@ mod tests {
         );
         let fresh = memory.hit("a", minute, at(61));
         assert_eq!((fresh.hits, fresh.start), (1, at(61)));
+    }
+
+    #[test]
+    fn windows_are_forgotten_two_generations_later_without_a_scan() {
+        let memory = Memory::default();
+        let minute = Duration::seconds(60);
+        for i in 0..1000 {
+            memory.hit(&format!("client-{i}"), minute, at(0));
+        }
+        assert_eq!(memory.peek("client-1", minute, at(30)).hits, 1);
+        memory.hit("late", minute, at(3700));
+        memory.hit("later", minute, at(7400));
+        let windows = lock(&memory.windows);
+        assert_eq!(
+            windows.current.len() + windows.previous.len(),
+            2,
+            "the first thousand are gone"
+        );
     }
 
     #[test]

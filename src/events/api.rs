@@ -15,24 +15,16 @@ use crate::http::input::time_param;
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::{params, ApiError};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/events.ics", web::get().to(feed))
-        .service(
-            web::resource("/events")
-                .route(web::get().to(list_events))
-                .route(web::post().to(create)),
-        )
-        .service(
-            web::resource("/events/{id_or_slug}")
-                .route(web::get().to(get_event))
-                .route(web::patch().to(update))
-                .route(web::delete().to(delete)),
-        )
-        .route("/officials/{id_or_slug}/events", web::get().to(official_events))
-        .route("/organizations/{id_or_slug}/events", web::get().to(organization_events));
+    cfg.service(at("/events.ics").get(feed))
+        .service(at("/events").get(list_events).post(create))
+        .service(at("/events/{id_or_slug}").get(get_event).patch(update).delete(delete))
+        .service(at("/officials/{id_or_slug}/events").get(official_events))
+        .service(at("/organizations/{id_or_slug}/events").get(organization_events));
 }
 
 /// Resolves the official and organization a list or feed is narrowed to.

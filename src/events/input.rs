@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Category, EventData, EventStatus, Participants};
 use super::store::Change;
 use crate::clock::{to_stored, vietnam_date, vietnam_day_start};
-use crate::http::input::{check_length, check_slug, clean_text, finish, set_text};
+use crate::http::input::{check_slug, finish, set_text, text};
 use crate::http::lang::LangParam;
 use crate::http::params;
 use crate::http::patch::nullable;
@@ -114,17 +114,13 @@ pub struct EventInput {
 /// Applies an input to the stored columns, collecting every problem.
 pub fn apply(input: EventInput, mut data: EventData, creating: bool, now: NaiveDateTime) -> Result<Change, ApiError> {
     let mut errors: Vec<FieldError> = Vec::new();
-    match input.title.map(|t| clean_text(&t)) {
-        Some(title) => {
-            check_length(&mut errors, "title", &title, 1, 300);
-            data.title = title;
-        }
+    match input.title {
+        Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),
         None if creating => errors.push(FieldError::new("title", FieldIssue::Required)),
         None => {}
     }
-    let slug = input.slug.map(|s| s.trim().to_string());
-    check_slug(&mut errors, "slug", &slug);
-    if let Some(slug) = slug {
+    check_slug(&mut errors, "slug", &input.slug);
+    if let Some(slug) = input.slug {
         data.slug = slug;
     }
     set_text(&mut errors, "title_en", input.title_en, 300, &mut data.title_en);
@@ -153,7 +149,7 @@ pub fn apply(input: EventInput, mut data: EventData, creating: bool, now: NaiveD
     if let Some(all_day) = input.all_day {
         data.all_day = all_day;
     }
-    let out_of_range = |at: &chrono::DateTime<chrono::FixedOffset>| !crate::clock::supported(to_stored(*at));
+    let out_of_range = |at: &chrono::DateTime<chrono::FixedOffset>| !crate::clock::accepted(at);
     if input.starts_at.as_ref().is_some_and(out_of_range) {
         errors.push(FieldError::new("starts_at", FieldIssue::Format));
     }

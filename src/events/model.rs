@@ -17,6 +17,7 @@ crate::text_enum! {
 
 crate::text_enum! {
     /// What kind of event it is.
+    #[schema(as = EventCategory)]
     pub enum Category {
         Meeting = "meeting",
         Ceremony = "ceremony",

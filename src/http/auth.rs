@@ -18,6 +18,8 @@ use crate::users::store as users;
 pub struct Auth {
     pub user: User,
     pub role: Role,
+    /// The session (sign-in) the access token belongs to.
+    pub session: String,
 }
 
 impl Auth {
@@ -90,14 +92,22 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
         return Ok(None);
     };
     let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Internal)?.clone();
-    let user_id = state.keys.verify(&token)?;
+    let bearer = state.keys.verify(&token)?;
+    let now = state.clock.now();
+    let session = bearer.session.clone();
     let user = crate::db::run(&state.pool, move |conn| {
-        users::find(conn, user_id).map_err(ApiError::from)
+        // The user, and only while the session the token belongs to stands
+        // and no "end every session" has happened since it was issued.
+        let user = users::find(conn, bearer.user_id)?.filter(|u| u.session_version == bearer.version);
+        match user {
+            Some(user) if crate::auth::store::session_stands(conn, &bearer.session, now)? => Ok(Some(user)),
+            _ => Ok::<_, ApiError>(None),
+        }
     })
     .await?
     .ok_or(ApiError::Unauthorized)?;
     let role = user.role();
-    Ok(Some(Auth { user, role }))
+    Ok(Some(Auth { user, role, session }))
 }
 
 impl FromRequest for Auth {

@@ -92,3 +92,21 @@ pub fn cached_bytes(
         builder.content_type(content_type).body(bytes)
     }
 }
+
+/// What an HTML page (the API docs) may load and who may frame it: only
+/// this server's own assets, and no framing at all (clickjacking).
+pub const HTML_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+     script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Adds framing protection and a content security policy to HTML
+/// responses that do not set their own.
+pub fn protect_html(headers: &mut header::HeaderMap) {
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(HTML_CSP));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
+}

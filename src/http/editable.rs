@@ -13,6 +13,7 @@ use super::auth::Auth;
 use super::lang::Lang;
 use super::{respond, ApiError};
 use crate::db::{Conn, IdOrSlug};
+use crate::http::extract::Json;
 use crate::state::AppState;
 
 /// Who writes, and when.
@@ -53,7 +54,7 @@ pub async fn create<R: Editable>(
     auth: Auth,
     lang: Lang,
     state: web::Data<AppState>,
-    body: web::Json<R::Create>,
+    body: Json<R::Create>,
 ) -> Result<HttpResponse, ApiError> {
     let writer = writer(&auth, &state)?;
     let input = body.into_inner();
@@ -70,7 +71,7 @@ pub async fn update<R: Editable>(
     lang: Lang,
     state: web::Data<AppState>,
     key: web::Path<String>,
-    body: web::Json<R::Update>,
+    body: Json<R::Update>,
 ) -> Result<HttpResponse, ApiError> {
     let writer = writer(&auth, &state)?;
     let (key, input) = (IdOrSlug::parse(&key), body.into_inner());
@@ -130,7 +131,7 @@ macro_rules! editable_endpoints {
             auth: $crate::http::auth::Auth,
             lang: $crate::http::lang::Lang,
             state: actix_web::web::Data<$crate::state::AppState>,
-            body: actix_web::web::Json<$Create>,
+            body: $crate::http::extract::Json<$Create>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
             $crate::http::editable::create::<$R>(auth, lang, state, body).await
         }
@@ -152,7 +153,7 @@ macro_rules! editable_endpoints {
             lang: $crate::http::lang::Lang,
             state: actix_web::web::Data<$crate::state::AppState>,
             key: actix_web::web::Path<String>,
-            body: actix_web::web::Json<$Update>,
+            body: $crate::http::extract::Json<$Update>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
             $crate::http::editable::update::<$R>(auth, lang, state, key, body).await
         }

@@ -99,6 +99,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     /// The body parsed as JSON but does not have the expected shape.
@@ -116,8 +119,9 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// `allow`: the methods the path answers, for the `Allow` header.
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed { allow: String },
     #[error("slug taken: {0}")]
     SlugTaken(String),
     #[error("username taken")]
@@ -207,6 +211,7 @@ impl ApiError {
             NulInText => "nul_in_text",
             UnsupportedMediaType => "unsupported_media_type",
             PayloadTooLarge { .. } => "payload_too_large",
+            RequestTimeout => "request_timeout",
             Validation(_) | InvalidBody(_) => "validation_failed",
             Unauthorized => "unauthorized",
             TokenExpired => "token_expired",
@@ -214,7 +219,7 @@ impl ApiError {
             InvalidRefreshToken => "invalid_refresh_token",
             Forbidden => "forbidden",
             NotFound => "not_found",
-            MethodNotAllowed => "method_not_allowed",
+            MethodNotAllowed { .. } => "method_not_allowed",
             SlugTaken(_) => "slug_taken",
             UsernameTaken => "username_taken",
             InUse => "in_use",
@@ -267,6 +272,9 @@ impl ApiError {
             ApiError::Unavailable => {
                 builder.insert_header((header::RETRY_AFTER, "5"));
             }
+            ApiError::MethodNotAllowed { allow } => {
+                builder.insert_header((header::ALLOW, allow.as_str()));
+            }
             _ => {}
         }
         builder.json(self.problem(lang))
@@ -280,12 +288,13 @@ impl ResponseError for ApiError {
             MalformedJson(_) | BadParameter { .. } | InvalidCursor | NulInText => StatusCode::BAD_REQUEST,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
             Forbidden | CommentsClosed => StatusCode::FORBIDDEN,
             NotFound => StatusCode::NOT_FOUND,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict | DuplicateComment => StatusCode::CONFLICT,
             RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -351,7 +360,9 @@ where
         Some(api) if lang != Lang::Vi => Some(api.render(lang)),
         Some(_) => None,
         None => match res.status() {
-            StatusCode::METHOD_NOT_ALLOWED if !is_problem(&res) => Some(ApiError::MethodNotAllowed.render(lang)),
+            StatusCode::METHOD_NOT_ALLOWED if !is_problem(&res) => {
+                Some(ApiError::MethodNotAllowed { allow: String::new() }.render(lang))
+            }
             StatusCode::NOT_FOUND if !is_problem(&res) => Some(ApiError::NotFound.render(lang)),
             _ => None,
         },

@@ -1,32 +1,115 @@
 //! How request bodies, query strings and paths are parsed, and how their
 //! failures become [`ApiError`]s.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 
 use super::error::{ApiError, ParamIssue};
 
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .content_type_required(true)
-        .content_type(|mime| {
-            mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
-        })
-        .error_handler(move |err, _req| json_error(err, limit).into())
+/// How much a JSON body may weigh, and how long it may take to arrive: a
+/// body that trickles in is cut off rather than holding a connection.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub max_bytes: usize,
+    pub timeout: std::time::Duration,
 }
 
-fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
-    match err {
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            ApiError::PayloadTooLarge { limit }
-        }
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::InvalidBody(e.to_string()),
-        JsonPayloadError::Deserialize(e) => ApiError::MalformedJson(e.to_string()),
-        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge { limit },
-        other => ApiError::MalformedJson(other.to_string()),
+/// A JSON request body, read after routing (an unknown path never has its
+/// body read), within [`BodyLimits`], refused with `nul_in_text` when it
+/// holds a NUL character, and parsed into `T` with clear errors.
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
     }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    use actix_web::HttpMessage;
+    req.mime_type().ok().flatten().is_some_and(|mime| {
+        mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+    })
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
+            max_bytes: 1024 * 1024,
+            timeout: std::time::Duration::from_secs(30),
+        });
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType.into());
+            }
+            if declared.is_some_and(|n| n > limits.max_bytes) {
+                return Err(ApiError::PayloadTooLarge {
+                    limit: limits.max_bytes,
+                }
+                .into());
+            }
+            let body = actix_web::rt::time::timeout(limits.timeout, read_body(payload, limits.max_bytes))
+                .await
+                .map_err(|_| ApiError::RequestTimeout)??;
+            if escapes_nul(&body) {
+                return Err(ApiError::NulInText.into());
+            }
+            let mut value: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+            if !value.is_object() {
+                return Err(ApiError::InvalidBody("the body must be a JSON object".into()).into());
+            }
+            integers_as_integers(&mut value);
+            serde_json::from_value(value)
+                .map(Json)
+                .map_err(|e| ApiError::InvalidBody(e.to_string()).into())
+        })
+    }
+}
+
+/// JSON has one kind of number: `5.0` is the integer 5 to a JSON Schema
+/// validator, and so it is here (bantin reads no fractional number).
+fn integers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18) {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integers_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integers_as_integers),
+        _ => {}
+    }
+}
+
+async fn read_body(mut payload: actix_web::dev::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 pub fn query_config() -> web::QueryConfig {
@@ -52,99 +135,12 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req: &HttpRequest| ApiError::NotFound.into())
 }
 
-/// Refuses requests holding a NUL character — `%00` in the address, the
-/// JSON escape `\u0000` in the body — with 400 `nul_in_text` before any
-/// handler sees them: PostgreSQL cannot store NUL in text and SQLite would,
-/// so both engines answer alike. Bodies are JSON and read whole by their
-/// extractors anyway; this reads them once, up to the body limit, and hands
-/// the same bytes on.
-pub struct RefuseNul {
-    pub limit: usize,
-}
-
-impl<S, B> actix_web::dev::Transform<S, actix_web::dev::ServiceRequest> for RefuseNul
-where
-    S: actix_web::dev::Service<
-            actix_web::dev::ServiceRequest,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        > + 'static,
-    B: 'static,
-{
-    type Response = actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>;
-    type Error = actix_web::Error;
-    type Transform = RefuseNulService<S>;
-    type InitError = ();
-    type Future = std::future::Ready<Result<Self::Transform, Self::InitError>>;
-
-    fn new_transform(&self, service: S) -> Self::Future {
-        std::future::ready(Ok(RefuseNulService {
-            service: std::rc::Rc::new(service),
-            limit: self.limit,
-        }))
-    }
-}
-
-pub struct RefuseNulService<S> {
-    service: std::rc::Rc<S>,
-    limit: usize,
-}
-
-impl<S, B> actix_web::dev::Service<actix_web::dev::ServiceRequest> for RefuseNulService<S>
-where
-    S: actix_web::dev::Service<
-            actix_web::dev::ServiceRequest,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        > + 'static,
-    B: 'static,
-{
-    type Response = actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>;
-    type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>>>>;
-
-    actix_web::dev::forward_ready!(service);
-
-    fn call(&self, mut req: actix_web::dev::ServiceRequest) -> Self::Future {
-        use futures_util::StreamExt;
-        let service = self.service.clone();
-        let limit = self.limit;
-        Box::pin(async move {
-            if req.uri().path_and_query().is_some_and(|pq| pq.as_str().contains("%00")) {
-                return Ok(req.error_response(ApiError::NulInText).map_into_right_body());
-            }
-            let has_body = req
-                .headers()
-                .get(actix_web::http::header::CONTENT_LENGTH)
-                .is_none_or(|v| v.as_bytes() != b"0")
-                && matches!(
-                    *req.method(),
-                    actix_web::http::Method::POST | actix_web::http::Method::PATCH | actix_web::http::Method::PUT
-                );
-            if has_body {
-                let mut payload = actix_web::HttpMessage::take_payload(&mut req);
-                let mut body = actix_web::web::BytesMut::new();
-                while let Some(chunk) = payload.next().await {
-                    let refused = match chunk {
-                        Err(e) => Some(ApiError::MalformedJson(e.to_string())),
-                        Ok(_) if body.len() > limit => Some(ApiError::PayloadTooLarge { limit }),
-                        Ok(chunk) => {
-                            body.extend_from_slice(&chunk);
-                            (body.len() > limit).then_some(ApiError::PayloadTooLarge { limit })
-                        }
-                    };
-                    if let Some(error) = refused {
-                        return Ok(req.error_response(error).map_into_right_body());
-                    }
-                }
-                if escapes_nul(&body) {
-                    return Ok(req.error_response(ApiError::NulInText).map_into_right_body());
-                }
-                req.set_payload(actix_web::dev::Payload::from(body.freeze()));
-            }
-            service.call(req).await.map(|res| res.map_into_left_body())
-        })
-    }
+/// Refuses a request whose address holds `%00` (a NUL character) with
+/// 400 `nul_in_text` before any handler sees it: PostgreSQL cannot store NUL
+/// in text and SQLite would, so both engines answer alike. (Bodies are
+/// checked by [`Json`], after routing.)
+pub fn refuses_nul_in_address(req: &actix_web::dev::ServiceRequest) -> bool {
+    req.uri().path_and_query().is_some_and(|pq| pq.as_str().contains("%00"))
 }
 
 /// Whether JSON text holds the escape `\u0000` (a backslash that is not

@@ -3,89 +3,133 @@
 
 use super::{FieldError, FieldIssue};
 
+/// What counts as nothing at the edges of text (and as text that is
+/// blank): whitespace, control characters and the byte-order mark. The
+/// OpenAPI patterns (`openapi::patterns`) name exactly this set.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || c == '\u{feff}'
+}
+
 /// Trimmed, NFC, and without control characters other than tab and line
 /// breaks (NUL above all, which PostgreSQL cannot store as text), as
 /// WordPress strips them.
 pub fn clean_text(text: &str) -> String {
-    let text = text.trim();
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-        let kept: String = text
-            .chars()
-            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-            .collect();
-        return crate::text::nfc(kept.trim());
-    }
-    crate::text::nfc(text)
+    let kept: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    crate::text::nfc(kept.trim_matches(is_blank))
 }
 
 pub fn clean_optional(text: Option<String>) -> Option<String> {
     text.map(|t| clean_text(&t)).filter(|t| !t.is_empty())
 }
 
+/// A text field as sent: at most `max` characters as sent (what the
+/// schema's `maxLength` counts); with `min > 0` it must hold something
+/// besides blanks. Returns the text as stored.
+pub fn text(errors: &mut Vec<FieldError>, field: &str, raw: &str, min: u64, max: u64) -> String {
+    let cleaned = clean_text(raw);
+    let n = raw.chars().count() as u64;
+    if min > 0 && cleaned.is_empty() {
+        errors.push(FieldError::new(field, FieldIssue::Required));
+    } else if n < min || n > max {
+        errors.push(FieldError::new(field, FieldIssue::Length { min, max }));
+    }
+    cleaned
+}
+
+/// A length (in characters, or items) between `min` and `max`.
 pub fn check_length(errors: &mut Vec<FieldError>, field: &str, text: &str, min: u64, max: u64) {
     let n = text.chars().count() as u64;
     if n < min || n > max {
-        errors.push(FieldError::new(
-            field,
-            if n == 0 && min > 0 {
-                FieldIssue::Required
-            } else {
-                FieldIssue::Length { min, max }
-            },
-        ));
+        errors.push(FieldError::new(field, FieldIssue::Length { min, max }));
     }
 }
 
+/// Characters no URL bantin stores may hold: blanks, quotes, backslashes
+/// and angle brackets (they would break out of the attributes and feeds
+/// the URL is written into).
+fn unsafe_in_url(c: char) -> bool {
+    is_blank(c) || matches!(c, '"' | '\'' | '\\' | '<' | '>' | '`')
+}
+
+/// `https://…`, `http://…` or a path on this site starting with a single
+/// `/`, with nothing that could break out of an attribute.
 pub fn is_acceptable_url(url: &str) -> bool {
-    if url.starts_with('/') {
-        return !url.starts_with("//") && !url.chars().any(char::is_whitespace);
+    if url.chars().any(unsafe_in_url) {
+        return false;
+    }
+    if let Some(path) = url.strip_prefix('/') {
+        return !path.starts_with('/');
     }
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.chars().any(char::is_whitespace))
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
 }
 
 /// An optional URL field: `http(s)://…` or a path on this site.
 pub fn check_url(errors: &mut Vec<FieldError>, field: &str, url: &Option<String>) {
     if let Some(url) = url {
-        if url.len() > 2000 || !is_acceptable_url(url) {
+        if url.chars().count() > 2000 || !is_acceptable_url(url) {
             errors.push(FieldError::new(field, FieldIssue::Url));
         }
     }
 }
 
-/// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
+/// A plausible e-mail address: one `@`, something before it, a dot in the
+/// domain but not at its ends, no blank anywhere; at most 254 characters.
+pub fn is_email(email: &str) -> bool {
+    email.chars().count() <= 254
+        && !email.chars().any(is_blank)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        })
+}
+
 pub fn check_email(errors: &mut Vec<FieldError>, field: &str, email: &Option<String>) {
-    if let Some(email) = email {
-        let valid = email.len() <= 254
-            && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !domain.contains('@')
-            })
-            && !email.chars().any(char::is_whitespace);
-        if !valid {
-            errors.push(FieldError::new(field, FieldIssue::Format));
-        }
+    if email.as_deref().is_some_and(|e| !is_email(e)) {
+        errors.push(FieldError::new(field, FieldIssue::Format));
     }
 }
 
-/// A phone number as people write it: digits with spaces, dots, dashes,
-/// parentheses and an optional leading `+`.
-pub fn check_phone(errors: &mut Vec<FieldError>, field: &str, phone: &Option<String>) {
-    if let Some(phone) = phone {
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let valid = (6..=20).contains(&digits)
-            && phone
-                .chars()
-                .enumerate()
-                .all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0));
-        if !valid {
-            errors.push(FieldError::new(field, FieldIssue::Format));
+/// A phone number as people write it: 6 to 20 digits with spaces, dots,
+/// dashes and parentheses, and an optional leading `+`.
+pub fn is_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (6..=20).contains(&digits)
+        && phone
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0))
+}
+
+/// Applies a nullable field with a shape of its own (an e-mail address, a
+/// phone number, a URL), checked as sent; empty or `null` clears it.
+pub fn set_checked(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<Option<String>>,
+    max: u64,
+    (valid, issue): (fn(&str) -> bool, FieldIssue),
+    target: &mut Option<String>,
+) {
+    if let Some(value) = value {
+        if let Some(raw) = value.as_deref().filter(|raw| !raw.is_empty()) {
+            if raw.chars().count() as u64 > max || !valid(raw) {
+                errors.push(FieldError::new(field, issue));
+            }
         }
+        *target = value.map(|raw| clean_text(&raw)).filter(|t| !t.is_empty());
     }
 }
+
+pub const EMAIL: (fn(&str) -> bool, FieldIssue) = (is_email, FieldIssue::Format);
+pub const PHONE: (fn(&str) -> bool, FieldIssue) = (is_phone, FieldIssue::Format);
+pub const URL: (fn(&str) -> bool, FieldIssue) = (is_acceptable_url, FieldIssue::Url);
 
 pub fn check_slug(errors: &mut Vec<FieldError>, field: &str, slug: &Option<String>) {
     if slug.as_deref().is_some_and(|s| !crate::text::is_valid_slug(s)) {
@@ -107,7 +151,7 @@ pub fn time_param(
 }
 
 /// Applies a nullable text field of a PATCH body: trimmed, NFC, empty as
-/// `null`, at most `max` characters.
+/// `null`, at most `max` characters as sent.
 pub fn set_text(
     errors: &mut Vec<FieldError>,
     field: &str,
@@ -116,10 +160,9 @@ pub fn set_text(
     target: &mut Option<String>,
 ) {
     if let Some(value) = value {
-        *target = clean_optional(value);
-        if let Some(text) = target {
-            check_length(errors, field, text, 0, max);
-        }
+        *target = value
+            .map(|raw| text(errors, field, &raw, 0, max))
+            .filter(|t| !t.is_empty());
     }
 }
 
@@ -156,17 +199,45 @@ mod tests {
 
     #[test]
     fn checks_emails_and_phones() {
+        assert!(is_email("thiuy@honglinh.hatinh.gov.vn"));
+        assert!(is_phone("0239 3831 234"));
+        assert!(is_phone("+84 (239) 383-1234"));
+        for bad in ["x", "a@b", "a @b.vn", "@b.vn", "a@.vn", " a@b.vn", "a@b.vn\u{feff}"] {
+            assert!(!is_email(bad), "{bad:?}");
+        }
+        for bad in ["12", "phone", "0239+3831234", "\t0239 3831 234"] {
+            assert!(!is_phone(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn urls_are_http_or_a_single_slash_path_without_quotes() {
+        for good in ["/media/a.jpg", "/", "https://a.vn/x?y=1", "http://a.vn"] {
+            assert!(is_acceptable_url(good), "{good}");
+        }
+        for bad in [
+            "//evil.example/x",
+            "/\\evil.example/x.png",
+            "https://",
+            "https:///x",
+            "/a\"b",
+            "ftp://a",
+            "/a b",
+            "javascript:alert(1)",
+            "/x<script>",
+        ] {
+            assert!(!is_acceptable_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn text_is_measured_as_sent_and_stored_clean() {
         let mut errors = Vec::new();
-        check_email(&mut errors, "a", &Some("thiuy@honglinh.hatinh.gov.vn".into()));
-        check_phone(&mut errors, "b", &Some("0239 3831 234".into()));
-        check_phone(&mut errors, "c", &Some("+84 (239) 383-1234".into()));
-        assert!(errors.is_empty(), "{errors:?}");
-        for bad in ["x", "a@b", "a @b.vn", "@b.vn", "a@.vn"] {
-            check_email(&mut errors, "e", &Some(bad.into()));
-        }
-        for bad in ["12", "phone", "0239+3831234"] {
-            check_phone(&mut errors, "p", &Some(bad.into()));
-        }
-        assert_eq!(errors.len(), 8);
+        assert_eq!(text(&mut errors, "t", "  Hội nghị\u{0}  ", 1, 20), "Hội nghị");
+        assert!(errors.is_empty());
+        text(&mut errors, "t", " \u{feff}\u{a0}\u{3000}\t", 1, 20);
+        assert_eq!(errors[0].issue, FieldIssue::Required);
+        text(&mut errors, "t", "  abc  ", 0, 5);
+        assert_eq!(errors[1].issue, FieldIssue::Length { min: 0, max: 5 });
     }
 }

@@ -124,6 +124,14 @@ impl ApiError {
                     format!("The request body exceeds {limit} bytes.")
                 },
             ),
+            RequestTimeout => (
+                pick("Hết thời gian chờ", "Request timeout"),
+                pick(
+                    "Nội dung yêu cầu không đến kịp; hãy gửi lại.",
+                    "The request body did not arrive in time; send it again.",
+                )
+                .into(),
+            ),
             Validation(_) => (
                 pick("Dữ liệu không hợp lệ", "Validation failed"),
                 pick("Một số trường không hợp lệ.", "Some fields are not valid.").into(),
@@ -180,7 +188,7 @@ impl ApiError {
                 pick("Không tìm thấy", "Not found"),
                 pick("Không tìm thấy tài nguyên.", "The resource was not found.").into(),
             ),
-            MethodNotAllowed => (
+            MethodNotAllowed { .. } => (
                 pick("Phương thức không được phép", "Method not allowed"),
                 pick(
                     "Phương thức HTTP này không được hỗ trợ ở đây.",

@@ -16,6 +16,7 @@ pub mod patch;
 pub mod rate_limit;
 pub mod reader;
 pub mod respond;
+pub mod routes;
 pub mod visitor;
 
 pub use error::{ApiError, FieldError, FieldIssue};

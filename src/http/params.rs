@@ -7,15 +7,29 @@ fn one_of_issue(allowed: &[&str]) -> ParamIssue {
     ParamIssue::OneOf(allowed.iter().map(|s| s.to_string()).collect())
 }
 
+/// The names of a comma-separated list, spaces around them ignored.
+fn names(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',').map(|p| p.trim_matches(' ')).filter(|p| !p.is_empty())
+}
+
+/// The pattern the OpenAPI document gives a comma-separated list of
+/// `allowed` names (spaces around them, empty parts): what [`fields`]
+/// (`at_least_one`) and [`include`] accept. No look-around, which some
+/// clients' regex engines lack.
+pub fn list_pattern(allowed: &[&str], at_least_one: bool) -> String {
+    let name = allowed.join("|");
+    if at_least_one {
+        format!("^(?: *,)* *(?:{name}) *(?:,(?: *(?:{name}))? *)*$")
+    } else {
+        format!("^(?: *(?:{name})? *,)* *(?:{name})? *$")
+    }
+}
+
 /// `?fields=id,title`: the names asked for, each one of `allowed`; `None`
 /// when the parameter is absent, a 400 when it is empty or names another.
 pub fn fields(raw: Option<&str>, allowed: &[&str]) -> Result<Option<Vec<String>>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
-    let fields: Vec<String> = raw
-        .split(',')
-        .map(|f| f.trim().to_string())
-        .filter(|f| !f.is_empty())
-        .collect();
+    let fields: Vec<String> = names(raw).map(str::to_string).collect();
     if fields.is_empty() {
         return Err(ApiError::invalid_parameter("fields", ParamIssue::Empty));
     }
@@ -28,7 +42,7 @@ pub fn fields(raw: Option<&str>, allowed: &[&str]) -> Result<Option<Vec<String>>
 /// `?include=a,b`: which related items of `allowed` are asked for.
 pub fn include(raw: Option<&str>, allowed: &[&'static str]) -> Result<Vec<&'static str>, ApiError> {
     let mut asked = Vec::new();
-    for part in raw.unwrap_or("").split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in names(raw.unwrap_or("")) {
         let name = allowed
             .iter()
             .find(|a| **a == part)

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDateTime};
 
 use super::error::ApiError;
-use crate::db::shared::SharedState;
+use crate::db::shared::{SharedState, Window};
 
 pub struct RateLimiter {
     /// Prefix of this limiter's keys.
@@ -30,18 +30,60 @@ impl RateLimiter {
 
     /// Counts one request for `key` at `now`; refuses it with 429 (and how
     /// long to wait) once the window is full.
-    pub async fn check(&self, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
-        let window = self
-            .shared
-            .hit(&format!("{}:{key}", self.name), self.window, now)
-            .await?;
-        if window.hits > self.max {
-            let remaining = window.start + self.window - now;
+    pub async fn check(&self, key: &str, now: NaiveDateTime) -> Result<Quota, ApiError> {
+        let window = self.shared.hit(&self.key(key), self.window, now).await?;
+        self.judge(window, now, window.hits > self.max)
+    }
+
+    /// Refuses with 429 when `key`'s window is already full, without
+    /// counting this request (see [`RateLimiter::record`]).
+    pub async fn ensure_room(&self, key: &str, now: NaiveDateTime) -> Result<Quota, ApiError> {
+        let window = self.shared.peek(&self.key(key), self.window, now).await?;
+        self.judge(window, now, window.hits >= self.max)
+    }
+
+    /// Counts one event for `key` (a failed login, say) without judging it.
+    pub async fn record(&self, key: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+        self.shared.hit(&self.key(key), self.window, now).await?;
+        Ok(())
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}:{key}", self.name)
+    }
+
+    fn judge(&self, window: Window, now: NaiveDateTime, full: bool) -> Result<Quota, ApiError> {
+        let reset = (window.start + self.window - now).num_seconds().max(1) as u64;
+        if full {
             return Err(ApiError::RateLimited {
-                retry_after_secs: remaining.num_seconds().max(1) as u64,
+                retry_after_secs: reset,
             });
         }
-        Ok(())
+        Ok(Quota {
+            limit: self.max,
+            remaining: self.max.saturating_sub(window.hits),
+            reset_secs: reset,
+        })
+    }
+}
+
+/// Where a client stands in a limited route's window, for the
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset_secs: u64,
+}
+
+impl Quota {
+    /// The three headers, to add to a response.
+    pub fn headers(&self) -> [(&'static str, String); 3] {
+        [
+            ("RateLimit-Limit", self.limit.to_string()),
+            ("RateLimit-Remaining", self.remaining.to_string()),
+            ("RateLimit-Reset", self.reset_secs.to_string()),
+        ]
     }
 }
 

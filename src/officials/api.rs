@@ -7,38 +7,32 @@ use super::input::{apply, OfficialInput, OfficialListQuery};
 use super::model::{Official, OfficialData};
 use super::store;
 use super::views::{Directory, OfficialView};
-use crate::db::{Conn, IdOrSlug};
+use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::cached_page;
 use crate::http::editable::{to_value, Editable, Writer};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::ApiError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/officials")
-            .route(web::get().to(list_officials))
-            .route(web::post().to(create)),
-    )
-    .service(
-        web::resource("/officials/{id_or_slug}")
-            .route(web::get().to(get_official))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    )
-    .route(
-        "/organizations/{id_or_slug}/officials",
-        web::get().to(organization_officials),
-    );
+    cfg.service(at("/officials").get(list_officials).post(create))
+        .service(
+            at("/officials/{id_or_slug}")
+                .get(get_official)
+                .patch(update)
+                .delete(delete),
+        )
+        .service(at("/organizations/{id_or_slug}/officials").get(organization_officials));
 }
 
 const OFFICIAL_SORT: &str = "protocol";
 /// Sorts officials without a current position after every current one.
 const FORMER_RANK: i64 = i32::MAX as i64 + 1;
 
-async fn list(r: Reader, query: OfficialListQuery, organization: Option<IdOrSlug>) -> Result<HttpResponse, ApiError> {
+async fn list(r: Reader, query: OfficialListQuery, organization: Option<Scope>) -> Result<HttpResponse, ApiError> {
     let Reader { req, auth, lang, state } = r;
     let limit = page_limit(query.limit.as_deref())?;
     let include_former = query.include_former.unwrap_or(false);
@@ -47,19 +41,24 @@ async fn list(r: Reader, query: OfficialListQuery, organization: Option<IdOrSlug
     if let Some(q) = &q {
         crate::search::check_length(q)?;
     }
-    let (directory, org_id) = crate::db::run(auth.pool(&state), move |conn| {
-        let org_id = match &organization {
+    let (directory, narrow) = crate::db::run(auth.pool(&state), move |conn| {
+        let narrow = match &organization {
             None => None,
-            Some(key) => Some(
-                crate::organizations::store::find(conn, key)?
-                    .ok_or(ApiError::NotFound)?
-                    .id,
-            ),
+            Some(scope) => Some(scope.narrow(crate::organizations::store::find(conn, &scope.key)?.map(|o| o.id))?),
         };
         let found = store::search(conn, q.as_deref())?;
-        Ok::<_, ApiError>((Directory::load(conn, found, now)?, org_id))
+        let found = if narrow == Some(Narrow::ToNothing) {
+            Vec::new()
+        } else {
+            found
+        };
+        Ok::<_, ApiError>((Directory::load(conn, found, now)?, narrow))
     })
     .await?;
+    let org_id = match narrow {
+        Some(Narrow::To(id)) => Some(id),
+        _ => None,
+    };
     let mut ranked: Vec<(i64, &Official)> = directory
         .officials
         .iter()
@@ -82,8 +81,8 @@ async fn list(r: Reader, query: OfficialListQuery, organization: Option<IdOrSlug
     responses((status = 200, body = Paged<OfficialView>), (status = 304, description = "Not modified"),
         (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_officials(r: Reader, query: web::Query<OfficialListQuery>) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let organization = query.organization.as_deref().map(IdOrSlug::parse);
+    let mut query = query.into_inner();
+    let organization = Scope::query(query.organization.take());
     list(r, query, organization).await
 }
 
@@ -96,11 +95,9 @@ pub async fn organization_officials(
     key: web::Path<String>,
     query: web::Query<OfficialListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    if query.organization.is_some() {
-        return Err(ApiError::unknown_parameter("organization"));
-    }
-    list(r, query, Some(IdOrSlug::parse(&key))).await
+    let mut query = query.into_inner();
+    let organization = crate::http::params::path_scope("organization", query.organization.take(), &key)?;
+    list(r, query, Some(organization)).await
 }
 
 /// One official with all their positions.

@@ -6,9 +6,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{OfficialData, PositionData};
-use crate::http::input::{
-    check_email, check_length, check_phone, check_slug, check_url, clean_optional, clean_text, finish, set_text,
-};
+use crate::http::input::{check_slug, finish, set_checked, set_text, text, EMAIL, PHONE, URL};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -77,34 +75,37 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<(OfficialData, Option<Vec<PositionData>>), ApiError> {
     let mut errors: Vec<FieldError> = Vec::new();
-    match input.full_name.map(|n| clean_text(&n)) {
+    match input.full_name {
         Some(name) => {
-            check_length(&mut errors, "full_name", &name, 1, 200);
-            data.name_folded = crate::text::fold(&name);
-            data.full_name = name;
+            data.full_name = text(&mut errors, "full_name", &name, 1, 200);
+            data.name_folded = crate::text::fold(&data.full_name);
         }
         None if creating => errors.push(FieldError::new("full_name", FieldIssue::Required)),
         None => {}
     }
-    let slug = input.slug.map(|s| s.trim().to_string());
-    check_slug(&mut errors, "slug", &slug);
-    if let Some(slug) = slug {
+    check_slug(&mut errors, "slug", &input.slug);
+    if let Some(slug) = input.slug {
         data.slug = slug;
     }
-    set_text(&mut errors, "photo_url", input.photo_url, 2000, &mut data.photo_url);
+    set_checked(
+        &mut errors,
+        "photo_url",
+        input.photo_url,
+        2000,
+        URL,
+        &mut data.photo_url,
+    );
     set_text(&mut errors, "bio", input.bio, 10_000, &mut data.bio);
     set_text(&mut errors, "bio_en", input.bio_en, 10_000, &mut data.bio_en);
-    set_text(
+    set_checked(
         &mut errors,
         "office_phone",
         input.office_phone,
         50,
+        PHONE,
         &mut data.office_phone,
     );
-    set_text(&mut errors, "email", input.email, 254, &mut data.email);
-    check_url(&mut errors, "photo_url", &data.photo_url);
-    check_phone(&mut errors, "office_phone", &data.office_phone);
-    check_email(&mut errors, "email", &data.email);
+    set_checked(&mut errors, "email", input.email, 254, EMAIL, &mut data.email);
     if input.positions.as_ref().is_some_and(|list| list.len() > 50) {
         errors.push(FieldError::new("positions", FieldIssue::Length { min: 0, max: 50 }));
     }
@@ -112,9 +113,16 @@ pub fn apply(
         list.into_iter()
             .enumerate()
             .map(|(i, p)| {
-                let title = clean_text(&p.title);
-                check_length(&mut errors, &format!("positions[{i}].title"), &title, 1, 300);
-                let title_en = clean_optional(p.title_en);
+                let title = text(&mut errors, &format!("positions[{i}].title"), &p.title, 1, 300);
+                let title_en = p
+                    .title_en
+                    .map(|t| text(&mut errors, &format!("positions[{i}].title_en"), &t, 0, 300))
+                    .filter(|t| !t.is_empty());
+                for (name, date) in [("started_on", Some(p.started_on)), ("ended_on", p.ended_on)] {
+                    if date.is_some_and(|d| !crate::clock::accepted_year(chrono::Datelike::year(&d))) {
+                        errors.push(FieldError::new(format!("positions[{i}].{name}"), FieldIssue::Format));
+                    }
+                }
                 if p.ended_on.is_some_and(|end| end < p.started_on) {
                     errors.push(FieldError::new(
                         format!("positions[{i}].ended_on"),

@@ -14,20 +14,17 @@ use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::{params, ApiError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/organizations")
-            .route(web::get().to(list_organizations))
-            .route(web::post().to(create)),
-    )
-    .service(
-        web::resource("/organizations/{id_or_slug}")
-            .route(web::get().to(get_organization))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    );
+    cfg.service(at("/organizations").get(list_organizations).post(create))
+        .service(
+            at("/organizations/{id_or_slug}")
+                .get(get_organization)
+                .patch(update)
+                .delete(delete),
+        );
 }
 
 const ORG_SORT: &str = "position";

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Kind, OrganizationData};
-use crate::http::input::{check_email, check_length, check_phone, check_slug, clean_text, finish, set_text};
+use crate::http::input::{check_slug, finish, set_checked, set_text, text, EMAIL, PHONE};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -70,11 +70,8 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<OrganizationData, ApiError> {
     let mut errors: Vec<FieldError> = Vec::new();
-    match input.name.map(|n| clean_text(&n)) {
-        Some(name) => {
-            check_length(&mut errors, "name", &name, 1, 300);
-            data.name = name;
-        }
+    match input.name {
+        Some(name) => data.name = text(&mut errors, "name", &name, 1, 300),
         None if creating => errors.push(FieldError::new("name", FieldIssue::Required)),
         None => {}
     }
@@ -84,15 +81,14 @@ pub fn apply(
         None if creating => errors.push(FieldError::new("kind", FieldIssue::Required)),
         None => {}
     }
-    let slug = input.slug.map(|s| s.trim().to_string());
-    check_slug(&mut errors, "slug", &slug);
-    if let Some(slug) = slug {
+    check_slug(&mut errors, "slug", &input.slug);
+    if let Some(slug) = input.slug {
         data.slug = slug;
     }
     set_text(&mut errors, "name_en", input.name_en, 300, &mut data.name_en);
     set_text(&mut errors, "address", input.address, 500, &mut data.address);
-    set_text(&mut errors, "phone", input.phone, 50, &mut data.phone);
-    set_text(&mut errors, "email", input.email, 254, &mut data.email);
+    set_checked(&mut errors, "phone", input.phone, 50, PHONE, &mut data.phone);
+    set_checked(&mut errors, "email", input.email, 254, EMAIL, &mut data.email);
     set_text(
         &mut errors,
         "description",
@@ -107,8 +103,6 @@ pub fn apply(
         10_000,
         &mut data.description_en,
     );
-    check_phone(&mut errors, "phone", &data.phone);
-    check_email(&mut errors, "email", &data.email);
     if let Some(parent) = input.parent_id {
         data.parent_id = parent;
     }

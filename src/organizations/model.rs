@@ -5,6 +5,7 @@ use crate::db::schema::organizations;
 
 crate::text_enum! {
     /// What an organization is: Thị ủy, HĐND, UBND, UBMTTQ, a mass organization, a department.
+    #[schema(as = OrganizationKind)]
     pub enum Kind {
         PartyCommittee = "party_committee",
         PeoplesCouncil = "peoples_council",

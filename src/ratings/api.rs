@@ -7,17 +7,15 @@ use crate::articles::views::RatingSummary;
 use crate::db::IdOrSlug;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
+use crate::http::extract::Json;
+use crate::http::routes::at;
 use crate::http::visitor::visitor_key;
 use crate::http::{ApiError, FieldIssue};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/articles/{id_or_slug}/ratings")
-            .route(web::get().to(get_ratings))
-            .route(web::post().to(rate)),
-    );
+    cfg.service(at("/articles/{id_or_slug}/ratings").get(get_ratings).post(rate));
 }
 
 /// An article's rating summary: count, average and distribution.
@@ -54,7 +52,7 @@ pub async fn rate(
     req: HttpRequest,
     state: web::Data<AppState>,
     key: web::Path<String>,
-    body: web::Json<RatingInput>,
+    body: Json<RatingInput>,
 ) -> Result<HttpResponse, ApiError> {
     let score = body.score;
     if !(1..=5).contains(&score) {

@@ -11,30 +11,26 @@ use crate::http::error::{ParamIssue, Problem};
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, relevance_offset, relevance_page, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::ApiError;
 use actix_web::{web, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/search", web::get().to(search));
+    cfg.service(at("/search").get(search));
 }
 
+/// `?type=`: which kinds to search (singular names work too); all by default.
 fn kinds(raw: Option<&str>) -> Result<Vec<Kind>, ApiError> {
     let Some(raw) = raw else {
         return Ok(vec![Kind::Articles, Kind::Events, Kind::Officials]);
     };
+    let names = ["articles", "events", "officials", "article", "event", "official"];
     let mut kinds = Vec::new();
-    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let kind = match part {
-            "articles" | "article" => Kind::Articles,
-            "events" | "event" => Kind::Events,
-            "officials" | "official" => Kind::Officials,
-            _ => {
-                let allowed = ["articles", "events", "officials"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
-                return Err(ApiError::invalid_parameter("type", ParamIssue::OneOf(allowed)));
-            }
+    for name in crate::http::params::include(Some(raw), &names)? {
+        let kind = match name.trim_end_matches('s') {
+            "article" => Kind::Articles,
+            "event" => Kind::Events,
+            _ => Kind::Officials,
         };
         if !kinds.contains(&kind) {
             kinds.push(kind);

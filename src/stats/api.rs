@@ -3,14 +3,15 @@
 use super::views::{Stats, VisitAck};
 use crate::http::client::client_key;
 use crate::http::error::Problem;
+use crate::http::routes::at;
 use crate::http::visitor::visitor_id;
 use crate::http::ApiError;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/stats/visits", web::post().to(record_visit))
-        .route("/stats", web::get().to(get_stats));
+    cfg.service(at("/stats/visits").post(record_visit))
+        .service(at("/stats").get(get_stats));
 }
 
 /// The stored total plus this instance's pending visits, and who is online;

@@ -15,6 +15,7 @@ use crate::http::editable::{to_value, Editable, Writer};
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::reader::Reader;
+use crate::http::routes::at;
 use crate::http::ApiError;
 
 const TERM_SORT: &str = "id";
@@ -95,8 +96,8 @@ macro_rules! term_endpoints {
             pub fn routes(cfg: &mut web::ServiceConfig) {
                 let collection = &$collection["/api/v1".len()..];
                 let item = &$item["/api/v1".len()..];
-                cfg.service(web::resource(collection).route(web::get().to(list)).route(web::post().to(create)))
-                    .service(web::resource(item).route(web::get().to(get)).route(web::patch().to(update)).route(web::delete().to(delete)));
+                cfg.service(at(collection).get(list).post(create))
+                    .service(at(item).get(get).patch(update).delete(delete));
             }
 
             #[doc = concat!("List ", $tag, " in creation order.")]

@@ -2,37 +2,35 @@
 
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
 use super::model::{TermChanges, TermInput};
+use crate::http::input::{check_slug, finish, set_text, text};
 use crate::http::patch::nullable;
 use crate::http::ApiError;
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTerm {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Tin hoạt động")]
+    #[schema(example = "Tin hoạt động", min_length = 1, max_length = 200)]
     pub name: String,
     /// Derived from the name when omitted (a clash gets `-2`); when given it
     /// must be free (else 409 `slug_taken`).
-    #[validate(custom(function = "slug_shape"))]
-    #[schema(example = "tin-hoat-dong")]
+    #[schema(example = "tin-hoat-dong", max_length = 200)]
     pub slug: Option<String>,
-    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTerm {
-    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    #[validate(custom(function = "slug_shape"))]
+    #[schema(max_length = 200)]
     pub slug: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
 }
 
@@ -47,48 +45,45 @@ pub struct TermListQuery {
     pub cursor: Option<String>,
 }
 
-fn clean(text: &str) -> String {
-    crate::text::nfc(text.trim())
-}
-
-fn slug_shape(slug: &str) -> Result<(), validator::ValidationError> {
-    if crate::text::is_valid_slug(slug) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("slug"))
-    }
-}
-
 impl CreateTerm {
-    /// Cleans and validates the body: what to store.
+    /// Cleans and checks the body: what to store.
     pub fn parse(self) -> Result<TermInput, ApiError> {
-        let body = CreateTerm {
-            name: clean(&self.name),
-            slug: self.slug.map(|s| s.trim().to_string()),
-            description: self.description.map(|d| clean(&d)).filter(|d| !d.is_empty()),
-        };
-        body.validate()?;
+        let mut errors = Vec::new();
+        let name = text(&mut errors, "name", &self.name, 1, 200);
+        check_slug(&mut errors, "slug", &self.slug);
+        let mut description = None;
+        set_text(
+            &mut errors,
+            "description",
+            Some(self.description),
+            2000,
+            &mut description,
+        );
+        finish(errors)?;
         Ok(TermInput {
-            name: body.name,
-            slug: body.slug,
-            description: body.description,
+            name,
+            slug: self.slug,
+            description,
         })
     }
 }
 
 impl UpdateTerm {
-    /// Cleans and validates the body: the changes to make.
+    /// Cleans and checks the body: the changes to make.
     pub fn parse(self) -> Result<TermChanges, ApiError> {
-        let body = UpdateTerm {
-            name: self.name.map(|n| clean(&n)),
-            slug: self.slug.map(|s| s.trim().to_string()),
-            description: self.description.map(|d| d.map(|d| clean(&d)).filter(|d| !d.is_empty())),
-        };
-        body.validate()?;
+        let mut errors = Vec::new();
+        let name = self.name.map(|n| text(&mut errors, "name", &n, 1, 200));
+        check_slug(&mut errors, "slug", &self.slug);
+        let description = self.description.map(|d| {
+            let mut description = None;
+            set_text(&mut errors, "description", Some(d), 2000, &mut description);
+            description
+        });
+        finish(errors)?;
         Ok(TermChanges {
-            name: body.name,
-            slug: body.slug,
-            description: body.description,
+            name,
+            slug: self.slug,
+            description,
         })
     }
 }

@@ -6,39 +6,27 @@ use super::input::{CreateUser, UpdateUser, UserListQuery};
 use super::model::{NewUser, UserChanges};
 use super::store;
 use super::views::UserView;
-use crate::auth::password;
 use crate::http::auth::Auth;
 use crate::http::error::Problem;
+use crate::http::extract::Json;
 use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
-use validator::Validate;
 
 const USER_SORT: &str = "id";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/users")
-            .route(web::get().to(list_users))
-            .route(web::post().to(create_user)),
-    )
-    .service(
-        web::resource("/users/{id}")
-            .route(web::get().to(get_user))
-            .route(web::patch().to(update_user))
-            .route(web::delete().to(delete_user)),
-    );
+    cfg.service(at("/users").get(list_users).post(create_user))
+        .service(at("/users/{id}").get(get_user).patch(update_user).delete(delete_user))
+        .service(at("/users/{id}/sessions/revoke").post(revoke_sessions));
 }
 
-/// Hashes on the blocking pool: argon2 takes ~100 ms of CPU.
-async fn hash_password(password: String) -> Result<String, ApiError> {
-    web::block(move || password::hash(&password))
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            ApiError::Internal
-        })
+async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
+    state.hasher.hash(password).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::Internal
+    })
 }
 
 /// List users (admin).
@@ -82,23 +70,20 @@ pub async fn list_users(
 pub async fn create_user(
     auth: Auth,
     state: web::Data<AppState>,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let mut body = body.into_inner();
-    body.display_name = body.display_name.map(|d| crate::text::nfc(d.trim()));
-    body.validate()?;
-    let password_hash = hash_password(body.password).await?;
+    let account = body.into_inner().parse()?;
+    let password_hash = hash_password(&state, account.password).await?;
     let now = state.clock.now();
     let user = crate::db::run(&state.pool, move |conn| {
-        let display_name = body.display_name.unwrap_or_else(|| body.username.clone());
         store::create(
             conn,
             &NewUser {
-                username: &body.username,
-                display_name: &display_name,
+                username: &account.username,
+                display_name: &account.display_name,
                 password_hash: &password_hash,
-                role: body.role.as_str(),
+                role: account.role.as_str(),
                 created_at: now,
                 updated_at: now,
             },
@@ -137,24 +122,23 @@ pub async fn update_user(
     auth: Auth,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UpdateUser>,
+    body: Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let id = parse_id(&id)?;
-    let mut body = body.into_inner();
-    body.display_name = body.display_name.map(|d| crate::text::nfc(d.trim()));
-    body.validate()?;
+    let body = body.into_inner().parse()?;
     let password_hash = match body.password {
-        Some(p) => Some(hash_password(p).await?),
+        Some(p) => Some(hash_password(&state, p).await?),
         None => None,
     };
+    let now = state.clock.now();
     let changes = UserChanges {
         display_name: body.display_name,
         password_hash,
         role: body.role.map(|r| r.as_str().to_string()),
-        updated_at: Some(state.clock.now()),
+        updated_at: Some(now),
     };
-    let user = crate::db::run(&state.pool, move |conn| store::update(conn, id, changes)).await?;
+    let user = crate::db::run(&state.pool, move |conn| store::update(conn, id, changes, now)).await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }
 
@@ -170,5 +154,27 @@ pub async fn delete_user(
     auth.require_admin()?;
     let id = parse_id(&id)?;
     crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sign a user out everywhere (admin): every refresh token is revoked and
+/// every access token issued before is refused.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sessions/revoke", tag = "users", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Every session of the user is ended"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn revoke_sessions(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    let now = state.clock.now();
+    crate::db::run(&state.pool, move |conn| {
+        store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        Ok::<_, ApiError>(crate::auth::store::end_all_sessions(conn, id, now)?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

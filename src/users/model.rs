@@ -35,6 +35,8 @@ pub struct User {
     pub role: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Moves whenever every session must end (see `auth`).
+    pub session_version: i32,
 }
 
 impl User {
@@ -62,4 +64,12 @@ pub struct UserChanges {
     pub password_hash: Option<String>,
     pub role: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+impl UserChanges {
+    /// Whether these changes must end every session of the user: a new
+    /// password (the old one may have leaked) or a new role.
+    pub fn ends_sessions(&self) -> bool {
+        self.password_hash.is_some() || self.role.is_some()
+    }
 }

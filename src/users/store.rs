@@ -1,5 +1,6 @@
 //! Every query on users.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{NewUser, User, UserChanges};
@@ -44,18 +45,20 @@ pub fn count(conn: &mut Conn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
 
-/// Applies `changes`, refusing to demote the last admin.
-pub fn update(conn: &mut Conn, id: i64, changes: UserChanges) -> StoreResult<User> {
+/// Applies `changes`, refusing to demote the last admin. A new password or
+/// a new role ends every session of the user, in the same transaction.
+pub fn update(conn: &mut Conn, id: i64, changes: UserChanges, now: NaiveDateTime) -> StoreResult<User> {
     write_tx(conn, |conn| {
         let current = find(conn, id)?.ok_or(StoreError::NotFound)?;
         let demotes_admin = current.role == "admin" && changes.role.as_deref().is_some_and(|r| r != "admin");
         if demotes_admin && count_admins(conn)? <= 1 {
             return Err(StoreError::LastAdmin);
         }
-        Ok(crate::on_engine!(conn, c => diesel::update(users::table.find(id))
-            .set(&changes)
-            .returning(User::as_returning())
-            .get_result(c))?)
+        diesel::update(users::table.find(id)).set(&changes).execute(conn)?;
+        if changes.ends_sessions() {
+            crate::auth::store::end_all_sessions(conn, id, now)?;
+        }
+        find(conn, id)?.ok_or(StoreError::NotFound)
     })
 }
 

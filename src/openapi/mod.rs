@@ -1,6 +1,9 @@
-//! The OpenAPI 3.1 document, generated from the handlers' annotations. It is
-//! served at `/api/v1/openapi.json` and committed as `openapi/openapi.json`
-//! (a test fails when the two differ).
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and
+//! refined ([`refine`]) with what every operation shares. It is served at
+//! `/api/v1/openapi.json` and committed as `openapi/openapi.json` (a test
+//! fails when the two differ).
+
+mod refine;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -35,8 +38,8 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
     servers((url = "/", description = "This server")),
     paths(
         health::live, health::ready,
-        auth::login, auth::refresh, auth::logout, auth::me,
-        users::list_users, users::create_user, users::get_user, users::update_user, users::delete_user,
+        auth::login, auth::refresh, auth::logout, auth::me, auth::revoke_own_sessions,
+        users::list_users, users::create_user, users::get_user, users::update_user, users::delete_user, users::revoke_sessions,
         articles::list_articles, articles::get_article, articles::create, articles::update, articles::delete,
         taxonomy::categories::list, taxonomy::categories::get, taxonomy::categories::create, taxonomy::categories::update, taxonomy::categories::delete,
         taxonomy::tags::list, taxonomy::tags::get, taxonomy::tags::create, taxonomy::tags::update, taxonomy::tags::delete,
@@ -51,7 +54,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         comments::moderate, comments::delete_comment, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
         search::search,
     ),
-    components(schemas(Problem, ProblemField, PageMeta, crate::officials::views::OfficialRef, crate::events::views::EventRef)),
+    components(schemas(Problem, ProblemField, PageMeta, crate::http::lang::LangParam, crate::officials::views::OfficialRef, crate::events::views::EventRef)),
     modifiers(&BearerAuth),
     tags(
         (name = "articles", description = "News articles (tin bài)"),
@@ -81,11 +84,26 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The whole document, as served.
+pub fn document() -> serde_json::Value {
+    let mut value = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    refine::refine(&mut value);
+    value
+}
+
 /// The document as committed: pretty JSON with a trailing newline.
 pub fn document_json() -> String {
-    let mut json = ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serializes");
+    let mut json = serde_json::to_string_pretty(&document()).expect("the OpenAPI document serializes");
     json.push('\n');
     json
+}
+
+/// `GET /api/v1/openapi.json`: the document, made once.
+pub async fn serve() -> actix_web::HttpResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = DOCUMENT.get_or_init(document_json);
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .body(body.as_str())
 }

@@ -1,0 +1,480 @@
+//! What the handlers' annotations leave out of the document, written once
+//! for every operation: the errors any route can answer (as shared
+//! responses), who may call it, and the exact shape of what clients send
+//! (patterns, bounds, what `POST` requires), so that a client generated
+//! from the document, or a fuzzer reading it, expects what the server does.
+
+use serde_json::{json, Map, Value};
+
+/// Characters that count as blank (see `http::input::is_blank`): control
+/// characters, whitespace and the byte-order mark.
+const BLANK: &str = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+
+fn not_blank() -> String {
+    format!(r"^[^\x00]*[^{BLANK}][^\x00]*$")
+}
+
+fn email(optional: bool) -> String {
+    let address = format!(r"[^@{BLANK}]+@[^@{BLANK}.][^@{BLANK}]*\.[^@{BLANK}]*[^@{BLANK}.]");
+    if optional {
+        format!("^(|{address})$")
+    } else {
+        format!("^{address}$")
+    }
+}
+
+const PHONE: &str = r"^(|\+?(?:[ .()\-]*[0-9]){6,20}[ .()\-]*)$";
+
+fn url(optional: bool) -> String {
+    let unsafe_chars = format!(r#"{BLANK}"'\\<>`"#);
+    let address = format!(r"/|/[^{unsafe_chars}/][^{unsafe_chars}]*|https?://[^{unsafe_chars}/][^{unsafe_chars}]*");
+    if optional {
+        format!("^(?:|{address})$")
+    } else {
+        format!("^(?:{address})$")
+    }
+}
+
+/// Lowercase words joined by single hyphens, not only digits (no
+/// look-around, which some clients' regex engines lack).
+const SLUG: &str = r"^(?:[0-9]*[a-z][a-z0-9]*|[a-z0-9]+(?:-[a-z0-9]+)+)$";
+/// Years 0002–9998 as written: any offset keeps the instant within 1–9999.
+const YEAR: &str = r"^(?:000[2-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-";
+
+/// How one input property is checked beyond its length.
+#[derive(Clone, Copy)]
+enum Rule {
+    NotBlank,
+    Email,
+    OptionalEmail,
+    Phone,
+    Url,
+    OptionalUrl,
+    Slug,
+}
+
+/// (schema, property, rule) of every request body property with a shape.
+const RULES: &[(&str, &str, Rule)] = &[
+    ("ArticleInput", "title", Rule::NotBlank),
+    ("ArticleInput", "slug", Rule::Slug),
+    ("Image", "url", Rule::Url),
+    ("EventInput", "title", Rule::NotBlank),
+    ("EventInput", "slug", Rule::Slug),
+    ("OfficialInput", "full_name", Rule::NotBlank),
+    ("OfficialInput", "slug", Rule::Slug),
+    ("OfficialInput", "email", Rule::OptionalEmail),
+    ("OfficialInput", "office_phone", Rule::Phone),
+    ("OfficialInput", "photo_url", Rule::OptionalUrl),
+    ("PositionInput", "title", Rule::NotBlank),
+    ("OrganizationInput", "name", Rule::NotBlank),
+    ("OrganizationInput", "slug", Rule::Slug),
+    ("OrganizationInput", "email", Rule::OptionalEmail),
+    ("OrganizationInput", "phone", Rule::Phone),
+    ("CreateTerm", "name", Rule::NotBlank),
+    ("CreateTerm", "slug", Rule::Slug),
+    ("UpdateTerm", "name", Rule::NotBlank),
+    ("UpdateTerm", "slug", Rule::Slug),
+    ("CommentInput", "author_name", Rule::NotBlank),
+    ("CommentInput", "author_email", Rule::Email),
+    ("CommentInput", "body", Rule::NotBlank),
+    ("CommentInput", "challenge_id", Rule::NotBlank),
+    ("CommentInput", "challenge_answer", Rule::NotBlank),
+    ("CreateUser", "display_name", Rule::NotBlank),
+    ("UpdateUser", "display_name", Rule::NotBlank),
+];
+
+/// (schema, property, most characters, or most items for a list) of every
+/// bounded request property, as `http::input` checks them: characters as
+/// sent, before trimming.
+const LIMITS: &[(&str, &str, u64)] = &[
+    ("ArticleInput", "title", 300),
+    ("ArticleInput", "slug", 200),
+    ("ArticleInput", "summary", 1000),
+    ("ArticleInput", "body", 200_000),
+    ("ArticleInput", "byline", 200),
+    ("ArticleInput", "images", 50),
+    ("ArticleInput", "tags", 20),
+    ("ArticleInput", "official_ids", 100),
+    ("ArticleInput", "event_ids", 100),
+    ("Image", "url", 2000),
+    ("Image", "caption", 500),
+    ("Image", "alt", 300),
+    ("EventInput", "title", 300),
+    ("EventInput", "title_en", 300),
+    ("EventInput", "slug", 200),
+    ("EventInput", "description", 20_000),
+    ("EventInput", "location", 500),
+    ("EventInput", "chairs", 100),
+    ("EventInput", "attendees", 100),
+    ("EventInput", "article_ids", 100),
+    ("OfficialInput", "full_name", 200),
+    ("OfficialInput", "slug", 200),
+    ("OfficialInput", "photo_url", 2000),
+    ("OfficialInput", "bio", 10_000),
+    ("OfficialInput", "bio_en", 10_000),
+    ("OfficialInput", "office_phone", 50),
+    ("OfficialInput", "email", 254),
+    ("OfficialInput", "positions", 50),
+    ("PositionInput", "title", 300),
+    ("PositionInput", "title_en", 300),
+    ("OrganizationInput", "name", 300),
+    ("OrganizationInput", "name_en", 300),
+    ("OrganizationInput", "slug", 200),
+    ("OrganizationInput", "address", 500),
+    ("OrganizationInput", "phone", 50),
+    ("OrganizationInput", "email", 254),
+    ("OrganizationInput", "description", 10_000),
+    ("OrganizationInput", "description_en", 10_000),
+    ("CommentInput", "author_name", 100),
+    ("CommentInput", "author_email", 254),
+    ("CommentInput", "body", 2000),
+];
+
+/// What `POST` requires of a body that `PATCH` shares: (schema, required).
+const REQUIRED_ON_CREATE: &[(&str, &[&str])] = &[
+    ("ArticleInput", &["title"]),
+    ("EventInput", &["title", "starts_at"]),
+    ("OfficialInput", &["full_name"]),
+    ("OrganizationInput", &["name", "kind"]),
+];
+
+impl Rule {
+    fn pattern(self) -> String {
+        match self {
+            Rule::NotBlank => not_blank(),
+            Rule::Email => email(false),
+            Rule::OptionalEmail => email(true),
+            Rule::Phone => PHONE.into(),
+            Rule::Url => url(false),
+            Rule::OptionalUrl => url(true),
+            Rule::Slug => SLUG.into(),
+        }
+    }
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+/// The shared error responses, by status.
+fn shared_responses() -> Vec<(&'static str, &'static str, Value)> {
+    let mut rate_limited = problem("`rate_limited`: too many requests from this client; wait `Retry-After` seconds");
+    rate_limited["headers"] = json!({"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}});
+    let mut unavailable = problem("`service_unavailable`: the database is unreachable for now");
+    unavailable["headers"] = json!({"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}});
+    let mut unauthorized =
+        problem("`unauthorized`, `token_expired`: a missing or bad credential (a bad one is never taken as anonymous)");
+    unauthorized["headers"] = json!({"WWW-Authenticate": {"schema": {"type": "string"}}});
+    vec![
+        (
+            "400",
+            "BadRequest",
+            problem("`invalid_parameter`, `unknown_parameter`, `invalid_cursor`, `malformed_json` or `nul_in_text`"),
+        ),
+        ("401", "Unauthorized", unauthorized),
+        ("403", "Forbidden", problem("`forbidden`: the role is too low")),
+        ("404", "NotFound", problem("`not_found`")),
+        ("413", "PayloadTooLarge", problem("`payload_too_large`")),
+        (
+            "415",
+            "UnsupportedMediaType",
+            problem("`unsupported_media_type`: the body must be JSON"),
+        ),
+        (
+            "422",
+            "ValidationFailed",
+            problem("`validation_failed`, with every field's problem in `errors`"),
+        ),
+        ("429", "RateLimited", rate_limited),
+        ("503", "ServiceUnavailable", unavailable),
+    ]
+}
+
+fn object(value: &mut Value) -> &mut Map<String, Value> {
+    if !value.is_object() {
+        *value = Value::Object(Map::new());
+    }
+    value.as_object_mut().expect("an object")
+}
+
+/// Applies every refinement to the generated document.
+pub fn refine(doc: &mut Value) {
+    let components = object(&mut doc["components"]);
+    let responses = object(components.entry("responses").or_insert(json!({})));
+    for (_, name, response) in shared_responses() {
+        responses.insert(name.into(), response);
+    }
+    refine_schemas(doc);
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for path in paths {
+        let item = object(&mut doc["paths"][&path]);
+        for (method, operation) in item.iter_mut() {
+            refine_operation(&path, method, operation);
+        }
+    }
+}
+
+fn refine_operation(path: &str, method: &str, op: &mut Value) {
+    let api = path.starts_with("/api/v1/");
+    let signs_in = matches!(
+        path,
+        "/api/v1/auth/login" | "/api/v1/auth/refresh" | "/api/v1/auth/logout"
+    );
+    // Every API route takes a bearer token (anonymous readers need none);
+    // the credential routes take none.
+    if api && !signs_in && op.get("security").is_none() {
+        op["security"] = json!([{}, {"bearer": []}]);
+    }
+    let security = op
+        .get("security")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let takes_bearer = security.iter().any(|s| s.get("bearer").is_some());
+    let needs_bearer = takes_bearer && !security.iter().any(|s| s.as_object().is_some_and(Map::is_empty));
+    let has_body = op.get("requestBody").is_some();
+    let has_path_params = path.contains('{');
+    let mut add = Vec::new();
+    if path != "/health/live" {
+        add.extend(["400", "503"]);
+    }
+    if takes_bearer {
+        add.push("401");
+    }
+    if needs_bearer {
+        add.push("403");
+    }
+    if has_path_params {
+        add.push("404");
+    }
+    if has_body {
+        add.extend(["413", "415", "422"]);
+    }
+    if api {
+        add.push("429");
+    }
+    let names: Vec<(&str, &str)> = shared_responses().iter().map(|(s, n, _)| (*s, *n)).collect();
+    let responses = object(&mut op["responses"]);
+    for status in add {
+        if !responses.contains_key(status) {
+            let name = names
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map(|(_, n)| *n)
+                .unwrap_or("BadRequest");
+            responses.insert(status.into(), json!({"$ref": format!("#/components/responses/{name}")}));
+        }
+    }
+    if method == "post" {
+        point_to_create_schema(op);
+    }
+    if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for param in params {
+            refine_parameter(path, param);
+        }
+    }
+}
+
+/// A `POST` whose body is shared with `PATCH` gets its own schema, which
+/// requires what creating requires.
+fn point_to_create_schema(op: &mut Value) {
+    let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema") else {
+        return;
+    };
+    let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+        return;
+    };
+    let name = reference.rsplit('/').next().unwrap_or_default();
+    if REQUIRED_ON_CREATE.iter().any(|(n, _)| *n == name) {
+        *schema = json!({"$ref": format!("#/components/schemas/{}Create", name.trim_end_matches("Input"))});
+    }
+}
+
+/// The names a list parameter takes on a path: `fields`, `include`,
+/// `sort`, `type`.
+fn list_names(path: &str, name: &str) -> Option<String> {
+    let articles = path.starts_with("/api/v1/articles") || path.ends_with("/articles");
+    let events = path.starts_with("/api/v1/events") || path.ends_with("/events");
+    let pattern = crate::http::params::list_pattern;
+    match name {
+        "fields" if articles => Some(pattern(crate::articles::input::FIELDS, true)),
+        "include" if articles => Some(pattern(crate::articles::input::INCLUDES, false)),
+        "include" if events => Some(pattern(&["articles"], false)),
+        "type" => Some(pattern(
+            &["articles", "events", "officials", "article", "event", "official"],
+            true,
+        )),
+        "sort" if articles => Some("^-?(published_at|updated_at|created_at|title)$".into()),
+        "sort" if events => Some("^-?starts_at$".into()),
+        _ => None,
+    }
+}
+
+fn refine_parameter(path: &str, param: &mut Value) {
+    let name = param["name"].as_str().unwrap_or_default().to_string();
+    let schema = &mut param["schema"];
+    if schema.get("$ref").and_then(Value::as_str) == Some("#/components/schemas/LangParam") {
+        return;
+    }
+    if schema["type"] == "integer" {
+        let format = schema["format"].as_str().unwrap_or_default().to_string();
+        bound_integer(schema, &["integer".into()], &format);
+        return;
+    }
+    let is_string = schema["type"] == "string" || schema["type"] == json!(["string", "null"]);
+    if !is_string || schema.get("enum").is_some() || schema.get("$ref").is_some() {
+        return;
+    }
+    if let Some(pattern) = list_names(path, &name) {
+        schema["pattern"] = json!(pattern);
+        return;
+    }
+    match name.as_str() {
+        "from" | "to" | "updated_since" => {
+            schema["pattern"] = json!(YEAR);
+            schema["anyOf"] = json!([{"format": "date"}, {"format": "date-time"}]);
+        }
+        "cursor" => {
+            schema["minLength"] = json!(1);
+            schema["pattern"] = json!("^[A-Za-z0-9_-]+$");
+        }
+        "q" => {
+            // Searching needs a word; the officials' name filter takes any.
+            if !path.starts_with("/api/v1/officials") {
+                schema["minLength"] = json!(1);
+            }
+            schema["maxLength"] = json!(200);
+            schema["pattern"] = json!(r"^[^\x00]*$");
+        }
+        _ => {
+            if schema.get("pattern").is_none() {
+                schema["pattern"] = json!(r"^[^\x00]*$");
+            }
+        }
+    }
+}
+
+fn refine_schemas(doc: &mut Value) {
+    let schemas = object(&mut doc["components"]["schemas"]);
+    for (schema, property, rule) in RULES {
+        if let Some(prop) = schemas
+            .get_mut(*schema)
+            .and_then(|s| s["properties"].get_mut(*property))
+        {
+            prop["pattern"] = json!(rule.pattern());
+        }
+    }
+    for (schema, property, most) in LIMITS {
+        if let Some(prop) = schemas
+            .get_mut(*schema)
+            .and_then(|s| s["properties"].get_mut(*property))
+        {
+            let is_list = prop["type"] == "array" || prop["type"] == json!(["array", "null"]);
+            prop[if is_list { "maxItems" } else { "maxLength" }] = json!(most);
+        }
+    }
+    if let Some(tags) = schemas
+        .get_mut("ArticleInput")
+        .and_then(|s| s["properties"].get_mut("tags"))
+    {
+        tags["items"]["maxLength"] = json!(100);
+        tags["items"]["pattern"] = json!(not_blank());
+    }
+    for (name, required) in REQUIRED_ON_CREATE {
+        if let Some(mut create) = schemas.get(*name).cloned() {
+            for field in *required {
+                // Required when creating: `null` is no value.
+                let prop = &mut create["properties"][*field];
+                if let Some(types) = prop["type"].as_array() {
+                    let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                    prop["type"] = kept.into_iter().next().unwrap_or(json!("string"));
+                }
+                if let Some(one_of) = prop.get("oneOf").and_then(Value::as_array).cloned() {
+                    let kept: Vec<Value> = one_of.into_iter().filter(|v| v["type"] != "null").collect();
+                    if kept.len() == 1 {
+                        *prop = kept[0].clone();
+                    }
+                }
+            }
+            create["required"] = json!(required);
+            schemas.insert(format!("{}Create", name.trim_end_matches("Input")), create);
+        }
+    }
+    // Every other string sent has no NUL; every date-time and date its
+    // years; every 64-bit integer its bounds.
+    for (name, schema) in schemas.iter_mut() {
+        if name.ends_with("View") || name.starts_with("Paged") {
+            continue;
+        }
+        visit_properties(schema);
+    }
+    // `?fields=` trims an article to some fields: none is always there.
+    for name in ["ArticleView", "Paged_ArticleView"] {
+        if let Some(schema) = schemas.get_mut(name) {
+            drop_required_of_articles(schema);
+        }
+    }
+}
+
+fn visit_properties(schema: &mut Value) {
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for prop in props.values_mut() {
+            constrain(prop);
+        }
+    }
+}
+
+fn constrain(prop: &mut Value) {
+    if let Some(items) = prop.get_mut("items") {
+        constrain(items);
+    }
+    let types: Vec<String> = match &prop["type"] {
+        Value::String(t) => vec![t.clone()],
+        Value::Array(ts) => ts.iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    };
+    let format = prop["format"].as_str().unwrap_or_default().to_string();
+    if types.iter().any(|t| t == "string") {
+        if format == "date-time" || format == "date" {
+            prop["pattern"] = json!(YEAR);
+        } else if prop.get("pattern").is_none() && prop.get("enum").is_none() {
+            prop["pattern"] = json!(r"^[^\x00]*$");
+        }
+    }
+    bound_integer(prop, &types, &format);
+}
+
+/// An integer's bounds, from its format, where none are given.
+fn bound_integer(schema: &mut Value, types: &[String], format: &str) {
+    if !types.iter().any(|t| t == "integer") {
+        return;
+    }
+    let (min, max) = match format {
+        "int64" => (i64::MIN, i64::MAX),
+        "int32" => (i32::MIN as i64, i32::MAX as i64),
+        _ => return,
+    };
+    if schema.get("minimum").is_none() {
+        schema["minimum"] = json!(min);
+    }
+    if schema.get("maximum").is_none() {
+        schema["maximum"] = json!(max);
+    }
+}
+
+fn drop_required_of_articles(schema: &mut Value) {
+    if schema.pointer("/properties/comment_count").is_some() {
+        if let Some(obj) = schema.as_object_mut() {
+            obj.remove("required");
+        }
+    }
+    if let Some(items) = schema.pointer_mut("/properties/data/items") {
+        drop_required_of_articles(items);
+    }
+}
