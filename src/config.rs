@@ -16,6 +16,11 @@ pub struct Config {
     pub database_read_url: Option<String>,
     pub data_dir: PathBuf,
     pub bind: String,
+    /// Where clients reach the API (`BANTIN_PUBLIC_URL`); by default the
+    /// address bantin listens on, found once it is bound.
+    pub public_url: Option<String>,
+    /// The public website that shows the content (`BANTIN_SITE_URL`).
+    pub site_url: Option<String>,
     pub jwt_secret: Vec<u8>,
     pub cors_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
@@ -32,6 +37,8 @@ pub struct Config {
     /// Verification challenges, per client.
     pub challenges_per_minute: u32,
     pub view_flush_seconds: u64,
+    /// How long commenters' e-mail addresses are kept (days).
+    pub commenter_email_days: u32,
     pub max_body_bytes: usize,
     /// How long a request body may take to arrive.
     pub body_timeout: std::time::Duration,
@@ -147,6 +154,8 @@ impl Config {
             database_read_url,
             data_dir,
             bind: var("BANTIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            public_url: absolute_url("BANTIN_PUBLIC_URL", var("BANTIN_PUBLIC_URL"))?,
+            site_url: absolute_url("BANTIN_SITE_URL", var("BANTIN_SITE_URL"))?,
             jwt_secret: Vec::new(),
             cors_origins,
             trusted_proxies,
@@ -159,6 +168,7 @@ impl Config {
             comments_per_10_minutes: parse_var("BANTIN_COMMENTS_PER_10_MINUTES", 20)?,
             challenges_per_minute: parse_var("BANTIN_CHALLENGES_PER_MINUTE", 20)?,
             view_flush_seconds: settings.parse("BANTIN_VIEW_FLUSH_SECONDS", 5)?.max(1),
+            commenter_email_days: parse_var("BANTIN_COMMENTER_EMAIL_DAYS", 180)?,
             max_body_bytes: settings.parse("BANTIN_MAX_BODY_BYTES", 1024 * 1024)?,
             body_timeout: std::time::Duration::from_secs(settings.parse("BANTIN_BODY_TIMEOUT_SECONDS", 30)?.max(1)),
             max_connections: settings.parse("BANTIN_MAX_CONNECTIONS", 10_000)?,
@@ -209,6 +219,43 @@ impl Config {
         self.jwt_secret = secret.into_bytes();
         Ok(())
     }
+}
+
+/// Creates a file only its owner can read (an export, a backup: they hold
+/// password hashes and personal data), refusing to replace one unless
+/// `replace` says so.
+pub fn create_private(path: &Path, replace: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if replace {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // An existing file keeps its mode when opened: set it.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
+/// An `http(s)://` base URL setting, without its trailing slash.
+fn absolute_url(name: &str, value: Option<String>) -> anyhow::Result<Option<String>> {
+    let Some(value) = value.map(|v| v.trim().trim_end_matches('/').to_string()) else {
+        return Ok(None);
+    };
+    if !(value.starts_with("http://") || value.starts_with("https://")) || value.contains(char::is_whitespace) {
+        bail!("{name}={value:?} must be an http:// or https:// URL");
+    }
+    Ok(Some(value))
 }
 
 #[cfg(unix)]

@@ -65,7 +65,12 @@ fn housekeeping(state: &AppState, conn: &mut crate::db::Conn) -> StoreResult<usi
     // Housekeeping must not stand in the way of publishing.
     let purged = crate::challenges::store::purge_expired(conn, now)
         .and_then(|_| state.shared.purge(conn, now))
-        .and_then(|_| crate::auth::store::purge_expired(conn, now).map(|_| ()));
+        .and_then(|_| crate::auth::store::purge_expired(conn, now).map(|_| ()))
+        .and_then(|_| crate::idempotency::store::purge(conn, now).map(|_| ()))
+        .and_then(|_| {
+            let kept = chrono::Duration::days(i64::from(state.config.commenter_email_days));
+            crate::comments::store::erase_old_emails(conn, now - kept).map(|_| ())
+        });
     if let Err(e) = purged {
         tracing::warn!(error = %e, "forgetting expired challenges, sessions, limits or visitors failed");
     }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod events;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod jobs;
 pub mod officials;
 pub mod openapi;

@@ -42,9 +42,12 @@ enum Command {
     /// Write the whole site (the database at BANTIN_DATABASE_URL) as versioned
     /// NDJSON, to move it to another engine. See `src/transfer/mod.rs` for the format.
     Export {
-        /// Write here instead of standard output.
+        /// Write here instead of standard output (created readable by its owner only).
         #[arg(long, short)]
         output: Option<String>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Load an export into an empty database (BANTIN_DATABASE_URL), all or nothing.
     Import {
@@ -123,13 +126,14 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Export { output } => {
+        Command::Export { output, force } => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
             let summary = match output {
                 Some(path) => {
                     let mut out = std::io::BufWriter::new(
-                        std::fs::File::create(&path).with_context(|| format!("creating {path}"))?,
+                        bantin::config::create_private(std::path::Path::new(&path), force)
+                            .with_context(|| format!("creating {path}"))?,
                     );
                     let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now())?;
                     std::io::Write::flush(&mut out)?;

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::http::error::{localize, ApiError};
 use crate::http::extract::{path_config, query_config, refuses_nul_in_address, BodyLimits};
 use crate::http::lang::Lang;
+use crate::http::pagination::PublicUrl;
 use crate::state::AppState;
 use futures_util::future::Either;
 
@@ -25,6 +26,7 @@ use futures_util::future::Either;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(crate::health::routes).service(
         web::scope("/api/v1")
+            .wrap(middleware::from_fn(crate::idempotency::middleware))
             .configure(crate::auth::api::routes)
             .configure(crate::users::api::routes)
             .configure(crate::articles::api::routes)
@@ -123,7 +125,16 @@ impl Application {
             None => None,
         };
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
-        let port = listener.local_addr()?.port();
+        let local = listener.local_addr()?;
+        let port = local.port();
+        if config.public_url.is_none() {
+            let host = match local.ip() {
+                ip if ip.is_unspecified() => "localhost".to_string(),
+                std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                ip => ip.to_string(),
+            };
+            config.public_url = Some(format!("http://{host}:{port}"));
+        }
         let mut state = AppState::new(pool, queries, config, clock);
         if let Some(replica) = read_pool {
             state.read_pool = replica;
@@ -144,6 +155,7 @@ impl Application {
                     max_bytes: config.max_body_bytes,
                     timeout: config.body_timeout,
                 })
+                .app_data(PublicUrl(config.public_url.clone().unwrap_or_default()))
                 .app_data(query_config())
                 .app_data(path_config())
                 // Before the API scope, which would otherwise claim /api/v1/openapi.json.

@@ -12,6 +12,7 @@ use crate::db::pending::Pending;
 use crate::db::shared::SharedState;
 use crate::db::{DbPool, QueryCounter};
 use crate::http::rate_limit::RateLimiter;
+use crate::http::visitor::VisitorIds;
 
 /// Per-client limits on the routes anonymous clients write to, and on
 /// signing in.
@@ -54,6 +55,8 @@ pub struct AppState {
     pub challenge_kind: Arc<dyn ChallengeKind>,
     /// Password hashing, a few at a time.
     pub hasher: Arc<Hasher>,
+    /// Visitor ids: issued and checked.
+    pub visitors: Arc<VisitorIds>,
     /// Statements run through `pool` since start.
     pub queries: QueryCounter,
 }
@@ -61,6 +64,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: DbPool, queries: QueryCounter, config: Config, clock: SharedClock) -> Self {
         let keys = Arc::new(JwtKeys::new(&config.jwt_secret));
+        let visitors = Arc::new(VisitorIds::new(&config.jwt_secret));
         let minute = Duration::from_secs(60);
         let several_instances = crate::db::parse_url(&config.database_url).is_ok_and(|e| e.is_shared());
         let shared = Arc::new(SharedState::for_pool(&pool, several_instances));
@@ -87,6 +91,7 @@ impl AppState {
             limits,
             challenge_kind: Arc::new(ImageCode),
             hasher: Arc::default(),
+            visitors,
             queries,
         }
     }

@@ -22,8 +22,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(post, path = "/api/v1/challenges", tag = "engagement",
     responses((status = 201, body = ChallengeView),
         (status = 429, description = "Too many challenges from this client (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json")))]
-pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state
+pub async fn create_challenge(
+    req: HttpRequest,
+    _auth: crate::http::auth::MaybeAuth,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let quota = state
         .limits
         .challenges
         .check(&client_key(&req, &state.config.trusted_proxies), state.clock.now())
@@ -52,7 +56,7 @@ pub async fn create_challenge(req: HttpRequest, state: web::Data<AppState>) -> R
         image: generated.image,
         expires_at: utc(expires_at),
     };
-    Ok(HttpResponse::Created()
+    Ok(crate::http::respond::limited(HttpResponse::Created(), quota)
         .insert_header(("Cache-Control", "no-store"))
         .json(view))
 }

@@ -3,13 +3,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
-use super::input::{CommentInput, ModerationInput, QueueQuery, ThreadQuery};
+use super::input::{CommentInput, EraseRequest, ModerationInput, QueueQuery, ThreadQuery};
 use super::model::{CommentStatus, NewComment};
 use super::store;
-use super::views::{moderation_view, public_view, Accepted, CommentView, ModerationView};
+use super::views::{moderation_view, public_view, Accepted, CommentView, Erased, ModerationView};
 use crate::clock::utc;
 use crate::db::{IdOrSlug, Narrow};
-use crate::http::auth::Auth;
+use crate::http::auth::{Auth, MaybeAuth};
 use crate::http::cache::{cached_page, Audience};
 use crate::http::client::client_key;
 use crate::http::error::Problem;
@@ -17,7 +17,7 @@ use crate::http::extract::Json;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::reader::Reader;
 use crate::http::routes::at;
-use crate::http::{params, ApiError};
+use crate::http::{params, respond, ApiError};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .post(post_comment),
     )
     .service(at("/comments").get(moderation_queue))
+    .service(at("/comments/erase").post(erase_author))
     .service(at("/comments/{id}").patch(moderate).delete(delete_comment));
 }
 
@@ -91,13 +92,14 @@ pub async fn list_comments(
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = Problem, content_type = "application/problem+json")))]
 pub async fn post_comment(
     req: HttpRequest,
+    _auth: MaybeAuth,
     state: web::Data<AppState>,
     key: web::Path<String>,
     body: Json<CommentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().parse()?;
     let client = client_key(&req, &state.config.trusted_proxies);
-    state.limits.comments.check(&client, state.clock.now()).await?;
+    let quota = state.limits.comments.check(&client, state.clock.now()).await?;
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let secret = state.config.jwt_secret.clone();
@@ -134,7 +136,7 @@ pub async fn post_comment(
     })
     .await?;
     // Spam is answered like any comment: telling a robot changes nothing for the better.
-    Ok(HttpResponse::Accepted().json(Accepted {
+    Ok(respond::limited(HttpResponse::Accepted(), quota).json(Accepted {
         id: comment.id,
         status: "pending",
         created_at: utc(comment.created_at),
@@ -221,4 +223,29 @@ pub async fn delete_comment(
     let id = comment_id(&id)?;
     crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Erase one person's comments by their e-mail address (admin), as Decree
+/// 13/2023/NĐ-CP gives them the right to ask: their comments and the replies
+/// to them are deleted.
+#[utoipa::path(post, path = "/api/v1/comments/erase", tag = "engagement", request_body = EraseRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = Erased)))]
+pub async fn erase_author(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: Json<EraseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let email = body.into_inner().email;
+    if email.is_empty() || email.chars().count() > 254 {
+        return Err(ApiError::validation(
+            "email",
+            crate::http::FieldIssue::Length { min: 1, max: 254 },
+        ));
+    }
+    let erased = crate::db::run(&state.pool, move |conn| store::erase_author(conn, &email)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Erased { erased }))
 }

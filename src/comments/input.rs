@@ -122,3 +122,12 @@ impl ModerationInput {
             .ok_or_else(|| ApiError::validation("status", FieldIssue::OneOf(CommentStatus::ALL)))
     }
 }
+
+/// `POST /comments/erase`: whose data to erase.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EraseRequest {
+    /// The address the person commented with, exactly as they gave it.
+    #[schema(example = "an@example.vn", min_length = 1, max_length = 254)]
+    pub email: String,
+}

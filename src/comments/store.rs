@@ -145,3 +145,37 @@ pub fn body_hash(body: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(crate::text::fold(body).as_bytes()))
 }
+
+/// Forgets commenters' e-mail addresses on comments older than `before`
+/// (kept only as long as configured). How many were erased.
+pub fn erase_old_emails(conn: &mut Conn, before: NaiveDateTime) -> StoreResult<usize> {
+    Ok(diesel::update(
+        comments::table
+            .filter(comments::created_at.lt(before))
+            .filter(comments::author_email.ne("")),
+    )
+    .set(comments::author_email.eq(""))
+    .execute(conn)?)
+}
+
+/// Erases one person's comments, found by their e-mail address (a request
+/// under Decree 13/2023/NĐ-CP): the comments and the replies to them go,
+/// and the articles' counts follow. How many comments were erased.
+pub fn erase_author(conn: &mut Conn, email: &str) -> StoreResult<usize> {
+    write_tx(conn, |conn| {
+        let theirs: Vec<(i64, i64)> = comments::table
+            .filter(comments::author_email.eq(email))
+            .select((comments::id, comments::article_id))
+            .load(conn)?;
+        let ids: Vec<i64> = theirs.iter().map(|(id, _)| *id).collect();
+        let replies = diesel::delete(comments::table.filter(comments::parent_id.eq_any(&ids))).execute(conn)?;
+        let own = diesel::delete(comments::table.filter(comments::id.eq_any(&ids))).execute(conn)?;
+        let mut articles: Vec<i64> = theirs.iter().map(|(_, a)| *a).collect();
+        articles.sort_unstable();
+        articles.dedup();
+        for article in articles {
+            stats::recount_comments(conn, article)?;
+        }
+        Ok(own + replies)
+    })
+}

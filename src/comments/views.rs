@@ -74,3 +74,11 @@ pub fn moderation_view(c: Comment) -> ModerationView {
         updated_at: utc(c.updated_at),
     }
 }
+
+/// What erasing a person's comments did.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"erased": 3}))]
+pub struct Erased {
+    /// Comments removed (theirs, and the replies to them).
+    pub erased: usize,
+}

@@ -42,6 +42,15 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A parameter value (`CN="…"`): a quoted string holds no control
+/// character (a line break would start a property of its own) and no quote.
+pub fn param_value(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '"' { '\'' } else { c })
+        .collect()
+}
+
 /// Folds a content line into 75-octet pieces joined by CRLF + space.
 pub fn fold(line: &str, out: &mut String) {
     let mut width = 0;
@@ -94,7 +103,7 @@ pub fn calendar(name: &str, events: &[IcalEvent<'_>]) -> String {
     line("END:VTIMEZONE".into());
     for e in events {
         line("BEGIN:VEVENT".into());
-        line(format!("UID:{}", e.uid));
+        line(format!("UID:{}", escape(&e.uid)));
         line(format!("DTSTAMP:{}", utc_stamp(e.stamp)));
         line(format!("CREATED:{}", utc_stamp(e.created)));
         line(format!("LAST-MODIFIED:{}", utc_stamp(e.stamp)));
@@ -120,7 +129,11 @@ pub fn calendar(name: &str, events: &[IcalEvent<'_>]) -> String {
             line(format!("LOCATION:{}", escape(l)));
         }
         if let Some((name, email)) = e.organizer {
-            line(format!("ORGANIZER;CN=\"{}\":mailto:{email}", name.replace('"', "'")));
+            line(format!(
+                "ORGANIZER;CN=\"{}\":mailto:{}",
+                param_value(name),
+                param_value(email)
+            ));
         }
         line(format!("CATEGORIES:{}", escape(e.categories)));
         line(format!("STATUS:{}", ical_status(e.status)));
@@ -133,6 +146,40 @@ pub fn calendar(name: &str, events: &[IcalEvent<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_text_can_start_a_property_of_its_own() {
+        let name = "Thị ủy\r\nATTENDEE:mailto:evil@example.com\n\"x\"";
+        let event = IcalEvent {
+            uid: "event-1@bantin".into(),
+            stamp: chrono::NaiveDate::from_ymd_opt(2022, 7, 19)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            created: chrono::NaiveDate::from_ymd_opt(2022, 7, 19)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            starts_at: chrono::NaiveDate::from_ymd_opt(2022, 7, 19)
+                .unwrap()
+                .and_hms_opt(1, 0, 0)
+                .unwrap(),
+            ends_at: None,
+            all_day: false,
+            summary: name,
+            description: Some(name),
+            location: Some(name),
+            status: "scheduled",
+            categories: "meeting",
+            organizer: Some((name, "thiuy@honglinh.vn")),
+        };
+        let text = calendar(name, &[event]);
+        let unfolded = text.replace("\r\n ", "");
+        for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(!line.starts_with("ATTENDEE"), "{line}");
+            assert!(line.contains(':'), "every line is a property: {line:?}");
+        }
+    }
 
     #[test]
     fn escapes_and_folds_by_octets() {

@@ -132,11 +132,20 @@ pub enum ApiError {
     LastAdmin,
     #[error("conflict")]
     Conflict,
+    /// An `Idempotency-Key` sent again with another request.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` still runs.
+    #[error("idempotency key in progress")]
+    IdempotencyInProgress,
     /// `If-Match` names a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("captcha invalid")]
     CaptchaInvalid,
+    /// `X-Visitor-Id` missing where one is needed, or not one this server issued.
+    #[error("visitor invalid")]
+    VisitorInvalid,
     #[error("comments closed")]
     CommentsClosed,
     #[error("duplicate comment")]
@@ -225,8 +234,11 @@ impl ApiError {
             InUse => "in_use",
             LastAdmin => "last_admin",
             Conflict => "conflict",
+            IdempotencyKeyReused => "idempotency_key_reused",
+            IdempotencyInProgress => "idempotency_in_progress",
             PreconditionFailed => "precondition_failed",
             CaptchaInvalid => "captcha_invalid",
+            VisitorInvalid => "visitor_invalid",
             CommentsClosed => "comments_closed",
             DuplicateComment => "duplicate_comment",
             RateLimited { .. } => "rate_limited",
@@ -272,6 +284,9 @@ impl ApiError {
             ApiError::Unavailable => {
                 builder.insert_header((header::RETRY_AFTER, "5"));
             }
+            ApiError::IdempotencyInProgress => {
+                builder.insert_header((header::RETRY_AFTER, "1"));
+            }
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.as_str()));
             }
@@ -285,7 +300,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         use ApiError::*;
         match self {
-            MalformedJson(_) | BadParameter { .. } | InvalidCursor | NulInText => StatusCode::BAD_REQUEST,
+            MalformedJson(_) | BadParameter { .. } | InvalidCursor | NulInText | VisitorInvalid => {
+                StatusCode::BAD_REQUEST
+            }
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -295,7 +312,10 @@ impl ResponseError for ApiError {
             NotFound => StatusCode::NOT_FOUND,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict | DuplicateComment => StatusCode::CONFLICT,
+            SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict | DuplicateComment | IdempotencyInProgress => {
+                StatusCode::CONFLICT
+            }
+            IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,

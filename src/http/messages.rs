@@ -244,6 +244,30 @@ impl ApiError {
                 pick("Mã xác thực không đúng", "Invalid verification code"),
                 pick("Mã xác thực không đúng.", "The verification code is not correct.").into(),
             ),
+            IdempotencyKeyReused => (
+                pick("Idempotency-Key đã được dùng", "Idempotency key reused"),
+                pick(
+                    "Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+                    "This Idempotency-Key was already used with another request.",
+                )
+                .into(),
+            ),
+            IdempotencyInProgress => (
+                pick("Yêu cầu đang được xử lý", "Request in progress"),
+                pick(
+                    "Yêu cầu đầu tiên với Idempotency-Key này vẫn đang chạy; hãy thử lại sau.",
+                    "The first request with this Idempotency-Key is still running; retry shortly.",
+                )
+                .into(),
+            ),
+            VisitorInvalid => (
+                pick("Mã khách truy cập không hợp lệ", "Invalid visitor id"),
+                pick(
+                    "Thiếu X-Visitor-Id hoặc mã này không do máy chủ cấp; hãy lấy mã mới bằng POST /api/v1/stats/visits.",
+                    "X-Visitor-Id is missing or was not issued by this server; get a new one from POST /api/v1/stats/visits.",
+                )
+                .into(),
+            ),
             CommentsClosed => (
                 pick("Bình luận đã đóng", "Comments closed"),
                 pick(

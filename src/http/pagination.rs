@@ -189,10 +189,19 @@ pub fn relevance_page<T>(items: Vec<T>, offset: i64, limit: i64) -> Paged<T> {
     })
 }
 
+/// Where the API is reached from outside (`BANTIN_PUBLIC_URL`), for the
+/// absolute URLs bantin writes: never taken from `Host` or `X-Forwarded-*`,
+/// which a client can set and a shared cache would keep.
+#[derive(Debug, Clone)]
+pub struct PublicUrl(pub String);
+
 /// The `Link: <…>; rel="next"` value for a page, keeping every other query
 /// parameter of the request.
 pub fn next_link(req: &actix_web::HttpRequest, next_cursor: &str) -> String {
-    let info = req.connection_info();
+    let base = req
+        .app_data::<PublicUrl>()
+        .map(|u| u.0.trim_end_matches('/'))
+        .unwrap_or("http://localhost");
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
         .unwrap_or_default()
         .into_iter()
@@ -200,13 +209,7 @@ pub fn next_link(req: &actix_web::HttpRequest, next_cursor: &str) -> String {
         .collect();
     pairs.push(("cursor".into(), next_cursor.into()));
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!(
-        "<{}://{}{}?{}>; rel=\"next\"",
-        info.scheme(),
-        info.host(),
-        req.path(),
-        query
-    )
+    format!("<{base}{}?{query}>; rel=\"next\"", req.path())
 }
 
 #[cfg(test)]

@@ -9,3 +9,15 @@ pub fn created(collection: &str, id: impl std::fmt::Display, item: impl Serializ
         .insert_header(("Location", format!("/api/v1/{collection}/{id}")))
         .json(item)
 }
+
+/// A response to a rate-limited route, with where the client stands
+/// (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`).
+pub fn limited(
+    mut builder: actix_web::HttpResponseBuilder,
+    quota: super::rate_limit::Quota,
+) -> actix_web::HttpResponseBuilder {
+    for header in quota.headers() {
+        builder.insert_header(header);
+    }
+    builder
+}

@@ -51,7 +51,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         events::list_events, events::official_events, events::organization_events, events::get_event, events::create,
         events::update, events::delete, events::feed,
         challenges::create_challenge, comments::list_comments, comments::post_comment, comments::moderation_queue,
-        comments::moderate, comments::delete_comment, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
+        comments::moderate, comments::delete_comment, comments::erase_author, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
         search::search,
     ),
     components(schemas(Problem, ProblemField, PageMeta, crate::http::lang::LangParam, crate::officials::views::OfficialRef, crate::events::views::EventRef)),

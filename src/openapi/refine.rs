@@ -177,6 +177,11 @@ fn shared_responses() -> Vec<(&'static str, &'static str, Value)> {
         ("401", "Unauthorized", unauthorized),
         ("403", "Forbidden", problem("`forbidden`: the role is too low")),
         ("404", "NotFound", problem("`not_found`")),
+        (
+            "409",
+            "Conflict",
+            problem("`idempotency_in_progress`: the first request with this `Idempotency-Key` still runs"),
+        ),
         ("413", "PayloadTooLarge", problem("`payload_too_large`")),
         (
             "415",
@@ -258,6 +263,20 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
     }
     if api {
         add.push("429");
+    }
+    if api && method == "post" {
+        add.extend(["409", "422"]);
+        let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert(json!([])));
+        if let Some(Value::Array(params)) = params {
+            params.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": "Any key of yours (a UUID, say): sent again with the same request within 24 hours, \
+                    the first answer comes back (`Idempotency-Replayed: true`) instead of a second create.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+            }));
+        }
     }
     let names: Vec<(&str, &str)> = shared_responses().iter().map(|(s, n, _)| (*s, *n)).collect();
     let responses = object(&mut op["responses"]);

@@ -1,7 +1,7 @@
 //! `bantin export` and `bantin import`: a whole site as one file, to move it
 //! between engines (SQLite ⇄ PostgreSQL) or to keep it as a backup.
 //!
-//! # The file: `bantin-export`, version 1
+//! # The file: `bantin-export`, version 2
 //!
 //! UTF-8 text, one JSON object per line (NDJSON), each line ending in `\n`.
 //! Blank lines are ignored. There are three kinds of line, in this order:
@@ -9,13 +9,17 @@
 //! 1. **The header**, the first line:
 //!
 //!    ```json
-//!    {"format":"bantin-export","version":1,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite"}
+//!    {"format":"bantin-export","version":2,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite",
+//!     "personal_data":["users.username","users.display_name","users.password_hash","comments.author_name",
+//!     "comments.author_email","comments.client_hash","ratings.visitor_id"]}
 //!    ```
 //!
 //!    `format` is always `bantin-export`; `version` is the version of this
 //!    description (an importer refuses a version it does not know);
 //!    `exported_at` is the UTC time of the export; `source_engine` (`sqlite`
-//!    or `postgres`) is informative only.
+//!    or `postgres`) is informative only; `personal_data` (since version 2;
+//!    version 1 files, without it, are read too) names the columns that hold
+//!    personal data, so whoever keeps the file knows what it must protect.
 //!
 //! 2. **One line per row**, the row's columns by name:
 //!
@@ -121,7 +125,20 @@ use tables::{existing_rows, export_tables, Pending, TABLES};
 /// The `format` of the header line.
 pub const FORMAT: &str = "bantin-export";
 /// The version of the format this module writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The personal data an export holds, named in its header (version 2), so
+/// that whoever keeps the file knows what it must protect (Decree
+/// 13/2023/NĐ-CP on personal data protection).
+pub const PERSONAL_DATA: &[&str] = &[
+    "users.username",
+    "users.display_name",
+    "users.password_hash",
+    "comments.author_name",
+    "comments.author_email",
+    "comments.client_hash",
+    "ratings.visitor_id",
+];
 
 /// The tables whose `id` is an identity column on PostgreSQL.
 const IDENTITY_TABLES: &[&str] = &[
@@ -147,6 +164,9 @@ struct Header {
     version: u32,
     exported_at: NaiveDateTime,
     source_engine: String,
+    /// Since version 2: the columns that hold personal data.
+    #[serde(default)]
+    personal_data: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -251,6 +271,7 @@ pub fn export(conn: &mut Conn, out: &mut impl Write, now: NaiveDateTime) -> anyh
         format: FORMAT.into(),
         version: VERSION,
         exported_at: now,
+        personal_data: PERSONAL_DATA.iter().map(|c| c.to_string()).collect(),
         source_engine: crate::db::engine_of(conn).into(),
     };
     serde_json::to_writer(&mut out, &header)?;
@@ -318,7 +339,8 @@ fn read_header(number: usize, line: &str) -> anyhow::Result<Header> {
         bail!(not_ours());
     }
     match value.get("version").and_then(Value::as_u64) {
-        Some(version) if version == u64::from(VERSION) => {}
+        // Version 1 is version 2 without the personal-data list.
+        Some(version) if version == 1 || version == u64::from(VERSION) => {}
         Some(version) => {
             bail!(
                 "line {number}: export format version {version} is not supported: this bantin reads version {VERSION}"

@@ -420,9 +420,7 @@ on_both_engines! {
         let editor = app.token("editor").await;
         let article = published(&app, &editor, "Bài").await;
         let path = format!("/api/v1/articles/{}/ratings", article["id"]);
-        let raters: Vec<(String, i64)> = (0..40)
-            .map(|i| (format!("visitor-{i:04}-abcdefghijkl"), (i % 5) + 1))
-            .collect();
+        let raters: Vec<(String, i64)> = (0..40).map(|i| (app.visitor_id(), (i % 5) + 1)).collect();
         let requests = raters.iter().map(|(visitor, score)| {
             let app = &app;
             let path = path.clone();
@@ -470,11 +468,15 @@ on_both_engines! {
         );
         let embedded = app.get(&format!("/api/v1/articles/{}", article["id"])).await.json();
         assert_eq!(embedded["rating"]["count"], 40);
-        // Without a visitor id the client is known by address and user agent.
-        let anonymous = app.post(&path, None, &json!({"score": 1})).await.json();
-        assert_eq!(anonymous["count"], 41);
-        let anonymous = app.post(&path, None, &json!({"score": 2})).await.json();
-        assert_eq!(anonymous["count"], 41, "the same client replaced its rating");
+        // A rating needs an id the beacon issued: none, or an invented one, is refused.
+        app.post(&path, None, &json!({"score": 1}))
+            .await
+            .assert_problem(400, "visitor_invalid");
+        let invented = app
+            .request(Method::POST, &path, None, Some(&json!({"score": 1})), &[("X-Visitor-Id", "VisitorAAAAAAAAAAAAAAA")])
+            .await;
+        invented.assert_problem(400, "visitor_invalid");
+        assert_eq!(app.get(&path).await.json()["count"], 40, "nothing was counted");
         for bad in [
             json!({"score": 0}),
             json!({"score": 6}),
@@ -486,10 +488,13 @@ on_both_engines! {
                 .assert_problem(422, "validation_failed");
         }
         let draft = app.create_article(&editor, json!({"title": "Nháp"})).await;
-        app.post(
+        let visitor = app.visitor_id();
+        app.request(
+            Method::POST,
             &format!("/api/v1/articles/{}/ratings", draft["id"]),
             None,
-            &json!({"score": 5}),
+            Some(&json!({"score": 5})),
+            &[("X-Visitor-Id", &visitor)],
         )
         .await
         .assert_problem(404, "not_found");

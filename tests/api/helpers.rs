@@ -340,6 +340,11 @@ impl TestApp {
         self.request(Method::DELETE, path, Some(token), None, &[]).await
     }
 
+    /// A visitor id as the visit beacon issues them (signed by this server).
+    pub fn visitor_id(&self) -> String {
+        self.state.visitors.issue()
+    }
+
     /// Creates a user straight in the database.
     pub fn create_user(&self, username: &str, role: &str) -> i64 {
         let hash = bantin::auth::password::hash(PASSWORD).unwrap();

@@ -112,14 +112,14 @@ async fn a_site_moves_between_engines_unchanged() {
         .await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     comment(&source, article_id, "Đồng ý, trang cũ tải rất chậm.", Some(first)).await;
-    for (visitor, score) in [("Visitor-Upper-0001", 5), ("visitor-lower-0002", 3)] {
+    for (visitor, score) in [(source.visitor_id(), 5), (source.visitor_id(), 3)] {
         let res = source
             .request(
                 actix_web::http::Method::POST,
                 &format!("/api/v1/articles/{article_id}/ratings"),
                 None,
                 Some(&json!({"score": score})),
-                &[("X-Visitor-Id", visitor)],
+                &[("X-Visitor-Id", &visitor)],
             )
             .await;
         assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
@@ -150,7 +150,7 @@ async fn a_site_moves_between_engines_unchanged() {
     assert!(!exported.contains("search_index"), "the index marker stays behind");
     let header: Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
     assert_eq!(header["format"], "bantin-export");
-    assert_eq!(header["version"], 1);
+    assert_eq!(header["version"], 2);
     assert_eq!(header["source_engine"], "sqlite");
     let end: Value = serde_json::from_str(exported.lines().last().unwrap()).unwrap();
     assert_eq!(end["end"], Value::Bool(true));
@@ -250,8 +250,12 @@ on_both_engines! {
         let (exported, summary) = export_of(&source, now);
         assert_eq!(summary.count("articles"), 5);
         assert!(exported.starts_with(
-            r#"{"format":"bantin-export","version":1,"exported_at":"2026-11-27T05:07:28","source_engine":"#
+            r#"{"format":"bantin-export","version":2,"exported_at":"2026-11-27T05:07:28","source_engine":"#
         ));
+        // The header names the personal data the file holds.
+        let header: serde_json::Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
+        let personal: Vec<&str> = header["personal_data"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        assert!(personal.contains(&"comments.author_email") && personal.contains(&"users.password_hash"));
 
         // A database that already has a user: refused, and nothing changes.
         let (taken, _taken_dir, _taken_schema) = fresh_pool();
@@ -295,9 +299,9 @@ on_both_engines! {
         assert!(error.contains("end line") && error.contains("ratings"), "{error}");
         assert_eq!(export_of(&target, now).1.total(), 0);
         // A version this bantin does not know.
-        let newer = exported.replacen(r#""version":1"#, r#""version":99"#, 1);
+        let newer = exported.replacen(r#""version":2"#, r#""version":99"#, 1);
         let error = format!("{:#}", import(&mut conn, newer.as_bytes()).unwrap_err());
-        assert!(error.contains("version 99") && error.contains("version 1"), "{error}");
+        assert!(error.contains("version 99") && error.contains("version 2"), "{error}");
         // An unknown table, named with its line.
         let mut unknown = lines.clone();
         unknown.insert(1, r#"{"table":"secrets","row":{"name":"jwt","value":"x"}}"#);

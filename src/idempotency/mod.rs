@@ -1,0 +1,157 @@
+//! `Idempotency-Key` on `POST`: a client that retries a create (its
+//! connection dropped before the answer came) sends the same key and gets
+//! the first answer again instead of a duplicate, for 24 hours. A key is
+//! the client's own (per signed-in user, or per client address); sent again
+//! with another request it is a 422; while the first request still runs, a
+//! 409. A first request that fails on the server's side (5xx) frees its key.
+
+pub mod store;
+
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderValue, LOCATION};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::http::extract::BodyLimits;
+use crate::http::ApiError;
+use crate::state::AppState;
+use store::Seen;
+
+pub const HEADER: &str = "idempotency-key";
+
+/// The middleware, for the API scope: it acts on `POST`s that carry the header.
+pub async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(raw) = (req.method() == actix_web::http::Method::POST)
+        .then(|| req.headers().get(HEADER).cloned())
+        .flatten()
+    else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let client_key = raw
+        .to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
+    let Some(client_key) = client_key.map(str::to_string) else {
+        return Err(ApiError::invalid_parameter(
+            "Idempotency-Key",
+            crate::http::error::ParamIssue::Malformed("1 to 255 visible ASCII characters".into()),
+        )
+        .into());
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or(ApiError::Internal)?;
+    let limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
+        max_bytes: 1024 * 1024,
+        timeout: std::time::Duration::from_secs(30),
+    });
+    let body = actix_web::rt::time::timeout(limits.timeout, read(req.take_payload(), limits.max_bytes))
+        .await
+        .map_err(|_| ApiError::RequestTimeout)??;
+    let key = hex::encode(Sha256::digest(
+        format!("{}\n{client_key}", caller(&req, &state)).as_bytes(),
+    ));
+    let request_hash = hex::encode(Sha256::digest(
+        [
+            req.method().as_str().as_bytes(),
+            b"\n",
+            req.path().as_bytes(),
+            b"\n",
+            &body,
+        ]
+        .concat(),
+    ));
+    let now = state.clock.now();
+    let (claim_key, claim_hash) = (key.clone(), request_hash.clone());
+    let seen = crate::db::run(&state.pool, move |conn| {
+        store::claim(conn, &claim_key, &claim_hash, now)
+    })
+    .await
+    .map_err(ApiError::from)?;
+    match seen {
+        Seen::OtherRequest => return Err(ApiError::IdempotencyKeyReused.into()),
+        Seen::Running => return Err(ApiError::IdempotencyInProgress.into()),
+        Seen::Answered(status, location, body) => return Ok(req.into_response(replay(status, location, body))),
+        Seen::First => {}
+    }
+    req.set_payload(actix_web::dev::Payload::from(body));
+    let res = next.call(req).await?;
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (http_req, http_res) = res.into_parts();
+    let (head, body) = http_res.into_parts();
+    let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal)?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let kept = crate::db::run(&state.pool, move |conn| {
+        if status.is_server_error() {
+            store::release(conn, &key)
+        } else {
+            store::answer(conn, &key, i32::from(status.as_u16()), location.as_deref(), &text)
+        }
+    })
+    .await;
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "keeping an idempotent answer failed");
+    }
+    Ok(ServiceResponse::new(
+        http_req,
+        head.set_body(bytes).map_into_boxed_body(),
+    ))
+}
+
+/// Whose key it is: the signed-in user (a refreshed token is the same
+/// user), else the client address.
+fn caller(req: &ServiceRequest, state: &AppState) -> String {
+    let bearer = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|token| state.keys.verify(token.trim()).ok());
+    match bearer {
+        Some(bearer) => format!("user:{}", bearer.user_id),
+        None => format!(
+            "client:{}",
+            crate::http::client::client_key(req.request(), &state.config.trusted_proxies)
+        ),
+    }
+}
+
+fn replay(status: i32, location: Option<String>, body: String) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(status as u16).unwrap_or(actix_web::http::StatusCode::OK);
+    let mut res = HttpResponse::build(status);
+    res.insert_header(("Idempotency-Replayed", "true"));
+    if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        res.insert_header((LOCATION, location));
+    }
+    let problem = status.is_client_error();
+    res.content_type(if problem {
+        "application/problem+json"
+    } else {
+        "application/json"
+    });
+    res.body(body)
+}
+
+async fn read(mut payload: actix_web::dev::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
