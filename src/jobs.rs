@@ -60,7 +60,7 @@ pub fn flush_counts(state: &AppState) -> (usize, i64) {
 }
 
 /// Forgets what has expired, then publishes due articles: how many. Blocking.
-fn housekeeping(state: &AppState, conn: &mut crate::db::Conn) -> StoreResult<usize> {
+pub fn housekeeping(state: &AppState, conn: &mut crate::db::Conn) -> StoreResult<usize> {
     let now = state.clock.now();
     // Housekeeping must not stand in the way of publishing.
     let purged = crate::challenges::store::purge_expired(conn, now)

@@ -70,7 +70,13 @@ pub fn rotate(
         let (id, user_id, session_id, token_expires, revoked) =
             find_token(conn, old_hash)?.ok_or(StoreError::InvalidRefreshToken)?;
         if revoked.is_some() {
-            return Ok(Err(user_id));
+            // Spent by a refresh while its session goes on: someone else
+            // holds a copy. (A session that was ended, by logging out, is
+            // just over.)
+            if session_stands(conn, &session_id, now)? {
+                return Ok(Err(user_id));
+            }
+            return Err(StoreError::InvalidRefreshToken);
         }
         if token_expires <= now {
             return Err(StoreError::InvalidRefreshToken);

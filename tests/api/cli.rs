@@ -99,3 +99,45 @@ fn the_openapi_command_prints_the_committed_document() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), bantin::openapi::document_json());
 }
+
+#[test]
+fn exports_are_private_and_never_overwritten_unasked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(bantin(dir.path()).arg("demo").output().unwrap().status.success());
+    let file = dir.path().join("site.ndjson");
+    let export = |force: bool| {
+        let mut cmd = bantin(dir.path());
+        cmd.args(["export", "-o", file.to_str().unwrap()]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let out = export(false);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "only its owner reads it: it holds password hashes and e-mail addresses");
+    std::fs::write(&file, "kept").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = export(false);
+    assert!(!again.status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept", "not overwritten");
+    let forced = export(true);
+    assert!(forced.status.success());
+    assert!(std::fs::read_to_string(&file).unwrap().starts_with("{\"format\":\"bantin-export\",\"version\":2"));
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // A version-1 file (no personal-data list) still imports.
+    let v2 = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = v2.lines().map(str::to_string).collect();
+    let mut header: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    header["version"] = 1.into();
+    header.as_object_mut().unwrap().remove("personal_data");
+    lines[0] = header.to_string();
+    let old = dir.path().join("old.ndjson");
+    std::fs::write(&old, lines.join("\n")).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let out = bantin(target.path()).args(["import", old.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -20,6 +20,7 @@ mod listing;
 mod openapi;
 mod schema;
 mod search;
+mod security;
 mod taxonomy;
 mod transfer;
 mod users;
