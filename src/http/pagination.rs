@@ -258,3 +258,35 @@ mod tests {
         assert!(last.meta.next_cursor.is_none());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Any text as a cursor is a clean 400 or a cursor, never a panic.
+        #[test]
+        fn any_cursor_text_is_an_answer(raw in "\\PC{0,80}", sort in "-?[a-z_]{1,12}") {
+            match Cursor::decode(&raw, &sort) {
+                Ok(cursor) => prop_assert_eq!(cursor.sort, sort),
+                Err(e) => prop_assert_eq!(e, ApiError::InvalidCursor),
+            }
+            let _ = relevance_offset(Some(&raw), 1000);
+            let _ = page_limit(Some(&raw));
+        }
+
+        /// What bantin writes, it reads back.
+        #[test]
+        fn cursors_round_trip(sort in "\\PC{0,20}", key in proptest::option::of("\\PC{0,40}"), id in any::<i64>()) {
+            let cursor = Cursor { sort: sort.clone(), key, id };
+            if cursor.key.as_deref().is_some_and(|k| k.contains('\0')) {
+                return Ok(());
+            }
+            prop_assert_eq!(Cursor::decode(&cursor.encode(), &sort).unwrap(), cursor);
+        }
+    }
+}

@@ -497,3 +497,101 @@ fn drop_required_of_articles(schema: &mut Value) {
         drop_required_of_articles(items);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The document's patterns and the server's checks must agree exactly:
+    //! a client (or a fuzzer) that trusts the document must never see valid
+    //! input refused, or invalid input taken.
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    use super::*;
+    use crate::http::input::{is_acceptable_url, is_blank, is_email, is_phone};
+
+    fn matches(pattern: &str, text: &str) -> bool {
+        Regex::new(pattern).expect("a valid pattern").is_match(text)
+    }
+
+    /// Text that mixes the characters the rules are about.
+    fn tricky() -> impl Strategy<Value = String> {
+        let pieces = prop_oneof![
+            Just("a".to_string()),
+            Just("Z".to_string()),
+            Just("0".to_string()),
+            Just("đ".to_string()),
+            Just("@".to_string()),
+            Just(".".to_string()),
+            Just("-".to_string()),
+            Just("/".to_string()),
+            Just("\\".to_string()),
+            Just("\"".to_string()),
+            Just("'".to_string()),
+            Just(" ".to_string()),
+            Just("+".to_string()),
+            Just("(".to_string()),
+            Just("\t".to_string()),
+            Just("\n".to_string()),
+            Just("\u{0}".to_string()),
+            Just("\u{85}".to_string()),
+            Just("\u{a0}".to_string()),
+            Just("\u{2028}".to_string()),
+            Just("\u{feff}".to_string()),
+            Just("https://".to_string()),
+            Just("http://".to_string()),
+            Just("<".to_string()),
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(pieces, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn email_pattern_is_the_servers_rule(text in tricky()) {
+            // The length is the schema's maxLength, checked apart.
+            if text.chars().count() <= 254 {
+                prop_assert_eq!(matches(&email(false), &text), is_email(&text));
+            }
+            prop_assert_eq!(matches(&email(true), &text), text.is_empty() || matches(&email(false), &text));
+        }
+
+        #[test]
+        fn phone_pattern_is_the_servers_rule(text in tricky()) {
+            prop_assert_eq!(matches(PHONE, &text), text.is_empty() || is_phone(&text));
+        }
+
+        #[test]
+        fn url_pattern_is_the_servers_rule(text in tricky()) {
+            prop_assert_eq!(matches(&url(false), &text), is_acceptable_url(&text));
+        }
+
+        #[test]
+        fn slug_pattern_is_the_servers_rule(text in "[a-z0-9-]{0,12}|.{0,6}") {
+            prop_assert_eq!(matches(SLUG, &text), crate::text::is_valid_slug(&text));
+        }
+
+        #[test]
+        fn not_blank_pattern_is_the_servers_rule(text in tricky()) {
+            let server_takes = !text.contains('\u{0}') && !text.chars().all(is_blank);
+            prop_assert_eq!(matches(&not_blank(), &text), server_takes);
+        }
+
+        #[test]
+        fn year_pattern_is_the_servers_rule(year in 0i32..10000) {
+            let text = format!("{year:04}-01-01");
+            prop_assert_eq!(matches(YEAR, &text), crate::clock::accepted_year(year));
+        }
+
+        #[test]
+        fn list_patterns_are_what_the_parameters_take(text in "[a-z_, ]{0,30}") {
+            let allowed = crate::articles::input::FIELDS;
+            let pattern = crate::http::params::list_pattern(allowed, true);
+            prop_assert_eq!(matches(&pattern, &text), crate::http::params::fields(Some(&text), allowed).is_ok());
+            let includes = crate::articles::input::INCLUDES;
+            let pattern = crate::http::params::list_pattern(includes, false);
+            prop_assert_eq!(matches(&pattern, &text), crate::http::params::include(Some(&text), includes).is_ok());
+        }
+    }
+}

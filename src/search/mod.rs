@@ -305,3 +305,39 @@ mod tests {
         assert!(snippet("hội nghị giao ban", &prefix, 10).contains("<mark>ban</mark>"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Any `q` is parsed or refused with a 400; a parsed query has words
+        /// made only of folded letters and digits (nothing an index could
+        /// read as an operator), and its snippet escapes the text.
+        #[test]
+        fn any_query_is_parsed_or_refused(raw in "\\PC{0,60}", text in "\\PC{0,200}") {
+            match Query::from_param(&raw) {
+                Err(e) => prop_assert_eq!(actix_web::ResponseError::status_code(&e).as_u16(), 400),
+                Ok(query) => {
+                    prop_assert!(!query.terms.is_empty() && query.terms.len() <= MAX_TERMS);
+                    let expression = query.folded_expression();
+                    for term in &query.terms {
+                        let words = match term {
+                            Term::Word { folded, .. } => vec![folded.clone()],
+                            Term::Phrase { folded, .. } => folded.clone(),
+                        };
+                        prop_assert!(words.iter().all(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric)));
+                    }
+                    prop_assert!(!expression.contains('('));
+                    let snippet = snippet(&text, &query, 24);
+                    let without_marks = snippet.replace("<mark>", "").replace("</mark>", "");
+                    prop_assert!(!without_marks.contains('<') && !without_marks.contains('>'), "{}", snippet);
+                }
+            }
+        }
+    }
+}

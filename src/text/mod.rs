@@ -175,3 +175,34 @@ mod tests {
         assert!(!is_valid_slug("-dang"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Folding never fails, is idempotent, ignores NFC/NFD and case, and
+        /// leaves only lowercase letters and digits in single-space-separated words.
+        #[test]
+        fn folding_is_stable_and_clean(text in "\\PC{0,40}") {
+            let once = fold(&text);
+            prop_assert_eq!(fold(&once), once.clone());
+            prop_assert_eq!(fold(&nfc(&text)), once.clone());
+            let nfd: String = text.nfd().collect();
+            prop_assert_eq!(fold(&nfd), once.clone());
+            prop_assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "));
+            prop_assert!(once.chars().all(|c| c == ' ' || c.is_alphanumeric()));
+        }
+
+        /// A slug is always one bantin accepts (or empty), and short enough.
+        #[test]
+        fn slugs_are_valid(text in "\\PC{0,60}", max in 1usize..80) {
+            let slug = slug_or_fallback(slugify(&text, max), "bai-viet");
+            prop_assert!(is_valid_slug(&slug), "{:?} → {:?}", text, slug);
+        }
+    }
+}

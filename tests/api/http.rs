@@ -284,3 +284,49 @@ on_both_engines! {
         .assert_problem(422, "validation_failed");
     }
 }
+
+on_both_engines! {
+    /// Property: whatever the query string, every list answers without a
+    /// server error (random names and values, the real names with random
+    /// values, and `q` for the search engine's parser).
+    async fn no_query_string_makes_a_server_error() {
+        use proptest::prelude::*;
+        use proptest::strategy::ValueTree;
+        let app = TestApp::spawn().await;
+        bantin::demo::load(&mut app.state.pool.get().unwrap(), app.now()).unwrap();
+        let paths = [
+            "/api/v1/articles",
+            "/api/v1/events",
+            "/api/v1/officials",
+            "/api/v1/organizations",
+            "/api/v1/search",
+            "/api/v1/tags",
+            "/api/v1/events.ics",
+            "/api/v1/officials/dang-thanh-hai/events",
+        ];
+        let names = prop_oneof![
+            Just("q".to_string()),
+            Just("cursor".to_string()),
+            Just("limit".to_string()),
+            Just("sort".to_string()),
+            Just("fields".to_string()),
+            Just("include".to_string()),
+            Just("from".to_string()),
+            Just("to".to_string()),
+            Just("official".to_string()),
+            Just("category".to_string()),
+            Just("type".to_string()),
+            "\\PC{0,8}",
+        ];
+        let params = proptest::collection::vec((names, "\\PC{0,30}"), 0..4);
+        let strategy = (0..paths.len(), params);
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        for _ in 0..150 {
+            let (path, params) = strategy.new_tree(&mut runner).unwrap().current();
+            let query = serde_urlencoded::to_string(&params).unwrap();
+            let url = format!("{}?{query}", paths[path]);
+            let res = app.get(&url).await;
+            assert!(res.status < 500, "{url}: {} {}", res.status, String::from_utf8_lossy(&res.body));
+        }
+    }
+}
