@@ -189,11 +189,22 @@ fn serve(config: Config) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let bind = config.bind.clone();
         let database = bantin::db::redact(&config.database_url);
-        let app = Application::build(config, Arc::new(SystemClock))?;
+        let app = Application::build_with(config, Arc::new(SystemClock), challenge_kind())?;
         tracing::info!(%bind, port = app.port(), %database, "bantin is serving; API docs at /docs/");
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+/// The image code; in a debug build, a known answer when
+/// `BANTIN_TEST_CHALLENGE_ANSWER` is set (the crash tests drive the real
+/// binary and cannot read images).
+fn challenge_kind() -> Arc<dyn bantin::challenges::ChallengeKind> {
+    #[cfg(debug_assertions)]
+    if let Ok(answer) = std::env::var("BANTIN_TEST_CHALLENGE_ANSWER") {
+        return Arc::new(bantin::challenges::FixedAnswer(answer));
+    }
+    Arc::new(bantin::challenges::ImageCode)
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {

@@ -63,6 +63,25 @@ impl ChallengeKind for ImageCode {
     }
 }
 
+/// A challenge whose answer is known in advance: for tests, which cannot
+/// read images. The real binary takes one only in a debug build, from
+/// `BANTIN_TEST_CHALLENGE_ANSWER` (see `main.rs`); a release build has no
+/// way to switch verification off.
+pub struct FixedAnswer(pub String);
+
+impl ChallengeKind for FixedAnswer {
+    fn name(&self) -> &'static str {
+        "known_answer"
+    }
+
+    fn generate(&self) -> anyhow::Result<Generated> {
+        Ok(Generated {
+            answer: self.0.clone(),
+            image: "data:image/png;base64,".into(),
+        })
+    }
+}
+
 /// How an answer is stored: SHA-256 over a server secret, the challenge id
 /// and the answer in lowercase (answers are case-insensitive).
 pub fn answer_hash(secret: &[u8], id: &str, answer: &str) -> String {

@@ -132,6 +132,9 @@ fn is_busy(message: &str) -> bool {
         || message.contains("terminating connection")
         || message.contains("server closed the connection")
         || message.contains("no connection to the server")
+        || message.contains("connection to server")
+        || message.contains("could not receive data from server")
+        || message.contains("SSL SYSCALL error")
 }
 
 impl From<DieselError> for StoreError {

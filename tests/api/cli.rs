@@ -117,7 +117,10 @@ fn exports_are_private_and_never_overwritten_unasked() {
     let out = export(false);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600, "only its owner reads it: it holds password hashes and e-mail addresses");
+    assert_eq!(
+        mode, 0o600,
+        "only its owner reads it: it holds password hashes and e-mail addresses"
+    );
     std::fs::write(&file, "kept").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let again = export(false);
@@ -125,7 +128,9 @@ fn exports_are_private_and_never_overwritten_unasked() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept", "not overwritten");
     let forced = export(true);
     assert!(forced.status.success());
-    assert!(std::fs::read_to_string(&file).unwrap().starts_with("{\"format\":\"bantin-export\",\"version\":2"));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .starts_with("{\"format\":\"bantin-export\",\"version\":2"));
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
 
     // A version-1 file (no personal-data list) still imports.
@@ -138,6 +143,9 @@ fn exports_are_private_and_never_overwritten_unasked() {
     let old = dir.path().join("old.ndjson");
     std::fs::write(&old, lines.join("\n")).unwrap();
     let target = tempfile::tempdir().unwrap();
-    let out = bantin(target.path()).args(["import", old.to_str().unwrap()]).output().unwrap();
+    let out = bantin(target.path())
+        .args(["import", old.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -103,7 +103,7 @@ pub fn postgres_server() -> Option<&'static str> {
 /// A PostgreSQL schema of its own for one test, dropped with it.
 pub struct Schema {
     server: String,
-    name: String,
+    pub name: String,
     pub url: String,
 }
 
@@ -116,7 +116,8 @@ impl Schema {
         let mut conn = diesel::PgConnection::establish(&server).unwrap();
         conn.batch_execute(&format!("CREATE SCHEMA {name}")).unwrap();
         let sep = if server.contains('?') { '&' } else { '?' };
-        let url = format!("{server}{sep}options=-csearch_path%3D{name}");
+        // The application name lets a test find (and cut) its own connections.
+        let url = format!("{server}{sep}options=-csearch_path%3D{name}&application_name={name}");
         Schema { server, name, url }
     }
 }
@@ -187,23 +188,6 @@ pub const PASSWORD: &str = "mat-khau-that-dai-2022";
 /// The answer every test challenge expects (tests cannot read images).
 pub const CHALLENGE_ANSWER: &str = "K7m2X";
 
-/// A challenge kind with a known answer: the mechanism is pluggable, and
-/// tests plug this in.
-pub struct KnownAnswer;
-
-impl bantin::challenges::ChallengeKind for KnownAnswer {
-    fn name(&self) -> &'static str {
-        "known_answer"
-    }
-
-    fn generate(&self) -> anyhow::Result<bantin::challenges::Generated> {
-        Ok(bantin::challenges::Generated {
-            answer: CHALLENGE_ANSWER.into(),
-            image: "data:image/png;base64,".into(),
-        })
-    }
-}
-
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
@@ -241,7 +225,12 @@ impl TestApp {
         adjust(&mut config);
         let database_url = config.database_url.clone();
         let clock = clock.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now().naive_utc())));
-        let app = Application::build_with(config, clock.clone(), Arc::new(KnownAnswer)).expect("app builds");
+        let app = Application::build_with(
+            config,
+            clock.clone(),
+            Arc::new(bantin::challenges::FixedAnswer(CHALLENGE_ANSWER.into())),
+        )
+        .expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let handle = app.handle();
@@ -261,6 +250,11 @@ impl TestApp {
             _schema: schema,
             _dir: dir,
         }
+    }
+
+    /// The PostgreSQL schema (and application name) this app's database is, if any.
+    pub fn schema_name(&self) -> Option<String> {
+        self._schema.as_ref().map(|s| s.name.clone())
     }
 
     /// The app's (manual) clock.

@@ -18,6 +18,7 @@ mod http;
 mod instances;
 mod listing;
 mod openapi;
+mod resilience;
 mod schema;
 mod search;
 mod security;

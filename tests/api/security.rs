@@ -22,7 +22,8 @@ async fn pair(app: &TestApp, username: &str) -> (String, String) {
 }
 
 async fn refresh(app: &TestApp, token: &str) -> crate::helpers::Resp {
-    app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": token})).await
+    app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": token}))
+        .await
 }
 
 on_both_engines! {
