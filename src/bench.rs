@@ -2,6 +2,7 @@
 //! (`bench/run.sh`). Vietnamese-looking titles and 3–5 KB bodies, written in
 //! large transactions so that 100,000 articles load in minutes.
 
+use crate::changes::{Kind, Stamp, Touched};
 use std::io::Write;
 
 use chrono::{Duration, NaiveDateTime};
@@ -128,14 +129,16 @@ pub fn seed(conn: &mut Conn, count: usize, now: NaiveDateTime, slugs_out: &mut d
             rows.push((data, articles::created_at.eq(published_at)));
         }
         write_tx(conn, |conn| -> crate::db::StoreResult<()> {
+            let mut touched = Vec::with_capacity(rows.len());
             for (data, created_at) in &rows {
                 let id: i64 = diesel::insert_into(articles::table)
                     .values((data, *created_at))
                     .returning(articles::id)
                     .get_result(conn)?;
                 crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
+                touched.push(Touched::upsert(id, Some(data.slug.clone()), false, true));
             }
-            Ok(())
+            crate::changes::store::record(conn, &Stamp::system(now), Kind::Articles, &touched)
         })
         .map_err(|e| anyhow::anyhow!("seeding: {e:?}"))?;
         done += n;

@@ -45,6 +45,33 @@ pub struct Config {
     /// Connections a worker holds at once.
     pub max_connections: usize,
     pub workers: Option<usize>,
+    /// How long the change log keeps changes (days); older sync tokens get 410.
+    pub changes_retention_days: u32,
+    /// Whether anonymous requests need a content key (as Ghost's Content API).
+    pub require_content_key: bool,
+    /// Requests per minute a new key may make unless its own limit says otherwise.
+    pub key_requests_per_minute: u32,
+    pub webhooks: WebhookSettings,
+}
+
+/// Where webhooks may go and how hard bantin tries.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Deliver to loopback, private and link-local addresses too
+    /// (`BANTIN_WEBHOOK_ALLOW_PRIVATE`: on-premise installs, tests).
+    pub allow_private: bool,
+    /// When not empty, the only hosts webhooks may go to
+    /// (`BANTIN_WEBHOOK_ALLOWED_HOSTS`).
+    pub allowed_hosts: Vec<String>,
+    /// How long a receiver has to answer.
+    pub timeout: std::time::Duration,
+    /// The first retry's delay; each next one doubles it (with jitter).
+    pub retry_base: std::time::Duration,
+    /// How long a delivery is retried before it is given up.
+    pub retry_window: std::time::Duration,
+    /// How often each instance looks for deliveries owed (changes made by
+    /// other instances, retries that came due).
+    pub poll: std::time::Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +203,33 @@ impl Config {
                 .map(|w| w.parse())
                 .transpose()
                 .context("BANTIN_WORKERS")?,
+            changes_retention_days: parse_var("BANTIN_CHANGES_RETENTION_DAYS", 90)?.max(1),
+            require_content_key: settings.parse("BANTIN_REQUIRE_CONTENT_KEY", false)?,
+            key_requests_per_minute: parse_var("BANTIN_KEY_REQUESTS_PER_MINUTE", 600)?.max(1),
+            webhooks: WebhookSettings {
+                allow_private: settings.parse("BANTIN_WEBHOOK_ALLOW_PRIVATE", false)?,
+                allowed_hosts: var("BANTIN_WEBHOOK_ALLOWED_HOSTS")
+                    .map(|v| {
+                        v.split(',')
+                            .map(|h| h.trim().to_ascii_lowercase())
+                            .filter(|h| !h.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                timeout: seconds(
+                    settings.parse("BANTIN_WEBHOOK_TIMEOUT_SECONDS", 10.0)?,
+                    "BANTIN_WEBHOOK_TIMEOUT_SECONDS",
+                )?,
+                retry_base: seconds(
+                    settings.parse("BANTIN_WEBHOOK_RETRY_SECONDS", 30.0)?,
+                    "BANTIN_WEBHOOK_RETRY_SECONDS",
+                )?,
+                retry_window: seconds(
+                    settings.parse("BANTIN_WEBHOOK_RETRY_HOURS", 24.0)? * 3600.0,
+                    "BANTIN_WEBHOOK_RETRY_HOURS",
+                )?,
+                poll: std::time::Duration::from_millis(500),
+            },
         })
     }
 
@@ -245,6 +299,14 @@ pub fn create_private(path: &Path, replace: bool) -> std::io::Result<std::fs::Fi
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(file)
+}
+
+/// A positive number of seconds (fractions allowed, for tests).
+fn seconds(value: f64, name: &str) -> anyhow::Result<std::time::Duration> {
+    if !(value.is_finite() && value > 0.0 && value < 1e9) {
+        bail!("{name}={value}: expected a positive number of seconds");
+    }
+    Ok(std::time::Duration::from_secs_f64(value))
 }
 
 /// An `http(s)://` base URL setting, without its trailing slash.

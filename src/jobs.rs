@@ -1,6 +1,7 @@
-//! Background work, on every instance: writing the view and visit counts
-//! kept in memory, marking due scheduled articles as published, and
-//! housekeeping (expired challenges, old rate-limit windows, visitors gone).
+//! Background work, on every instance: writing the view, visit and key-use
+//! counts kept in memory, marking due scheduled articles as published,
+//! sending webhook deliveries, and housekeeping (expired challenges, old
+//! rate-limit windows, visitors gone, changes and deliveries past keeping).
 //!
 //! Readers never wait for this: a scheduled article is visible from its
 //! `published_at` whatever the job has done; the job only keeps the stored
@@ -13,8 +14,11 @@ use crate::db::{DbPool, StoreError, StoreResult};
 use crate::state::AppState;
 
 pub const PUBLISH_INTERVAL: Duration = Duration::from_secs(15);
+/// How long finished webhook deliveries stay in their hook's log.
+pub const DELIVERIES_KEPT_DAYS: i64 = 30;
 
 pub fn spawn(state: AppState) {
+    actix_web::rt::spawn(crate::webhooks::send::run(state.clone()));
     let flush_every = Duration::from_secs(state.config.view_flush_seconds);
     let counting = state.clone();
     actix_web::rt::spawn(async move {
@@ -31,7 +35,7 @@ pub fn spawn(state: AppState) {
         loop {
             ticker.tick().await;
             let s = state.clone();
-            match crate::db::run(&state.pool, move |conn| housekeeping(&s, conn)).await {
+            match crate::db::run(&state.background, move |conn| housekeeping(&s, conn)).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled articles published"),
                 Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
@@ -49,12 +53,20 @@ fn with_connection<T>(pool: &DbPool, f: impl FnOnce(&mut crate::db::Conn) -> Sto
 /// written. Blocking; also called once on graceful shutdown.
 pub fn flush_counts(state: &AppState) -> (usize, i64) {
     let articles = state.views.flush("views", |counts| {
-        with_connection(&state.pool, |conn| crate::articles::store::add_views(conn, counts))
+        with_connection(&state.background, |conn| {
+            crate::articles::store::add_views(conn, counts)
+        })
+    });
+    state.key_uses.flush("key uses", |counts| {
+        let now = state.clock.now();
+        with_connection(&state.background, |conn| {
+            crate::keys::store::add_usage(conn, counts, now)
+        })
     });
     let pending = state.visits.total();
     let visits = state.visits.flush("visits", |counts| {
         let n = counts.values().sum();
-        with_connection(&state.pool, |conn| crate::stats::store::add_visits(conn, n))
+        with_connection(&state.background, |conn| crate::stats::store::add_visits(conn, n))
     });
     (articles, if visits > 0 { pending } else { 0 })
 }
@@ -68,11 +80,18 @@ pub fn housekeeping(state: &AppState, conn: &mut crate::db::Conn) -> StoreResult
         .and_then(|_| crate::auth::store::purge_expired(conn, now).map(|_| ()))
         .and_then(|_| crate::idempotency::store::purge(conn, now).map(|_| ()))
         .and_then(|_| {
+            let kept = chrono::Duration::days(i64::from(state.config.changes_retention_days));
+            crate::changes::store::purge(conn, now - kept).map(|_| ())
+        })
+        .and_then(|_| {
+            crate::webhooks::store::purge(conn, now - chrono::Duration::days(DELIVERIES_KEPT_DAYS)).map(|_| ())
+        })
+        .and_then(|_| {
             let kept = chrono::Duration::days(i64::from(state.config.commenter_email_days));
             crate::comments::store::erase_old_emails(conn, now - kept).map(|_| ())
         });
     if let Err(e) = purged {
-        tracing::warn!(error = %e, "forgetting expired challenges, sessions, limits or visitors failed");
+        tracing::warn!(error = %e, "forgetting expired challenges, sessions, limits, visitors or changes failed");
     }
     crate::articles::store::publish_due(conn, now)
 }

@@ -27,8 +27,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(crate::health::routes).service(
         web::scope("/api/v1")
             .wrap(middleware::from_fn(crate::idempotency::middleware))
+            .wrap(middleware::from_fn(crate::http::gate::gate))
             .configure(crate::auth::api::routes)
             .configure(crate::users::api::routes)
+            .configure(crate::keys::api::routes)
+            .configure(crate::changes::api::routes)
+            .configure(crate::webhooks::api::routes)
             .configure(crate::articles::api::routes)
             .configure(crate::taxonomy::api::categories::routes)
             .configure(crate::taxonomy::api::tags::routes)
@@ -81,9 +85,17 @@ pub fn open_database(
     if indexed > 0 {
         tracing::info!(indexed, "search index built");
     }
+    let recorded = crate::changes::store::backfill(&mut conn, chrono::Utc::now().naive_utc())
+        .map_err(|e| anyhow::anyhow!("starting the change log: {e:?}"))?;
+    if recorded > 0 {
+        tracing::info!(recorded, "change log started with the content already there");
+    }
     drop(conn);
     Ok(pool)
 }
+
+/// Connections of the pool background jobs use.
+const BACKGROUND_CONNECTIONS: u32 = 2;
 
 pub struct Application {
     port: u16,
@@ -135,7 +147,14 @@ impl Application {
             };
             config.public_url = Some(format!("http://{host}:{port}"));
         }
+        let background = crate::db::open(
+            &config.database_url,
+            BACKGROUND_CONNECTIONS,
+            config.pool_timeout,
+            crate::db::QueryCounter::default(),
+        )?;
         let mut state = AppState::new(pool, queries, config, clock);
+        state.background = background;
         if let Some(replica) = read_pool {
             state.read_pool = replica;
         }

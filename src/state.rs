@@ -13,6 +13,7 @@ use crate::db::shared::SharedState;
 use crate::db::{DbPool, QueryCounter};
 use crate::http::rate_limit::RateLimiter;
 use crate::http::visitor::VisitorIds;
+use crate::keys::ring::Keyring;
 
 /// Per-client limits on the routes anonymous clients write to, and on
 /// signing in.
@@ -33,6 +34,10 @@ pub struct Limits {
     pub visitors: RateLimiter,
     pub comments: RateLimiter,
     pub challenges: RateLimiter,
+    /// Requests per API key, each with its own limit. Counted in each
+    /// process (never a database write per read): with several instances a
+    /// key may make up to its limit on each.
+    pub keys: RateLimiter,
 }
 
 #[derive(Clone)]
@@ -42,6 +47,11 @@ pub struct AppState {
     /// Where anonymous public reads go: a replica when
     /// `BANTIN_DATABASE_READ_URL` is set, otherwise the primary.
     pub read_pool: DbPool,
+    /// The primary again, for background work (counts, housekeeping,
+    /// webhook deliveries): a pool of its own, so jobs never take a
+    /// connection a request is waiting for (and its statements are not
+    /// counted in `queries`).
+    pub background: DbPool,
     pub config: Arc<Config>,
     pub keys: Arc<JwtKeys>,
     pub clock: SharedClock,
@@ -59,6 +69,10 @@ pub struct AppState {
     pub visitors: Arc<VisitorIds>,
     /// Statements run through `pool` since start.
     pub queries: QueryCounter,
+    /// API keys found lately.
+    pub keyring: Arc<Keyring>,
+    /// Requests per API key not yet added to its daily count.
+    pub key_uses: Arc<Pending<i64>>,
 }
 
 impl AppState {
@@ -78,9 +92,16 @@ impl AppState {
             visitors: limiter("visitors", config.writes_per_minute, minute),
             comments: limiter("comments", config.comments_per_10_minutes, 10 * minute),
             challenges: limiter("challenges", config.challenges_per_minute, minute),
+            keys: RateLimiter::new(
+                "key",
+                config.key_requests_per_minute,
+                minute,
+                Arc::new(SharedState::InProcess(Default::default())),
+            ),
         });
         AppState {
             read_pool: pool.clone(),
+            background: pool.clone(),
             pool,
             config: Arc::new(config),
             keys,
@@ -93,6 +114,8 @@ impl AppState {
             hasher: Arc::default(),
             visitors,
             queries,
+            keyring: Arc::default(),
+            key_uses: Arc::default(),
         }
     }
 }

@@ -9,9 +9,11 @@ use super::input::{apply, cursor_after, ArticleGetQuery, ArticleInput, ArticleLi
 use super::model::{ArticleData, Status};
 use super::store;
 use super::views::{view, ArticleView};
+use crate::changes::{Kind, Stamp};
+use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Scope};
-use crate::http::cache::{cached_json, cached_page};
-use crate::http::editable::{Editable, Writer};
+use crate::http::cache::cached_page;
+use crate::http::editable::Editable;
 use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Paged};
@@ -140,21 +142,21 @@ pub async fn get_article(
     key: web::Path<String>,
     query: web::Query<ArticleGetQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let Reader { req, auth, lang, state } = r;
     let (fields, includes) = query.parse()?;
-    let (key, now) = (IdOrSlug::parse(&key), state.clock.now());
-    let (article, included) = crate::db::run(auth.pool(&state), move |conn| load(conn, &key, includes, now)).await?;
-    if !auth.is_editor() && article.status != Status::Published {
-        return Err(ApiError::NotFound);
-    }
-    if auth.0.is_none() {
-        state.views.record(article.id);
-    }
-    cached_json(
-        &req,
-        &render(&article, fields.as_deref(), false, &included, lang),
-        auth.audience(),
-    )
+    let (key, now, lang, public_only) = (IdOrSlug::parse(&key), r.now(), r.lang, r.public_only());
+    // Views by signed-in users (editors previewing) are not counted.
+    let views = r.auth.0.is_none().then(|| r.state.views.clone());
+    r.item(Kind::Articles, SlugTable::Articles, key, move |conn, key| {
+        let (article, included) = load(conn, key, includes, now)?;
+        if public_only && article.status != Status::Published {
+            return Err(ApiError::NotFound);
+        }
+        if let Some(views) = views {
+            views.record(article.id);
+        }
+        Ok((article.id, render(&article, fields.as_deref(), false, &included, lang)))
+    })
+    .await
 }
 
 /// Articles as editors write them.
@@ -162,22 +164,24 @@ pub struct Articles;
 
 impl Editable for Articles {
     const COLLECTION: &'static str = "articles";
+    const KIND: Kind = Kind::Articles;
+    const SLUGS: SlugTable = SlugTable::Articles;
     type Create = ArticleInput;
     type Update = ArticleInput;
 
-    fn create(conn: &mut Conn, input: ArticleInput, w: &Writer) -> Result<i64, ApiError> {
-        let (data, links) = apply(input, ArticleData::new(w.now), true, w.now)?;
-        Ok(store::create(conn, data, links, Some(w.user_id), w.now)?)
+    fn create(conn: &mut Conn, input: ArticleInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        let (data, links) = apply(input, ArticleData::new(stamp.at), true, stamp.at)?;
+        Ok(store::create(conn, data, links, stamp)?)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: ArticleInput, w: &Writer) -> Result<i64, ApiError> {
-        store::update(conn, key, w.now, |current| {
-            apply(input, ArticleData::from(current), false, w.now)
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: ArticleInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        store::update(conn, key, stamp, |current| {
+            apply(input, ArticleData::from(current), false, stamp.at)
         })
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key)?)
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, key, stamp)?)
     }
 
     /// The whole article and everything it links to.

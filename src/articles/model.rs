@@ -69,6 +69,13 @@ impl ArticleRow {
     pub fn is_public(&self, now: NaiveDateTime) -> bool {
         self.effective_status(now) == Status::Published
     }
+
+    /// Whether the change log has told the public about it: stored as
+    /// published (a scheduled article is told when it is stored as published,
+    /// by the job that notices its time has come, or by the next edit).
+    pub fn is_announced(&self) -> bool {
+        self.status == Status::Published.as_str()
+    }
 }
 
 /// Every writable column of an article, as stored.
@@ -106,6 +113,21 @@ impl ArticleData {
             comments_enabled: true,
             updated_at: now,
         }
+    }
+}
+
+impl ArticleData {
+    /// Stores a scheduled article whose time has come as published, so that
+    /// the stored status says what readers see.
+    pub fn settle(&mut self, now: NaiveDateTime) {
+        if self.status == Status::Scheduled.as_str() && self.published_at.is_some_and(|p| p <= now) {
+            self.status = Status::Published.as_str().into();
+        }
+    }
+
+    /// See [`ArticleRow::is_announced`].
+    pub fn is_announced(&self) -> bool {
+        self.status == Status::Published.as_str()
     }
 }
 

@@ -8,6 +8,7 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 
 use super::model::{ArticleData, ArticleRow, Links, Status, VISIBLE_STATUSES};
 use super::query::{ListFilter, SortField, SortKey};
+use crate::changes::{self, Kind, Stamp, Touched};
 use crate::db::refs::{self, Target};
 use crate::db::schema::{article_officials, article_tags, articles, categories, tags};
 use crate::db::slug::{self, SlugTable};
@@ -293,10 +294,14 @@ fn set_tags(conn: &mut Conn, article_id: i64, tag_ids: &[i64]) -> StoreResult<()
     Ok(())
 }
 
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let row = find(conn, key)?.ok_or(StoreError::NotFound)?;
+        crate::comments::store::record_article_gone(conn, row.id, stamp)?;
         diesel::delete(articles::table.find(row.id)).execute(conn)?;
+        slug::forget(conn, SlugTable::Articles, row.id)?;
+        let gone = Touched::delete(row.id, Some(row.slug.clone()), row.is_announced());
+        changes::store::record_one(conn, stamp, Kind::Articles, gone)?;
         crate::search::store::remove(conn, crate::search::store::Kind::Articles, row.id)
     })
 }
@@ -313,19 +318,39 @@ pub fn add_views(conn: &mut Conn, counts: &HashMap<i64, i64>) -> StoreResult<()>
     })
 }
 
-/// Marks scheduled articles whose time has come as published. Idempotent, so
-/// several instances may run it; `updated_at` becomes the publication time.
+/// Marks scheduled articles whose time has come as published, and tells
+/// the change log (the scheduler published them). Idempotent, so several
+/// instances may run it; `updated_at` becomes the publication time.
 pub fn publish_due(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<usize> {
-    Ok(diesel::update(
-        articles::table
+    write_tx(conn, |conn| {
+        let due = articles::table
             .filter(articles::status.eq("scheduled"))
-            .filter(articles::published_at.le(now)),
-    )
-    .set((
-        articles::status.eq("published"),
-        articles::updated_at.eq(articles::published_at.assume_not_null()),
-    ))
-    .execute(conn)?)
+            .filter(articles::published_at.le(now));
+        let rows: Vec<(i64, String)> = due
+            .select((articles::id, articles::slug))
+            .order(articles::id)
+            .load(conn)?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        diesel::update(due)
+            .set((
+                articles::status.eq("published"),
+                articles::updated_at.eq(articles::published_at.assume_not_null()),
+            ))
+            .execute(conn)?;
+        let touched: Vec<Touched> = rows
+            .into_iter()
+            .map(|(id, slug)| Touched::upsert(id, Some(slug), false, true))
+            .collect();
+        changes::store::record(
+            conn,
+            &Stamp::new(now, changes::Actor::Scheduler),
+            Kind::Articles,
+            &touched,
+        )?;
+        Ok(touched.len())
+    })
 }
 
 /// Everything a stored article needs besides its own row.
@@ -366,15 +391,10 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> StoreResult<Related> {
     })
 }
 
-/// Creates an article with its links; its id.
-pub fn create(
-    conn: &mut Conn,
-    data: ArticleData,
-    links: Links,
-    author_id: Option<i64>,
-    now: NaiveDateTime,
-) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, links, author_id, now))
+/// Creates an article with its links; its id. The author is the user who
+/// writes it (none for a key).
+pub fn create(conn: &mut Conn, data: ArticleData, links: Links, stamp: &Stamp) -> StoreResult<i64> {
+    write_tx(conn, |conn| save(conn, None, data, links, stamp))
 }
 
 /// Changes the article `key` names: `change` turns the stored article into
@@ -383,13 +403,13 @@ pub fn create(
 pub fn update<E: From<StoreError>>(
     conn: &mut Conn,
     key: &IdOrSlug,
-    now: NaiveDateTime,
+    stamp: &Stamp,
     change: impl FnOnce(&ArticleRow) -> Result<(ArticleData, Links), E>,
 ) -> Result<i64, E> {
     write_tx(conn, |conn| {
         let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
         let (data, links) = change(&current)?;
-        Ok(save(conn, Some(current.id), data, links, None, now)?)
+        Ok(save(conn, Some(&current), data, links, stamp)?)
     })
 }
 
@@ -399,12 +419,13 @@ pub fn update<E: From<StoreError>>(
 /// `links` that is `None` is left alone.
 fn save(
     conn: &mut Conn,
-    id: Option<i64>,
+    current: Option<&ArticleRow>,
     mut data: ArticleData,
     links: Links,
-    author_id: Option<i64>,
-    now: NaiveDateTime,
+    stamp: &Stamp,
 ) -> StoreResult<i64> {
+    let now = stamp.at;
+    data.settle(now);
     let mut unknown = refs::check_one(conn, Target::Categories, "category_id", data.category_id)?;
     if let Some(ids) = &links.official_ids {
         unknown.extend(refs::unknown(conn, Target::Officials, "official_ids", ids)?);
@@ -416,22 +437,39 @@ fn save(
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Articles, &data.title)?;
     }
-    let id = match id {
-        Some(id) => {
+    let id = match current {
+        Some(current) => {
             slug::saved(
                 &data.slug,
-                diesel::update(articles::table.find(id)).set(&data).execute(conn),
+                diesel::update(articles::table.find(current.id))
+                    .set(&data)
+                    .execute(conn),
             )?;
-            id
+            current.id
         }
         None => slug::saved(
             &data.slug,
             diesel::insert_into(articles::table)
-                .values((&data, articles::author_id.eq(author_id), articles::created_at.eq(now)))
+                .values((
+                    &data,
+                    articles::author_id.eq(stamp.by.user_id()),
+                    articles::created_at.eq(now),
+                ))
                 .returning(articles::id)
                 .get_result(conn),
         )?,
     };
+    slug::settle(
+        conn,
+        SlugTable::Articles,
+        id,
+        current.map(|c| c.slug.as_str()),
+        &data.slug,
+        now,
+    )?;
+    let was_public = current.is_some_and(ArticleRow::is_announced);
+    let touched = Touched::upsert(id, Some(data.slug.clone()), was_public, data.is_announced());
+    changes::store::record_one(conn, stamp, Kind::Articles, touched)?;
     crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
     if let Some(ids) = &links.official_ids {
         replace_links(conn, id, LinkTable::Officials, ids)?;
@@ -440,7 +478,7 @@ fn save(
         replace_links(conn, id, LinkTable::Events, ids)?;
     }
     if let Some(names) = links.tags {
-        let tags = crate::taxonomy::store::ensure_tags(conn, &names, now)?;
+        let tags = crate::taxonomy::store::ensure_tags(conn, &names, stamp)?;
         set_tags(conn, id, &tags.iter().map(|t| t.id).collect::<Vec<_>>())?;
     }
     Ok(id)

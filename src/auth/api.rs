@@ -156,19 +156,21 @@ pub async fn logout(
     responses(
         (status = 200, body = UserView),
         (status = 401, description = "Missing, malformed, expired (`token_expired`) or revoked token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key, which is not a user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(auth: Auth) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
-        .json(UserView::from(auth.user)))
+        .json(UserView::from(auth.user()?.clone())))
 }
 
 /// Sign out everywhere: ends every session of the caller (every refresh
 /// token is revoked, every access token refused, this one included).
 #[utoipa::path(post, path = "/api/v1/auth/sessions/revoke", tag = "auth", security(("bearer" = [])),
-    responses((status = 204, description = "Every session of the caller is ended")))]
+    responses((status = 204, description = "Every session of the caller is ended"),
+        (status = 403, description = "An API key, which has no sessions", body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_own_sessions(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (user_id, now) = (auth.user.id, state.clock.now());
+    let (user_id, now) = (auth.user()?.id, state.clock.now());
     crate::db::run(&state.pool, move |conn| store::end_all_sessions(conn, user_id, now))
         .await
         .map_err(ApiError::from)?;

@@ -1,5 +1,6 @@
 //! `/articles/{id|slug}/comments` for readers, `/comments` for moderators.
 
+use crate::changes::{Actor, Stamp};
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
@@ -53,9 +54,10 @@ pub async fn list_comments(
         .map(|c| c.id);
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
+    let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let (threads, replies) = crate::db::run(auth.pool(&state), move |conn| {
         let article = crate::articles::store::find_public(conn, &key, now)?;
-        let threads = store::approved_threads(conn, article.id, after, limit)?;
+        let threads = store::approved_threads(conn, article.id, after, since, limit)?;
         let ids: Vec<i64> = threads.iter().map(|c| c.id).collect();
         let replies = if ids.is_empty() {
             Vec::new()
@@ -132,6 +134,7 @@ pub async fn post_comment(
                 created_at: now,
                 updated_at: now,
             },
+            &Stamp::new(now, Actor::Public),
         )?)
     })
     .await?;
@@ -168,13 +171,14 @@ pub async fn moderation_queue(
         .map(|c| Cursor::decode(c, QUEUE_SORT))
         .transpose()?
         .map(|c| c.id);
+    let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let article = query.article.map(|a| IdOrSlug::parse(&a));
     let rows = crate::db::run(&state.pool, move |conn| {
         let article_id = match &article {
             None => None,
             Some(key) => Some(Narrow::of(crate::articles::store::find(conn, key)?.map(|a| a.id))),
         };
-        Ok::<_, ApiError>(store::queue(conn, status, article_id, before, limit)?)
+        Ok::<_, ApiError>(store::queue(conn, status, article_id, before, since, limit)?)
     })
     .await?;
     let page = Paged::from_rows(rows, limit, |c| Cursor {
@@ -206,8 +210,8 @@ pub async fn moderate(
     auth.require_moderator()?;
     let id = comment_id(&id)?;
     let status = body.into_inner().parse()?;
-    let now = state.clock.now();
-    let comment = crate::db::run(&state.pool, move |conn| store::set_status(conn, id, status, now)).await?;
+    let stamp = Stamp::new(state.clock.now(), auth.actor());
+    let comment = crate::db::run(&state.pool, move |conn| store::set_status(conn, id, status, &stamp)).await?;
     Ok(HttpResponse::Ok().json(moderation_view(comment)))
 }
 
@@ -221,7 +225,8 @@ pub async fn delete_comment(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_moderator()?;
     let id = comment_id(&id)?;
-    crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
+    let stamp = Stamp::new(state.clock.now(), auth.actor());
+    crate::db::run(&state.pool, move |conn| store::delete(conn, id, &stamp)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -244,7 +249,8 @@ pub async fn erase_author(
             crate::http::FieldIssue::Length { min: 1, max: 254 },
         ));
     }
-    let erased = crate::db::run(&state.pool, move |conn| store::erase_author(conn, &email)).await?;
+    let stamp = Stamp::new(state.clock.now(), auth.actor());
+    let erased = crate::db::run(&state.pool, move |conn| store::erase_author(conn, &email, &stamp)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(Erased { erased }))

@@ -93,6 +93,9 @@ pub struct ThreadQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,
+    /// Only threads whose comment or one of its replies changed at or after
+    /// this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    pub updated_since: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -104,6 +107,8 @@ pub struct QueueQuery {
     pub status: Option<String>,
     /// Only this article's comments (id or slug).
     pub article: Option<String>,
+    /// Only comments changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    pub updated_since: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,

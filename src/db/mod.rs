@@ -13,6 +13,7 @@ pub mod pending;
 pub mod refs;
 pub mod schema;
 pub mod shared;
+pub mod signal;
 pub mod slug;
 
 use std::path::Path;
@@ -330,22 +331,47 @@ where
     E: From<StoreError>,
 {
     let failed = |e: diesel::result::Error| E::from(StoreError::from(e));
-    if in_transaction(conn) {
+    let outermost = !in_transaction(conn);
+    if outermost {
+        begin_write(conn).map_err(failed)?;
+    } else {
         // A savepoint in the caller's transaction, which holds the lock.
         AnyConnection::begin_transaction(conn).map_err(failed)?;
-    } else {
-        begin_write(conn).map_err(failed)?;
     }
-    match f(conn) {
-        Ok(value) => {
-            AnyConnection::commit_transaction(conn).map_err(failed)?;
-            Ok(value)
-        }
-        Err(e) => {
-            AnyConnection::rollback_transaction(conn).map_err(failed)?;
-            Err(e)
+    let result = match f(conn) {
+        Ok(value) => AnyConnection::commit_transaction(conn).map(|_| value).map_err(failed),
+        Err(e) => AnyConnection::rollback_transaction(conn).map_err(failed).and(Err(e)),
+    };
+    if outermost {
+        signal::transaction_ended(result.is_ok());
+    }
+    result
+}
+
+/// A read-only transaction whose statements all see one snapshot (a page
+/// of the change log and the position it ends at, say). SQLite in WAL mode
+/// gives a deferred transaction a snapshot at its first read; PostgreSQL
+/// needs REPEATABLE READ for it.
+pub fn read_tx<T, E, F>(conn: &mut Conn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    let failed = |e: diesel::result::Error| E::from(StoreError::from(e));
+    if in_transaction(conn) {
+        return f(conn);
+    }
+    AnyConnection::begin_transaction(conn).map_err(failed)?;
+    if let AnyConnection::Postgres(_) = conn {
+        if let Err(e) = conn.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+            let _ = AnyConnection::rollback_transaction(conn);
+            return Err(failed(e));
         }
     }
+    let result = f(conn);
+    // Nothing was written: ending it either way is the same.
+    let _ = AnyConnection::rollback_transaction(conn);
+    result
 }
 
 fn begin_write(conn: &mut Conn) -> diesel::QueryResult<()> {

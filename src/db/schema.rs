@@ -239,6 +239,94 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        kind -> Text,
+        resource_id -> BigInt,
+        slug -> Nullable<Text>,
+        op -> Text,
+        event -> Nullable<Text>,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    slug_history (kind, slug) {
+        kind -> Text,
+        slug -> Text,
+        resource_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        allowed_origins -> Text,
+        requests_per_minute -> Integer,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_key_usage (key_id, day) {
+        key_id -> BigInt,
+        day -> Date,
+        requests -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        name -> Text,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failures -> Integer,
+        cursor -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        event -> Text,
+        seq -> Nullable<BigInt>,
+        kind -> Text,
+        resource_id -> BigInt,
+        data -> Text,
+        occurred_at -> Timestamp,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_duration_ms -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(ratings -> articles (article_id));
 diesel::joinable!(article_stats -> articles (article_id));
@@ -252,6 +340,8 @@ diesel::joinable!(article_officials -> articles (article_id));
 diesel::joinable!(article_officials -> officials (official_id));
 diesel::joinable!(article_events -> articles (article_id));
 diesel::joinable!(article_events -> events (event_id));
+diesel::joinable!(api_key_usage -> api_keys (key_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
@@ -273,4 +363,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     ratings,
     article_stats,
     site_counters,
+    changes,
+    slug_history,
+    api_keys,
+    api_key_usage,
+    webhooks,
+    webhook_deliveries,
 );

@@ -85,3 +85,78 @@ pub fn derive(conn: &mut Conn, table: SlugTable, text: &str) -> StoreResult<Stri
 pub fn saved<T>(slug: &str, result: QueryResult<T>) -> StoreResult<T> {
     result.map_err(unique_as(|| StoreError::SlugTaken(slug.to_string())))
 }
+
+impl SlugTable {
+    /// The name the slug history files the table's slugs under.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlugTable::Articles => "articles",
+            SlugTable::Events => "events",
+            SlugTable::Officials => "officials",
+            SlugTable::Organizations => "organizations",
+            SlugTable::Categories => "categories",
+            SlugTable::Tags => "tags",
+        }
+    }
+}
+
+/// Keeps the slug history true after a row of `table` was saved with `new`
+/// (having had `old`, when it existed before): a slug in use is nobody's
+/// old slug, and an old slug leads to the row that last had it. Inside the
+/// write transaction that saved the row.
+pub fn settle(
+    conn: &mut Conn,
+    table: SlugTable,
+    id: i64,
+    old: Option<&str>,
+    new: &str,
+    now: chrono::NaiveDateTime,
+) -> StoreResult<()> {
+    use schema::slug_history as h;
+    let kind = table.name();
+    diesel::delete(h::table.filter(h::kind.eq(kind)).filter(h::slug.eq(new))).execute(conn)?;
+    if let Some(old) = old.filter(|old| *old != new) {
+        diesel::delete(h::table.filter(h::kind.eq(kind)).filter(h::slug.eq(old))).execute(conn)?;
+        diesel::insert_into(h::table)
+            .values((
+                h::kind.eq(kind),
+                h::slug.eq(old),
+                h::resource_id.eq(id),
+                h::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Forgets the old slugs of a deleted row.
+pub fn forget(conn: &mut Conn, table: SlugTable, id: i64) -> StoreResult<()> {
+    use schema::slug_history as h;
+    diesel::delete(h::table.filter(h::kind.eq(table.name())).filter(h::resource_id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+/// The slug a row that once answered to `old` has now, if any.
+pub fn current(conn: &mut Conn, table: SlugTable, old: &str) -> StoreResult<Option<String>> {
+    use schema::slug_history as h;
+    let id: Option<i64> = h::table
+        .filter(h::kind.eq(table.name()))
+        .filter(h::slug.eq(old))
+        .select(h::resource_id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = id else { return Ok(None) };
+    Ok(with_table!(table, t => t::table.find(id).select(t::slug).first::<String>(conn).optional())?)
+}
+
+/// The id of the row `key` names, if there is one.
+pub fn id_of(conn: &mut Conn, table: SlugTable, key: &super::IdOrSlug) -> StoreResult<Option<i64>> {
+    Ok(match key {
+        super::IdOrSlug::Id(id) => {
+            with_table!(table, t => t::table.find(*id).select(t::id).first::<i64>(conn).optional())?
+        }
+        super::IdOrSlug::Slug(slug) => {
+            with_table!(table, t => t::table.filter(t::slug.eq(slug)).select(t::id).first::<i64>(conn).optional())?
+        }
+    })
+}

@@ -6,6 +6,7 @@
 //! it twice changes nothing. Dates of office and the meeting's hours are
 //! illustrative.
 
+use crate::changes::Stamp;
 use anyhow::{anyhow, Context};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -145,6 +146,7 @@ fn id_of<T>(found: Option<T>, what: &str, slug: &str, id: impl Fn(&T) -> i64) ->
 pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
     let site: DemoSite = serde_json::from_str(PORTAL).context("demo data")?;
     let mut loaded = Loaded::default();
+    let stamp = Stamp::system(now);
     write_tx(conn, |conn| -> anyhow::Result<()> {
         for DemoOrganization { organization } in site.organizations {
             let slug = organization.slug.clone().unwrap_or_default();
@@ -156,7 +158,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             }
             let data = crate::organizations::input::apply(organization, OrganizationData::new(now), true, now)
                 .map_err(fail(&slug))?;
-            crate::organizations::store::create(conn, data, now).map_err(fail(&slug))?;
+            crate::organizations::store::create(conn, data, &stamp).map_err(fail(&slug))?;
             loaded.organizations += 1;
         }
         for DemoOfficial {
@@ -188,7 +190,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             official.positions = Some(list);
             let (data, positions) =
                 crate::officials::input::apply(official, OfficialData::new(now), true, now).map_err(fail(&slug))?;
-            crate::officials::store::create(conn, data, positions, now).map_err(fail(&slug))?;
+            crate::officials::store::create(conn, data, positions, &stamp).map_err(fail(&slug))?;
             loaded.officials += 1;
         }
         for DemoEvent {
@@ -224,7 +226,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             event.attendees = Some(people(attendees)?);
             let (data, participants, articles) =
                 crate::events::input::apply(event, EventData::new(now), true, now).map_err(fail(&slug))?;
-            crate::events::store::create(conn, data, participants, articles, now).map_err(fail(&slug))?;
+            crate::events::store::create(conn, data, participants, articles, &stamp).map_err(fail(&slug))?;
             loaded.events += 1;
         }
         for c in &site.categories {
@@ -237,7 +239,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
                     slug: Some(c.slug.clone()),
                     description: c.description.clone(),
                 };
-                terms::create(conn, TermKind::Category, &input, now).map_err(fail(&c.slug))?;
+                terms::create(conn, TermKind::Category, &input, &stamp).map_err(fail(&c.slug))?;
                 loaded.categories += 1;
             }
         }
@@ -279,7 +281,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
             let (mut data, links) = apply_article(article, ArticleData::new(now), true, now).map_err(fail(&slug))?;
             let created_at = data.published_at.unwrap_or(now).min(now);
             data.updated_at = created_at;
-            crate::articles::store::create(conn, data, links, None, created_at).map_err(fail(&slug))?;
+            crate::articles::store::create(conn, data, links, &Stamp::system(created_at)).map_err(fail(&slug))?;
             loaded.articles += 1;
         }
         // Comments are added only to articles that have none yet.
@@ -343,7 +345,7 @@ fn insert_comment(
         created_at: now,
         updated_at: now,
     };
-    Ok(crate::comments::store::insert(conn, &new)
+    Ok(crate::comments::store::insert(conn, &new, &Stamp::system(now))
         .map_err(fail("demo comment"))?
         .id)
 }

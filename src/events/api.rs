@@ -7,9 +7,11 @@ use super::input::{apply, includes_articles, EventGetQuery, EventInput, EventLis
 use super::model::{Category, EventData, EventStatus};
 use super::views::{organizations_of, EventPage, EventView};
 use super::{ical, store};
+use crate::changes::{Kind, Stamp};
+use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::{cached_bytes, cached_page, Audience};
-use crate::http::editable::{to_value, Editable, Writer};
+use crate::http::editable::{to_value, Editable};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::input::time_param;
 use crate::http::lang::Lang;
@@ -88,6 +90,7 @@ async fn list(
         after,
         limit,
         ids: None,
+        updated_since: time_param("updated_since", query.updated_since.as_deref(), false)?,
     };
     let search = query.q.as_deref().map(crate::search::Query::from_param).transpose()?;
     let public_only = !auth.is_editor();
@@ -182,8 +185,11 @@ pub async fn get_event(
 ) -> Result<HttpResponse, ApiError> {
     let with_articles = includes_articles(query.include.as_deref())?;
     let (key, lang, public_only, now) = (IdOrSlug::parse(&key), r.lang, r.public_only(), r.now());
-    r.json(move |conn| load(conn, &key, lang, with_articles, public_only, now))
-        .await
+    r.item(Kind::Events, SlugTable::Events, key, move |conn, key| {
+        let event = load(conn, key, lang, with_articles, public_only, now)?;
+        Ok((event.id, event))
+    })
+    .await
 }
 
 /// Events as editors write them.
@@ -191,22 +197,24 @@ pub struct Events;
 
 impl Editable for Events {
     const COLLECTION: &'static str = "events";
+    const KIND: Kind = Kind::Events;
+    const SLUGS: SlugTable = SlugTable::Events;
     type Create = EventInput;
     type Update = EventInput;
 
-    fn create(conn: &mut Conn, input: EventInput, w: &Writer) -> Result<i64, ApiError> {
-        let (data, participants, articles) = apply(input, EventData::new(w.now), true, w.now)?;
-        Ok(store::create(conn, data, participants, articles, w.now)?)
+    fn create(conn: &mut Conn, input: EventInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        let (data, participants, articles) = apply(input, EventData::new(stamp.at), true, stamp.at)?;
+        Ok(store::create(conn, data, participants, articles, stamp)?)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: EventInput, w: &Writer) -> Result<i64, ApiError> {
-        store::update(conn, key, w.now, |current| {
-            apply(input, EventData::from(current), false, w.now)
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: EventInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        store::update(conn, key, stamp, |current| {
+            apply(input, EventData::from(current), false, stamp.at)
         })
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key)?)
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, key, stamp)?)
     }
 
     /// The event with its related articles, drafts included.

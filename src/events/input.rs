@@ -38,6 +38,9 @@ pub struct EventListQuery {
     pub sort: Option<String>,
     /// `articles`: embed related published articles.
     pub include: Option<String>,
+    /// Only items changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    /// For an offline copy, `GET /changes` also tells what was deleted.
+    pub updated_since: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,

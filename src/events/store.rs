@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Category, Event, EventData, EventStatus, Participants};
+use crate::changes::{self, Stamp, Touched};
 use crate::db::refs::{self, Target};
 use crate::db::schema::{article_events, event_officials, events};
 use crate::db::slug::{self, SlugTable};
@@ -28,6 +29,8 @@ pub struct EventFilter {
     pub limit: i64,
     /// Only these events (the matches of a search).
     pub ids: Option<Vec<i64>>,
+    /// Only events changed at or after this moment.
+    pub updated_since: Option<NaiveDateTime>,
 }
 
 pub fn list(conn: &mut Conn, f: &EventFilter) -> StoreResult<Vec<Event>> {
@@ -40,6 +43,9 @@ pub fn list(conn: &mut Conn, f: &EventFilter) -> StoreResult<Vec<Event>> {
     }
     if let Some(to) = f.to {
         q = q.filter(events::starts_at.le(to));
+    }
+    if let Some(since) = f.updated_since {
+        q = q.filter(events::updated_at.ge(since));
     }
     if let Some(Narrow::To(official)) = f.official {
         q = q.filter(
@@ -149,9 +155,9 @@ pub fn create(
     data: EventData,
     participants: Option<Participants>,
     article_ids: Option<Vec<i64>>,
-    now: NaiveDateTime,
+    stamp: &Stamp,
 ) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, participants, article_ids, now))
+    write_tx(conn, |conn| save(conn, None, data, participants, article_ids, stamp))
 }
 
 /// What a change to an event sets: its columns, and the lists it replaces.
@@ -162,13 +168,13 @@ pub type Change = (EventData, Option<Participants>, Option<Vec<i64>>);
 pub fn update<E: From<StoreError>>(
     conn: &mut Conn,
     key: &IdOrSlug,
-    now: NaiveDateTime,
+    stamp: &Stamp,
     change: impl FnOnce(&Event) -> Result<Change, E>,
 ) -> Result<i64, E> {
     write_tx(conn, |conn| {
         let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
         let (data, participants, article_ids) = change(&current)?;
-        Ok(save(conn, Some(current.id), data, participants, article_ids, now)?)
+        Ok(save(conn, Some(&current), data, participants, article_ids, stamp)?)
     })
 }
 
@@ -176,12 +182,13 @@ pub fn update<E: From<StoreError>>(
 /// `participants`/`article_ids` of `Some` replace the links.
 fn save(
     conn: &mut Conn,
-    id: Option<i64>,
+    current: Option<&Event>,
     mut data: EventData,
     participants: Option<Participants>,
     article_ids: Option<Vec<i64>>,
-    now: NaiveDateTime,
+    stamp: &Stamp,
 ) -> StoreResult<i64> {
+    let now = stamp.at;
     let mut unknown = refs::check_one(conn, Target::Organizations, "organization_id", data.organization_id)?;
     if let Some(p) = &participants {
         unknown.extend(refs::unknown(conn, Target::Officials, "chairs", &p.chairs)?);
@@ -194,13 +201,13 @@ fn save(
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Events, &data.title)?;
     }
-    let id = match id {
-        Some(id) => {
+    let id = match current {
+        Some(current) => {
             slug::saved(
                 &data.slug,
-                diesel::update(events::table.find(id)).set(&data).execute(conn),
+                diesel::update(events::table.find(current.id)).set(&data).execute(conn),
             )?;
-            id
+            current.id
         }
         None => slug::saved(
             &data.slug,
@@ -210,6 +217,16 @@ fn save(
                 .get_result(conn),
         )?,
     };
+    slug::settle(
+        conn,
+        SlugTable::Events,
+        id,
+        current.map(|c| c.slug.as_str()),
+        &data.slug,
+        now,
+    )?;
+    let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
+    changes::store::record_one(conn, stamp, changes::Kind::Events, touched)?;
     crate::search::store::index_event(
         conn,
         id,
@@ -265,10 +282,13 @@ fn set_articles(conn: &mut Conn, event: i64, articles: &[i64]) -> StoreResult<()
     Ok(())
 }
 
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let event = find(conn, key)?.ok_or(StoreError::NotFound)?;
         diesel::delete(events::table.find(event.id)).execute(conn)?;
+        slug::forget(conn, SlugTable::Events, event.id)?;
+        let gone = Touched::delete(event.id, Some(event.slug.clone()), true);
+        changes::store::record_one(conn, stamp, changes::Kind::Events, gone)?;
         crate::search::store::remove(conn, crate::search::store::Kind::Events, event.id)
     })
 }

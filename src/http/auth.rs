@@ -1,46 +1,93 @@
-//! Who is making a request. [`Auth`] requires a valid access token;
-//! [`MaybeAuth`] allows anonymous requests but still refuses a bad token
+//! Who is making a request. [`Auth`] requires a signed-in user or an
+//! integration key; [`MaybeAuth`] allows anonymous requests (and content
+//! keys, which grant no more than anonymity) but still refuses a bad token
 //! (a broken credential is never silently downgraded to anonymous).
 
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
 use super::error::ApiError;
+use crate::changes::{Actor, Kind};
+use crate::keys::model::{Grant, KeyKind, Scope};
 use crate::state::AppState;
 use crate::users::model::{Role, User};
 use crate::users::store as users;
 
-/// An authenticated user, loaded fresh from the database on each request so
-/// that a deleted user's tokens stop working and role changes apply at once.
+/// A signed-in user, or a script's integration key.
+#[derive(Debug, Clone)]
+pub enum Who {
+    /// Loaded fresh from the database on each request, so that a deleted
+    /// user's tokens stop working and role changes apply at once.
+    User {
+        user: User,
+        role: Role,
+        /// The session (sign-in) the access token belongs to.
+        session: String,
+    },
+    Key(Grant),
+}
+
 #[derive(Debug, Clone)]
 pub struct Auth {
-    pub user: User,
-    pub role: Role,
-    /// The session (sign-in) the access token belongs to.
-    pub session: String,
+    pub who: Who,
 }
 
 impl Auth {
-    pub fn require(&self, allowed: impl Fn(Role) -> bool) -> Result<(), ApiError> {
-        if allowed(self.role) {
+    /// The user behind the request; a key is not one (403).
+    pub fn user(&self) -> Result<&User, ApiError> {
+        match &self.who {
+            Who::User { user, .. } => Ok(user),
+            Who::Key(_) => Err(ApiError::Forbidden),
+        }
+    }
+
+    fn role(&self) -> Option<Role> {
+        match &self.who {
+            Who::User { role, .. } => Some(*role),
+            Who::Key(_) => None,
+        }
+    }
+
+    fn require(&self, allowed: bool) -> Result<(), ApiError> {
+        if allowed {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
         }
     }
 
-    pub fn require_editor(&self) -> Result<(), ApiError> {
-        self.require(Role::can_edit_content)
-    }
-
-    pub fn require_moderator(&self) -> Result<(), ApiError> {
-        self.require(Role::can_moderate)
-    }
-
+    /// Admins only (never a key: keys cannot manage users, keys or webhooks).
     pub fn require_admin(&self) -> Result<(), ApiError> {
-        self.require(|r| r == Role::Admin)
+        self.require(self.role() == Some(Role::Admin))
+    }
+
+    /// Moderators and admins, or a key with `comments:moderate`.
+    pub fn require_moderator(&self) -> Result<(), ApiError> {
+        self.require(self.may_write(Kind::Comments))
+    }
+
+    /// May write items of `kind`: editors and admins write content,
+    /// moderators and admins comments; a key within its scopes.
+    pub fn may_write(&self, kind: Kind) -> bool {
+        match &self.who {
+            Who::User { role, .. } if kind == Kind::Comments => role.can_moderate(),
+            Who::User { role, .. } => role.can_edit_content(),
+            Who::Key(grant) => grant.kind == KeyKind::Integration && grant.scopes.contains(&Scope::to_write(kind)),
+        }
+    }
+
+    pub fn require_write(&self, kind: Kind) -> Result<(), ApiError> {
+        self.require(self.may_write(kind))
+    }
+
+    /// Who the change log says made a change.
+    pub fn actor(&self) -> Actor {
+        match &self.who {
+            Who::User { user, .. } => Actor::User(user.id),
+            Who::Key(grant) => Actor::Key(grant.id),
+        }
     }
 }
 
@@ -48,8 +95,8 @@ impl Auth {
 pub struct MaybeAuth(pub Option<Auth>);
 
 impl MaybeAuth {
-    /// Who may cache what this caller is answered: signed-in answers may
-    /// hold drafts and are never shared.
+    /// Who may cache what this caller is answered: answers to signed-in
+    /// users and integration keys may hold drafts and are never shared.
     pub fn audience(&self) -> super::cache::Audience {
         if self.0.is_some() {
             super::cache::Audience::Private
@@ -69,9 +116,23 @@ impl MaybeAuth {
         }
     }
 
-    /// Whether the caller may see unpublished content.
+    /// Whether the caller may see unpublished items of `kind`: those who may write them.
+    pub fn may_write(&self, kind: Kind) -> bool {
+        self.0.as_ref().is_some_and(|a| a.may_write(kind))
+    }
+
+    /// Whether the caller may see unpublished articles.
     pub fn is_editor(&self) -> bool {
-        self.0.as_ref().is_some_and(|a| a.role.can_edit_content())
+        self.may_write(Kind::Articles)
+    }
+
+    /// The kinds whose unpublished items the caller sees.
+    pub fn editable(&self) -> Vec<Kind> {
+        Kind::ALL
+            .iter()
+            .filter_map(|k| Kind::parse(k))
+            .filter(|k| self.may_write(*k))
+            .collect()
     }
 }
 
@@ -87,7 +148,13 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     Ok(Some(token.trim().to_string()))
 }
 
+/// The caller: a user by their access token, or an integration key that
+/// the gate ([`super::gate`]) found; `None` when anonymous or with a
+/// content key.
 async fn authenticate(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
+    if let Some(grant) = req.extensions().get::<Grant>().cloned() {
+        return Ok((grant.kind == KeyKind::Integration).then_some(Auth { who: Who::Key(grant) }));
+    }
     let Some(token) = bearer_token(&req)? else {
         return Ok(None);
     };
@@ -107,7 +174,9 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Auth>, ApiError> {
     .await?
     .ok_or(ApiError::Unauthorized)?;
     let role = user.role();
-    Ok(Some(Auth { user, role, session }))
+    Ok(Some(Auth {
+        who: Who::User { user, role, session },
+    }))
 }
 
 impl FromRequest for Auth {
@@ -116,7 +185,14 @@ impl FromRequest for Auth {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { authenticate(req).await?.ok_or_else(|| ApiError::Unauthorized.into()) })
+        Box::pin(async move {
+            match authenticate(req.clone()).await? {
+                Some(auth) => Ok(auth),
+                // A content key is a credential, just not one that grants this.
+                None if req.extensions().contains::<Grant>() => Err(ApiError::Forbidden.into()),
+                None => Err(ApiError::Unauthorized.into()),
+            }
+        })
     }
 }
 

@@ -27,6 +27,12 @@ pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{}\"", hex::encode(&digest[..16]))
 }
 
+/// The `ETag` of an item's representation at a version of the change log:
+/// `"<version>-<hash>"` (see [`super::versions`]).
+pub fn versioned_etag(version: i64, bytes: &[u8]) -> String {
+    format!("\"{version}-{}", etag_of(bytes).trim_start_matches('"'))
+}
+
 fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
     let Some(value) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -44,6 +50,22 @@ pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T, audience: Audience
         ApiError::Internal
     })?;
     Ok(cached_bytes(req, bytes, "application/json", audience, None))
+}
+
+/// One item at a version of the change log: its `ETag` carries the
+/// version, for `If-Match` (see [`super::versions`]).
+pub fn cached_item<T: Serialize>(
+    req: &HttpRequest,
+    body: &T,
+    audience: Audience,
+    version: i64,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| {
+        tracing::error!(error = %e, "serialising a response failed");
+        ApiError::Internal
+    })?;
+    let etag = versioned_etag(version, &bytes);
+    Ok(answer(req, bytes, etag, "application/json", audience, None))
 }
 
 /// A list page, with `Link: rel="next"` when there is one.
@@ -69,6 +91,17 @@ pub fn cached_bytes(
     link: Option<String>,
 ) -> HttpResponse {
     let etag = etag_of(&bytes);
+    answer(req, bytes, etag, content_type, audience, link)
+}
+
+fn answer(
+    req: &HttpRequest,
+    bytes: Vec<u8>,
+    etag: String,
+    content_type: &str,
+    audience: Audience,
+    link: Option<String>,
+) -> HttpResponse {
     let cache_control = match audience {
         Audience::Public => PUBLIC_CACHE_CONTROL,
         Audience::Private => PRIVATE_CACHE_CONTROL,

@@ -5,49 +5,57 @@
 //! [`editable_endpoints!`](crate::editable_endpoints) writes its three
 //! documented handlers.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 
 use super::auth::Auth;
 use super::lang::Lang;
+use super::versions::{self, Precondition};
 use super::{respond, ApiError};
+use crate::changes::{Kind, Stamp};
+use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::extract::Json;
 use crate::state::AppState;
-
-/// Who writes, and when.
-#[derive(Debug, Clone, Copy)]
-pub struct Writer {
-    pub now: NaiveDateTime,
-    pub user_id: i64,
-}
 
 /// A resource editors create, change and delete.
 pub trait Editable: 'static {
     /// The collection's path under `/api/v1` (`events`).
     const COLLECTION: &'static str;
+    /// What the change log calls it; also the scope a key needs to write it.
+    const KIND: Kind;
+    /// Where its slugs are.
+    const SLUGS: SlugTable;
     /// The body of `POST`.
     type Create: DeserializeOwned + Send + 'static;
     /// The body of `PATCH`.
     type Update: DeserializeOwned + Send + 'static;
 
     /// Checks and stores a new item; its id. Blocking.
-    fn create(conn: &mut Conn, input: Self::Create, writer: &Writer) -> Result<i64, ApiError>;
+    fn create(conn: &mut Conn, input: Self::Create, stamp: &Stamp) -> Result<i64, ApiError>;
     /// Applies the fields sent to the item `key` names; its id. Blocking.
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: Self::Update, writer: &Writer) -> Result<i64, ApiError>;
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: Self::Update, stamp: &Stamp) -> Result<i64, ApiError>;
     /// Removes the item `key` names. Blocking.
-    fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError>;
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError>;
     /// The item as a write answers it: everything an editor sees. Blocking.
     fn answer(conn: &mut Conn, id: i64, lang: Lang, now: NaiveDateTime) -> Result<serde_json::Value, ApiError>;
 }
 
-fn writer(auth: &Auth, state: &AppState) -> Result<Writer, ApiError> {
-    auth.require_editor()?;
-    Ok(Writer {
-        now: state.clock.now(),
-        user_id: auth.user.id,
-    })
+fn stamp<R: Editable>(auth: &Auth, state: &AppState) -> Result<Stamp, ApiError> {
+    auth.require_write(R::KIND)?;
+    Ok(Stamp::new(state.clock.now(), auth.actor()))
+}
+
+/// The item a write answers with, and its version.
+fn answer<R: Editable>(
+    conn: &mut Conn,
+    id: i64,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> Result<(serde_json::Value, i64), ApiError> {
+    let item = R::answer(conn, id, lang, now)?;
+    Ok((item, crate::changes::store::version(conn, R::KIND, id)?))
 }
 
 pub async fn create<R: Editable>(
@@ -56,41 +64,58 @@ pub async fn create<R: Editable>(
     state: web::Data<AppState>,
     body: Json<R::Create>,
 ) -> Result<HttpResponse, ApiError> {
-    let writer = writer(&auth, &state)?;
+    let stamp = stamp::<R>(&auth, &state)?;
     let input = body.into_inner();
-    let (id, item) = crate::db::run(&state.pool, move |conn| {
-        let id = R::create(conn, input, &writer)?;
-        Ok::<_, ApiError>((id, R::answer(conn, id, lang, writer.now)?))
+    let (id, (item, version)) = crate::db::run(&state.pool, move |conn| {
+        let id = R::create(conn, input, &stamp)?;
+        Ok::<_, ApiError>((id, answer::<R>(conn, id, lang, stamp.at)?))
     })
     .await?;
-    Ok(respond::created(R::COLLECTION, id, item))
+    let mut response = respond::created(R::COLLECTION, id, &item);
+    versions::tag(&mut response, version, &item);
+    Ok(response)
 }
 
 pub async fn update<R: Editable>(
+    req: HttpRequest,
     auth: Auth,
     lang: Lang,
     state: web::Data<AppState>,
     key: web::Path<String>,
     body: Json<R::Update>,
 ) -> Result<HttpResponse, ApiError> {
-    let writer = writer(&auth, &state)?;
+    let stamp = stamp::<R>(&auth, &state)?;
+    let precondition = Precondition::of(&req)?;
     let (key, input) = (IdOrSlug::parse(&key), body.into_inner());
-    let item = crate::db::run(&state.pool, move |conn| {
-        let id = R::update(conn, &key, input, &writer)?;
-        R::answer(conn, id, lang, writer.now)
+    let (item, version) = crate::db::run(&state.pool, move |conn| {
+        crate::db::write_tx(conn, |conn| {
+            precondition.check(conn, R::KIND, R::SLUGS, &key)?;
+            let id = R::update(conn, &key, input, &stamp)?;
+            answer::<R>(conn, id, lang, stamp.at)
+        })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(item))
+    let mut response = HttpResponse::Ok().json(&item);
+    versions::tag(&mut response, version, &item);
+    Ok(response)
 }
 
 pub async fn delete<R: Editable>(
+    req: HttpRequest,
     auth: Auth,
     state: web::Data<AppState>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    writer(&auth, &state)?;
+    let stamp = stamp::<R>(&auth, &state)?;
+    let precondition = Precondition::of(&req)?;
     let key = IdOrSlug::parse(&key);
-    crate::db::run(&state.pool, move |conn| R::delete(conn, &key)).await?;
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write_tx(conn, |conn| {
+            precondition.check(conn, R::KIND, R::SLUGS, &key)?;
+            R::delete(conn, &key, &stamp)
+        })
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -149,13 +174,14 @@ macro_rules! editable_endpoints {
                 (status = 422, description = $invalid, body = $crate::http::error::Problem, content_type = "application/problem+json"),
             ))]
         pub async fn update(
+            req: actix_web::HttpRequest,
             auth: $crate::http::auth::Auth,
             lang: $crate::http::lang::Lang,
             state: actix_web::web::Data<$crate::state::AppState>,
             key: actix_web::web::Path<String>,
             body: $crate::http::extract::Json<$Update>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
-            $crate::http::editable::update::<$R>(auth, lang, state, key, body).await
+            $crate::http::editable::update::<$R>(req, auth, lang, state, key, body).await
         }
 
         #[doc = $delete_doc]
@@ -167,11 +193,12 @@ macro_rules! editable_endpoints {
                 $((status = 409, description = $delete_conflict, body = $crate::http::error::Problem, content_type = "application/problem+json"),)?
             ))]
         pub async fn delete(
+            req: actix_web::HttpRequest,
             auth: $crate::http::auth::Auth,
             state: actix_web::web::Data<$crate::state::AppState>,
             key: actix_web::web::Path<String>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
-            $crate::http::editable::delete::<$R>(auth, state, key).await
+            $crate::http::editable::delete::<$R>(req, auth, state, key).await
         }
     };
 }

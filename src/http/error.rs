@@ -39,6 +39,13 @@ pub enum FieldIssue {
     Slug,
     /// An end before its start (events, positions).
     EndsBeforeStart,
+    /// A field this kind of item does not take (scopes on a content key).
+    NotAllowed,
+    /// A time that must be in the future is not (a key's expiry).
+    InThePast,
+    /// A webhook address bantin will not send to (private, loopback,
+    /// not among `BANTIN_WEBHOOK_ALLOWED_HOSTS`, or not resolvable).
+    AddressRefused,
 }
 
 impl FieldError {
@@ -60,6 +67,9 @@ impl FieldError {
             FieldIssue::UnknownReference => "not_found",
             FieldIssue::Slug => "format",
             FieldIssue::EndsBeforeStart => "ends_before_start",
+            FieldIssue::NotAllowed => "not_allowed",
+            FieldIssue::InThePast => "in_the_past",
+            FieldIssue::AddressRefused => "address_refused",
         }
     }
 }
@@ -148,6 +158,15 @@ pub enum ApiError {
     VisitorInvalid,
     #[error("comments closed")]
     CommentsClosed,
+    /// A sync token older than the change log keeps: do a full refresh.
+    #[error("sync expired")]
+    SyncExpired,
+    /// `BANTIN_REQUIRE_CONTENT_KEY` is on and the request has no key.
+    #[error("key required")]
+    KeyRequired,
+    /// A content key used from an origin it does not allow.
+    #[error("origin not allowed")]
+    OriginNotAllowed,
     #[error("duplicate comment")]
     DuplicateComment,
     #[error("rate limited")]
@@ -240,6 +259,9 @@ impl ApiError {
             CaptchaInvalid => "captcha_invalid",
             VisitorInvalid => "visitor_invalid",
             CommentsClosed => "comments_closed",
+            SyncExpired => "sync_expired",
+            KeyRequired => "key_required",
+            OriginNotAllowed => "origin_not_allowed",
             DuplicateComment => "duplicate_comment",
             RateLimited { .. } => "rate_limited",
             Unavailable => "service_unavailable",
@@ -278,7 +300,7 @@ impl ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            ApiError::Unauthorized | ApiError::TokenExpired => {
+            ApiError::Unauthorized | ApiError::TokenExpired | ApiError::KeyRequired => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             ApiError::Unavailable => {
@@ -307,8 +329,11 @@ impl ResponseError for ApiError {
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
-            Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken => StatusCode::UNAUTHORIZED,
-            Forbidden | CommentsClosed => StatusCode::FORBIDDEN,
+            Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken | KeyRequired => {
+                StatusCode::UNAUTHORIZED
+            }
+            Forbidden | CommentsClosed | OriginNotAllowed => StatusCode::FORBIDDEN,
+            SyncExpired => StatusCode::GONE,
             NotFound => StatusCode::NOT_FOUND,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

@@ -25,6 +25,16 @@ impl FieldError {
             (UnknownReference, Lang::En) => "The referenced record does not exist.".into(),
             (EndsBeforeStart, Lang::Vi) => "Thời điểm kết thúc phải không sớm hơn thời điểm bắt đầu.".into(),
             (EndsBeforeStart, Lang::En) => "The end must not be before the start.".into(),
+            (NotAllowed, Lang::Vi) => "Trường này không dùng được cho loại bản ghi này.".into(),
+            (NotAllowed, Lang::En) => "This field does not apply to this kind of item.".into(),
+            (InThePast, Lang::Vi) => "Thời điểm này phải ở tương lai.".into(),
+            (InThePast, Lang::En) => "This time must be in the future.".into(),
+            (AddressRefused, Lang::Vi) => {
+                "Không gửi được tới địa chỉ này (địa chỉ nội bộ, không được phép hoặc không phân giải được).".into()
+            }
+            (AddressRefused, Lang::En) => {
+                "bantin will not send to this address (private, not allowed, or not resolvable).".into()
+            }
             (Slug, Lang::Vi) => "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.".into(),
             (Slug, Lang::En) => {
                 "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.".into()
@@ -265,6 +275,30 @@ impl ApiError {
                 pick(
                     "Thiếu X-Visitor-Id hoặc mã này không do máy chủ cấp; hãy lấy mã mới bằng POST /api/v1/stats/visits.",
                     "X-Visitor-Id is missing or was not issued by this server; get a new one from POST /api/v1/stats/visits.",
+                )
+                .into(),
+            ),
+            SyncExpired => (
+                pick("Mã đồng bộ đã quá hạn", "Sync token expired"),
+                pick(
+                    "Mã đồng bộ cũ hơn nhật ký thay đổi còn giữ; hãy tải lại toàn bộ rồi đồng bộ tiếp từ GET /api/v1/changes/token.",
+                    "The sync token is older than the change log keeps; do a full refresh, then sync from GET /api/v1/changes/token.",
+                )
+                .into(),
+            ),
+            KeyRequired => (
+                pick("Cần khoá API", "API key required"),
+                pick(
+                    "Máy chủ này chỉ trả lời khi có khoá nội dung (?key= hoặc Authorization: Bearer).",
+                    "This server answers only with a content key (?key= or Authorization: Bearer).",
+                )
+                .into(),
+            ),
+            OriginNotAllowed => (
+                pick("Nguồn không được phép", "Origin not allowed"),
+                pick(
+                    "Khoá này không được dùng từ trang web gửi yêu cầu (Origin).",
+                    "This key may not be used from the requesting site (Origin).",
                 )
                 .into(),
             ),

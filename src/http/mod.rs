@@ -7,6 +7,7 @@ pub mod client;
 pub mod editable;
 pub mod error;
 pub mod extract;
+pub mod gate;
 pub mod input;
 pub mod lang;
 pub mod messages;
@@ -17,6 +18,7 @@ pub mod rate_limit;
 pub mod reader;
 pub mod respond;
 pub mod routes;
+pub mod versions;
 pub mod visitor;
 
 pub use error::{ApiError, FieldError, FieldIssue};

@@ -31,15 +31,20 @@ impl RateLimiter {
     /// Counts one request for `key` at `now`; refuses it with 429 (and how
     /// long to wait) once the window is full.
     pub async fn check(&self, key: &str, now: NaiveDateTime) -> Result<Quota, ApiError> {
+        self.check_up_to(key, self.max, now).await
+    }
+
+    /// [`RateLimiter::check`] with a limit of this key's own (an API key's quota).
+    pub async fn check_up_to(&self, key: &str, max: u32, now: NaiveDateTime) -> Result<Quota, ApiError> {
         let window = self.shared.hit(&self.key(key), self.window, now).await?;
-        self.judge(window, now, window.hits > self.max)
+        self.judge(window, now, max, window.hits > max)
     }
 
     /// Refuses with 429 when `key`'s window is already full, without
     /// counting this request (see [`RateLimiter::record`]).
     pub async fn ensure_room(&self, key: &str, now: NaiveDateTime) -> Result<Quota, ApiError> {
         let window = self.shared.peek(&self.key(key), self.window, now).await?;
-        self.judge(window, now, window.hits >= self.max)
+        self.judge(window, now, self.max, window.hits >= self.max)
     }
 
     /// Counts one event for `key` (a failed login, say) without judging it.
@@ -52,7 +57,7 @@ impl RateLimiter {
         format!("{}:{key}", self.name)
     }
 
-    fn judge(&self, window: Window, now: NaiveDateTime, full: bool) -> Result<Quota, ApiError> {
+    fn judge(&self, window: Window, now: NaiveDateTime, max: u32, full: bool) -> Result<Quota, ApiError> {
         let reset = (window.start + self.window - now).num_seconds().max(1) as u64;
         if full {
             return Err(ApiError::RateLimited {
@@ -60,8 +65,8 @@ impl RateLimiter {
             });
         }
         Ok(Quota {
-            limit: self.max,
-            remaining: self.max.saturating_sub(window.hits),
+            limit: max,
+            remaining: max.saturating_sub(window.hits),
             reset_secs: reset,
         })
     }

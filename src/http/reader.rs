@@ -5,10 +5,14 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 
 use super::auth::MaybeAuth;
 use super::lang::Lang;
+use super::ApiError;
+use crate::changes::Kind;
+use crate::db::slug::SlugTable;
+use crate::db::IdOrSlug;
 use crate::state::AppState;
 
 pub struct Reader {
@@ -52,14 +56,68 @@ impl Reader {
         !self.auth.is_editor()
     }
 
-    /// Loads an item with `load` on the caller's pool and answers it with
-    /// caching headers (`ETag`, `Cache-Control`, 304).
-    pub async fn json<T, F>(&self, load: F) -> Result<actix_web::HttpResponse, super::ApiError>
+    /// Loads the item `key` names with `load` (its id and its view) on the
+    /// caller's pool and answers it with caching headers (an `ETag` that
+    /// carries its version, `Cache-Control`, 304). A slug the item had
+    /// before it was renamed answers `301` to the current one.
+    pub async fn item<T, F>(
+        &self,
+        kind: Kind,
+        table: SlugTable,
+        key: IdOrSlug,
+        load: F,
+    ) -> Result<HttpResponse, ApiError>
     where
-        F: FnOnce(&mut crate::db::Conn) -> Result<T, super::ApiError> + Send + 'static,
+        F: FnOnce(&mut crate::db::Conn, &IdOrSlug) -> Result<(i64, T), ApiError> + Send + 'static,
         T: serde::Serialize + Send + 'static,
     {
-        let item = crate::db::run(self.pool(), load).await?;
-        super::cache::cached_json(&self.req, &item, self.auth.audience())
+        let found = crate::db::run(self.pool(), move |conn| match load(conn, &key) {
+            Ok((id, item)) => Ok(Found::Item(item, crate::changes::store::version(conn, kind, id)?)),
+            Err(ApiError::NotFound) => renamed(conn, table, &key)?.map(Found::Moved).ok_or(ApiError::NotFound),
+            Err(e) => Err(e),
+        })
+        .await?;
+        match found {
+            Found::Item(item, version) => super::cache::cached_item(&self.req, &item, self.auth.audience(), version),
+            Found::Moved(slug) => Ok(moved(&self.req, &slug)),
+        }
     }
+}
+
+enum Found<T> {
+    Item(T, i64),
+    Moved(String),
+}
+
+/// The current slug of an item `key` names by a slug it no longer has.
+pub fn renamed(conn: &mut crate::db::Conn, table: SlugTable, key: &IdOrSlug) -> Result<Option<String>, ApiError> {
+    match key {
+        IdOrSlug::Slug(old) => Ok(crate::db::slug::current(conn, table, old)?),
+        IdOrSlug::Id(_) => Ok(None),
+    }
+}
+
+/// `301 Moved Permanently` to the same address with its last path segment
+/// (an old slug) replaced by `slug`, from `BANTIN_PUBLIC_URL`.
+pub fn moved(req: &HttpRequest, slug: &str) -> HttpResponse {
+    let base = req
+        .app_data::<super::pagination::PublicUrl>()
+        .map(|u| u.0.trim_end_matches('/'))
+        .unwrap_or("");
+    let path = req.path();
+    let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let query = match req.query_string() {
+        "" => String::new(),
+        q => format!("?{q}"),
+    };
+    HttpResponse::MovedPermanently()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("{base}{parent}/{slug}{query}"),
+        ))
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            super::cache::PUBLIC_CACHE_CONTROL,
+        ))
+        .finish()
 }

@@ -113,6 +113,9 @@ pub async fn middleware(
 /// Whose key it is: the signed-in user (a refreshed token is the same
 /// user), else the client address.
 fn caller(req: &ServiceRequest, state: &AppState) -> String {
+    if let Some(grant) = req.extensions().get::<crate::keys::model::Grant>() {
+        return format!("key:{}", grant.id);
+    }
     let bearer = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)

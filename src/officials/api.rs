@@ -7,9 +7,11 @@ use super::input::{apply, OfficialInput, OfficialListQuery};
 use super::model::{Official, OfficialData};
 use super::store;
 use super::views::{Directory, OfficialView};
+use crate::changes::{Kind, Stamp};
+use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable, Writer};
+use crate::http::editable::{to_value, Editable};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
@@ -36,6 +38,7 @@ async fn list(r: Reader, query: OfficialListQuery, organization: Option<Scope>) 
     let Reader { req, auth, lang, state } = r;
     let limit = page_limit(query.limit.as_deref())?;
     let include_former = query.include_former.unwrap_or(false);
+    let updated_since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let now = state.clock.now();
     let q = query.q.clone().filter(|q| !q.trim().is_empty());
     if let Some(q) = &q {
@@ -63,6 +66,7 @@ async fn list(r: Reader, query: OfficialListQuery, organization: Option<Scope>) 
         .officials
         .iter()
         .filter(|o| org_id.is_none_or(|org| directory.positions(o.id).iter().any(|p| p.organization_id == org)))
+        .filter(|o| updated_since.is_none_or(|since| o.updated_at >= since))
         .filter_map(|o| match directory.protocol_rank(o.id, org_id) {
             Some(rank) => Some((rank as i64, o)),
             None if include_former => Some((FORMER_RANK, o)),
@@ -118,7 +122,11 @@ pub async fn get_official(
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, lang, now) = (IdOrSlug::parse(&key), r.lang, r.now());
-    r.json(move |conn| load(conn, &key, lang, now)).await
+    r.item(Kind::Officials, SlugTable::Officials, key, move |conn, key| {
+        let official = load(conn, key, lang, now)?;
+        Ok((official.id, official))
+    })
+    .await
 }
 
 /// Officials as editors write them.
@@ -126,22 +134,24 @@ pub struct Officials;
 
 impl Editable for Officials {
     const COLLECTION: &'static str = "officials";
+    const KIND: Kind = Kind::Officials;
+    const SLUGS: SlugTable = SlugTable::Officials;
     type Create = OfficialInput;
     type Update = OfficialInput;
 
-    fn create(conn: &mut Conn, input: OfficialInput, w: &Writer) -> Result<i64, ApiError> {
-        let (data, positions) = apply(input, OfficialData::new(w.now), true, w.now)?;
-        Ok(store::create(conn, data, positions, w.now)?)
+    fn create(conn: &mut Conn, input: OfficialInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        let (data, positions) = apply(input, OfficialData::new(stamp.at), true, stamp.at)?;
+        Ok(store::create(conn, data, positions, stamp)?)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: OfficialInput, w: &Writer) -> Result<i64, ApiError> {
-        store::update(conn, key, w.now, |current| {
-            apply(input, OfficialData::from(current), false, w.now)
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: OfficialInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        store::update(conn, key, stamp, |current| {
+            apply(input, OfficialData::from(current), false, stamp.at)
         })
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key)?)
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, key, stamp)?)
     }
 
     fn answer(conn: &mut Conn, id: i64, lang: Lang, now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

@@ -21,6 +21,9 @@ pub struct OfficialListQuery {
     pub q: Option<String>,
     /// `true` also lists officials who hold no position today (after the current ones).
     pub include_former: Option<bool>,
+    /// Only items changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    /// For an offline copy, `GET /changes` also tells what was deleted.
+    pub updated_since: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,

@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Official, OfficialData, Position, PositionData};
+use crate::changes::{self, Stamp, Touched};
 use crate::db::refs::{self, Target};
 use crate::db::schema::{article_officials, event_officials, officials, positions};
 use crate::db::slug::{self, SlugTable};
@@ -71,9 +71,9 @@ pub fn create(
     conn: &mut Conn,
     data: OfficialData,
     positions: Option<Vec<PositionData>>,
-    now: NaiveDateTime,
+    stamp: &Stamp,
 ) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, positions, now))
+    write_tx(conn, |conn| save(conn, None, data, positions, stamp))
 }
 
 /// Changes the official `key` names: `change` turns the stored row into the
@@ -81,13 +81,13 @@ pub fn create(
 pub fn update<E: From<StoreError>>(
     conn: &mut Conn,
     key: &IdOrSlug,
-    now: NaiveDateTime,
+    stamp: &Stamp,
     change: impl FnOnce(&Official) -> Result<(OfficialData, Option<Vec<PositionData>>), E>,
 ) -> Result<i64, E> {
     write_tx(conn, |conn| {
         let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
         let (data, positions) = change(&current)?;
-        Ok(save(conn, Some(current.id), data, positions, now)?)
+        Ok(save(conn, Some(&current), data, positions, stamp)?)
     })
 }
 
@@ -95,11 +95,12 @@ pub fn update<E: From<StoreError>>(
 /// `positions` of `Some` replaces them all.
 fn save(
     conn: &mut Conn,
-    id: Option<i64>,
+    current: Option<&Official>,
     mut data: OfficialData,
     positions: Option<Vec<PositionData>>,
-    now: NaiveDateTime,
+    stamp: &Stamp,
 ) -> StoreResult<i64> {
+    let now = stamp.at;
     if let Some(list) = &positions {
         let org_ids: Vec<i64> = list.iter().map(|p| p.organization_id).collect();
         let known = refs::existing(conn, Target::Organizations, &org_ids)?;
@@ -115,13 +116,15 @@ fn save(
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Officials, &data.full_name)?;
     }
-    let id = match id {
-        Some(id) => {
+    let id = match current {
+        Some(current) => {
             slug::saved(
                 &data.slug,
-                diesel::update(officials::table.find(id)).set(&data).execute(conn),
+                diesel::update(officials::table.find(current.id))
+                    .set(&data)
+                    .execute(conn),
             )?;
-            id
+            current.id
         }
         None => slug::saved(
             &data.slug,
@@ -131,6 +134,21 @@ fn save(
                 .get_result(conn),
         )?,
     };
+    slug::settle(
+        conn,
+        SlugTable::Officials,
+        id,
+        current.map(|c| c.slug.as_str()),
+        &data.slug,
+        now,
+    )?;
+    let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
+    changes::store::record_one(conn, stamp, changes::Kind::Officials, touched)?;
+    if current.is_some() {
+        // Events show their officials' names and current titles.
+        let events = changes::dependents::events_of(conn, Some(id), None)?;
+        changes::store::record(conn, stamp, changes::Kind::Events, &events)?;
+    }
     let titles: Vec<String> = match &positions {
         Some(list) => list.iter().map(|p| p.title.clone()).collect(),
         None => positions::table
@@ -149,7 +167,7 @@ fn save(
 
 /// Deletes an official nobody links to. One that articles or events mention
 /// stays (`in_use`): end their positions to mark them former instead.
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let official = find(conn, key)?.ok_or(StoreError::NotFound)?;
         let in_articles: i64 = article_officials::table
@@ -164,6 +182,9 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
             return Err(StoreError::InUse);
         }
         diesel::delete(officials::table.find(official.id)).execute(conn)?;
+        slug::forget(conn, SlugTable::Officials, official.id)?;
+        let gone = Touched::delete(official.id, Some(official.slug.clone()), true);
+        changes::store::record_one(conn, stamp, changes::Kind::Officials, gone)?;
         crate::search::store::remove(conn, crate::search::store::Kind::Officials, official.id)
     })
 }

@@ -5,17 +5,19 @@
 
 mod refine;
 
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::articles::api as articles;
 use crate::auth::api as auth;
 use crate::challenges::api as challenges;
+use crate::changes::api as changes;
 use crate::comments::api as comments;
 use crate::events::api as events;
 use crate::health;
 use crate::http::error::{Problem, ProblemField};
 use crate::http::pagination::PageMeta;
+use crate::keys::api as keys;
 use crate::officials::api as officials;
 use crate::organizations::api as organizations;
 use crate::ratings::api as ratings;
@@ -23,6 +25,7 @@ use crate::search::api as search;
 use crate::stats::api as stats;
 use crate::taxonomy::api as taxonomy;
 use crate::users::api as users;
+use crate::webhooks::api as webhooks;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -53,6 +56,10 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         challenges::create_challenge, comments::list_comments, comments::post_comment, comments::moderation_queue,
         comments::moderate, comments::delete_comment, comments::erase_author, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
         search::search,
+        changes::list_changes, changes::current_token,
+        keys::list_keys, keys::create_key, keys::get_key, keys::update_key, keys::revoke_key,
+        webhooks::list_webhooks, webhooks::create_webhook, webhooks::get_webhook, webhooks::update_webhook,
+        webhooks::delete_webhook, webhooks::list_deliveries, webhooks::ping_webhook,
     ),
     components(schemas(Problem, ProblemField, PageMeta, crate::http::lang::LangParam, crate::officials::views::OfficialRef, crate::events::views::EventRef)),
     modifiers(&BearerAuth),
@@ -66,7 +73,10 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         (name = "engagement", description = "What visitors write: verification challenges, moderated comments, ratings, the visit counter"),
         (name = "search", description = "Vietnamese full-text search, with or without tone marks"),
         (name = "auth", description = "Log in and manage tokens"),
+        (name = "changes", description = "The change log: delta sync for offline copies, and the audit trail"),
         (name = "users", description = "Accounts (admin only)"),
+        (name = "keys", description = "API keys: content keys for apps and portals, integration keys for scripts (admin only)"),
+        (name = "webhooks", description = "Signed notifications of changes, for portals and CDNs (admin only)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -78,9 +88,21 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.bearer_format = Some("JWT".into());
-        scheme.description = Some("Access token from `POST /api/v1/auth/login`, valid 15 minutes.".into());
+        scheme.description = Some(
+            "An access token from `POST /api/v1/auth/login` (valid 15 minutes), or an API key \
+             (`bantin_ik_…` for scripts, with scopes; `bantin_ck_…`, a content key, reads public content)."
+                .into(),
+        );
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        components.add_security_scheme(
+            "contentKey",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "key",
+                "A content key (`bantin_ck_…`): public content with the key's own rate limit and \
+                 attribution. Required for anonymous requests when the server runs with \
+                 `BANTIN_REQUIRE_CONTENT_KEY=true`.",
+            ))),
+        );
     }
 }
 

@@ -182,6 +182,11 @@ fn shared_responses() -> Vec<(&'static str, &'static str, Value)> {
             "Conflict",
             problem("`idempotency_in_progress`: the first request with this `Idempotency-Key` still runs"),
         ),
+        (
+            "412",
+            "PreconditionFailed",
+            problem("`precondition_failed`: the item changed since it was read (`If-Match`)"),
+        ),
         ("413", "PayloadTooLarge", problem("`payload_too_large`")),
         (
             "415",
@@ -231,10 +236,16 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
         path,
         "/api/v1/auth/login" | "/api/v1/auth/refresh" | "/api/v1/auth/logout"
     );
-    // Every API route takes a bearer token (anonymous readers need none);
-    // the credential routes take none.
+    // Every API route takes a bearer token (anonymous readers need none, and
+    // may send a content key); the credential routes take none.
     if api && !signs_in && op.get("security").is_none() {
-        op["security"] = json!([{}, {"bearer": []}]);
+        op["security"] = json!([{}, {"bearer": []}, {"contentKey": []}]);
+    }
+    if let Some(security) = op.get_mut("security").and_then(Value::as_array_mut) {
+        let anonymous = security.iter().any(|s| s.as_object().is_some_and(Map::is_empty));
+        if anonymous && !security.iter().any(|s| s.get("contentKey").is_some()) {
+            security.push(json!({"contentKey": []}));
+        }
     }
     let security = op
         .get("security")
@@ -249,11 +260,35 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
     if path != "/health/live" {
         add.extend(["400", "503"]);
     }
-    if takes_bearer {
+    // Any API request may carry a key: an unknown or revoked one is a 401,
+    // a content key used from an origin it does not allow a 403 (and with
+    // BANTIN_REQUIRE_CONTENT_KEY, no key at all is a 401).
+    if takes_bearer || api {
         add.push("401");
     }
-    if needs_bearer {
+    if needs_bearer || api {
         add.push("403");
+    }
+    if api && matches!(method, "patch" | "delete") && is_editable_item(path) {
+        add.push("412");
+        let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert(json!([])));
+        if let Some(Value::Array(params)) = params {
+            params.push(json!({
+                "name": "If-Match",
+                "in": "header",
+                "required": false,
+                "description": "The `ETag` the item was read with: the write happens only if nobody changed \
+                    the item since (else 412 `precondition_failed`). `*`: only if it exists.",
+                "schema": {"type": "string", "maxLength": 1000, "pattern": "^[!-~ ]*$"}
+            }));
+        }
+    }
+    if api && method == "get" && is_editable_item(path) {
+        let responses = object(&mut op["responses"]);
+        responses.entry("301").or_insert(json!({
+            "description": "The slug was renamed: `Location` has the item's current address",
+            "headers": {"Location": {"schema": {"type": "string"}}}
+        }));
     }
     if has_path_params {
         add.push("404");
@@ -300,6 +335,14 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
     }
 }
 
+/// An item of a resource editors write, by id or slug: its `GET` follows
+/// renamed slugs and its writes take `If-Match`.
+fn is_editable_item(path: &str) -> bool {
+    ["articles", "events", "officials", "organizations", "categories", "tags"]
+        .iter()
+        .any(|c| path == format!("/api/v1/{c}/{{id_or_slug}}"))
+}
+
 /// A `POST` whose body is shared with `PATCH` gets its own schema, which
 /// requires what creating requires.
 fn point_to_create_schema(op: &mut Value) {
@@ -325,6 +368,8 @@ fn list_names(path: &str, name: &str) -> Option<String> {
         "fields" if articles => Some(pattern(crate::articles::input::FIELDS, true)),
         "include" if articles => Some(pattern(crate::articles::input::INCLUDES, false)),
         "include" if events => Some(pattern(&["articles"], false)),
+        "include" if path == "/api/v1/changes" => Some(pattern(&["actor"], false)),
+        "types" => Some(pattern(crate::changes::Kind::ALL, true)),
         "type" => Some(pattern(
             &["articles", "events", "officials", "article", "event", "official"],
             true,
@@ -359,7 +404,7 @@ fn refine_parameter(path: &str, param: &mut Value) {
             schema["pattern"] = json!(YEAR);
             schema["anyOf"] = json!([{"format": "date"}, {"format": "date-time"}]);
         }
-        "cursor" => {
+        "cursor" | "since" => {
             schema["minLength"] = json!(1);
             schema["pattern"] = json!("^[A-Za-z0-9_-]+$");
         }

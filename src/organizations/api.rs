@@ -7,9 +7,11 @@ use super::input::{apply, OrganizationInput, OrganizationListQuery};
 use super::model::{Kind, Organization, OrganizationData};
 use super::store;
 use super::views::{tree, view, OrganizationView};
+use crate::changes::{self, Stamp};
+use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable, Writer};
+use crate::http::editable::{to_value, Editable};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
@@ -41,6 +43,7 @@ pub async fn list_organizations(r: Reader, query: web::Query<OrganizationListQue
     let query = query.into_inner();
     let limit = page_limit(query.limit.as_deref())?;
     let kind = params::one_of("kind", query.kind.as_deref(), Kind::parse, Kind::ALL)?;
+    let updated_since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let all = crate::db::run(auth.pool(&state), store::all).await?;
     if query.tree == Some(true) {
         let total = all.len() as i64;
@@ -67,6 +70,7 @@ pub async fn list_organizations(r: Reader, query: web::Query<OrganizationListQue
         .into_iter()
         .filter(|o| kind.is_none_or(|k| o.kind == k.as_str()))
         .filter(|o| parent.is_none_or(|p| p.is_some() && o.parent_id == p))
+        .filter(|o| updated_since.is_none_or(|since| o.updated_at >= since))
         .collect();
     let page = page_sorted(matching, ORG_SORT, limit, query.cursor.as_deref(), |o| {
         (o.position as i64, o.id)
@@ -85,10 +89,15 @@ pub async fn get_organization(
     _query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, lang) = (IdOrSlug::parse(&key), r.lang);
-    r.json(move |conn| {
-        let org = store::find(conn, &key)?.ok_or(ApiError::NotFound)?;
-        Ok(view(&org, lang))
-    })
+    r.item(
+        changes::Kind::Organizations,
+        SlugTable::Organizations,
+        key,
+        move |conn, key| {
+            let org = store::find(conn, key)?.ok_or(ApiError::NotFound)?;
+            Ok((org.id, view(&org, lang)))
+        },
+    )
     .await
 }
 
@@ -97,22 +106,24 @@ pub struct Organizations;
 
 impl Editable for Organizations {
     const COLLECTION: &'static str = "organizations";
+    const KIND: changes::Kind = changes::Kind::Organizations;
+    const SLUGS: SlugTable = SlugTable::Organizations;
     type Create = OrganizationInput;
     type Update = OrganizationInput;
 
-    fn create(conn: &mut Conn, input: OrganizationInput, w: &Writer) -> Result<i64, ApiError> {
-        let data = apply(input, OrganizationData::new(w.now), true, w.now)?;
-        Ok(store::create(conn, data, w.now)?)
+    fn create(conn: &mut Conn, input: OrganizationInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        let data = apply(input, OrganizationData::new(stamp.at), true, stamp.at)?;
+        Ok(store::create(conn, data, stamp)?)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: OrganizationInput, w: &Writer) -> Result<i64, ApiError> {
-        store::update(conn, key, w.now, |current| {
-            apply(input, OrganizationData::from(current), false, w.now)
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: OrganizationInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        store::update(conn, key, stamp, |current| {
+            apply(input, OrganizationData::from(current), false, stamp.at)
         })
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key)?)
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, key, stamp)?)
     }
 
     fn answer(conn: &mut Conn, id: i64, lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

@@ -1,9 +1,9 @@
 //! Every query on organizations.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Organization, OrganizationData};
+use crate::changes::{self, Stamp, Touched};
 use crate::db::schema::{events, organizations, positions};
 use crate::db::slug::{self, SlugTable};
 use crate::db::{write_tx, Backend, Conn, IdOrSlug, Reference, StoreError, StoreResult};
@@ -36,8 +36,8 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Organization>> {
 }
 
 /// Creates an organization; its id.
-pub fn create(conn: &mut Conn, data: OrganizationData, now: NaiveDateTime) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, now))
+pub fn create(conn: &mut Conn, data: OrganizationData, stamp: &Stamp) -> StoreResult<i64> {
+    write_tx(conn, |conn| save(conn, None, data, stamp))
 }
 
 /// Changes the organization `key` names: `change` turns the stored row into
@@ -45,20 +45,26 @@ pub fn create(conn: &mut Conn, data: OrganizationData, now: NaiveDateTime) -> St
 pub fn update<E: From<StoreError>>(
     conn: &mut Conn,
     key: &IdOrSlug,
-    now: NaiveDateTime,
+    stamp: &Stamp,
     change: impl FnOnce(&Organization) -> Result<OrganizationData, E>,
 ) -> Result<i64, E> {
     write_tx(conn, |conn| {
         let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
         let data = change(&current)?;
-        Ok(save(conn, Some(current.id), data, now)?)
+        Ok(save(conn, Some(&current), data, stamp)?)
     })
 }
 
 /// Inserts or updates inside the caller's write transaction. An empty slug
 /// is derived from the name. A parent must exist and must not be the
 /// organization itself or one of its descendants.
-fn save(conn: &mut Conn, id: Option<i64>, mut data: OrganizationData, now: NaiveDateTime) -> StoreResult<i64> {
+fn save(
+    conn: &mut Conn,
+    current: Option<&Organization>,
+    mut data: OrganizationData,
+    stamp: &Stamp,
+) -> StoreResult<i64> {
+    let id = current.map(|c| c.id);
     if let Some(parent) = data.parent_id {
         let all = all(conn)?;
         if !all.iter().any(|o| o.id == parent) {
@@ -78,27 +84,45 @@ fn save(conn: &mut Conn, id: Option<i64>, mut data: OrganizationData, now: Naive
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Organizations, &data.name)?;
     }
-    match id {
+    let id = match id {
         Some(id) => {
             slug::saved(
                 &data.slug,
                 diesel::update(organizations::table.find(id)).set(&data).execute(conn),
             )?;
-            Ok(id)
+            id
         }
         None => slug::saved(
             &data.slug,
             diesel::insert_into(organizations::table)
-                .values((&data, organizations::created_at.eq(now)))
+                .values((&data, organizations::created_at.eq(stamp.at)))
                 .returning(organizations::id)
                 .get_result(conn),
-        ),
+        )?,
+    };
+    slug::settle(
+        conn,
+        SlugTable::Organizations,
+        id,
+        current.map(|c| c.slug.as_str()),
+        &data.slug,
+        stamp.at,
+    )?;
+    let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
+    changes::store::record_one(conn, stamp, changes::Kind::Organizations, touched)?;
+    if current.is_some() {
+        // Officials' positions and events show the organization's name.
+        let officials = changes::dependents::officials_in(conn, id)?;
+        changes::store::record(conn, stamp, changes::Kind::Officials, &officials)?;
+        let events = changes::dependents::events_of(conn, None, Some(id))?;
+        changes::store::record(conn, stamp, changes::Kind::Events, &events)?;
     }
+    Ok(id)
 }
 
 /// Deletes an organization that nothing refers to (no child organizations,
 /// no positions, past or present, and no events), else `in_use`.
-pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
+pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let org = find(conn, key)?.ok_or(StoreError::NotFound)?;
         let children: i64 = organizations::table
@@ -117,6 +141,8 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<()> {
             return Err(StoreError::InUse);
         }
         diesel::delete(organizations::table.find(org.id)).execute(conn)?;
-        Ok(())
+        slug::forget(conn, SlugTable::Organizations, org.id)?;
+        let gone = Touched::delete(org.id, Some(org.slug.clone()), true);
+        changes::store::record_one(conn, stamp, changes::Kind::Organizations, gone)
     })
 }

@@ -9,9 +9,11 @@ use super::input::{CreateTerm, TermListQuery, UpdateTerm};
 use super::model::TermKind;
 use super::store;
 use super::views::TermView;
+use crate::changes::{Kind, Stamp};
+use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable, Writer};
+use crate::http::editable::{to_value, Editable};
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::reader::Reader;
@@ -29,7 +31,11 @@ async fn list_terms(kind: TermKind, r: Reader, query: web::Query<TermListQuery>)
         .map(|c| Cursor::decode(c, TERM_SORT))
         .transpose()?
         .map(|c| c.id);
-    let (rows, total) = crate::db::run(auth.pool(&state), move |conn| store::list(conn, kind, after, limit)).await?;
+    let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
+    let (rows, total) = crate::db::run(auth.pool(&state), move |conn| {
+        store::list(conn, kind, after, since, limit)
+    })
+    .await?;
     let page = Paged::from_rows(rows, limit, |t| Cursor {
         sort: TERM_SORT.into(),
         key: None,
@@ -39,12 +45,11 @@ async fn list_terms(kind: TermKind, r: Reader, query: web::Query<TermListQuery>)
     cached_page(&req, &page.map(TermView::from), auth.audience())
 }
 
-async fn get_term(kind: TermKind, r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_term<V: Vocabulary>(r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
-    r.json(move |conn| {
-        Ok(TermView::from(
-            store::find(conn, kind, &key)?.ok_or(ApiError::NotFound)?,
-        ))
+    r.item(V::CHANGE_KIND, V::SLUGS, key, move |conn, key| {
+        let term = store::find(conn, V::KIND, key)?.ok_or(ApiError::NotFound)?;
+        Ok((term.id, TermView::from(term)))
     })
     .await
 }
@@ -53,6 +58,8 @@ async fn get_term(kind: TermKind, r: Reader, key: web::Path<String>) -> Result<H
 pub trait Vocabulary: 'static {
     const KIND: TermKind;
     const COLLECTION: &'static str;
+    const CHANGE_KIND: Kind;
+    const SLUGS: SlugTable;
 }
 
 /// Categories or tags, as editors write them.
@@ -60,21 +67,23 @@ pub struct Terms<V>(std::marker::PhantomData<V>);
 
 impl<V: Vocabulary> Editable for Terms<V> {
     const COLLECTION: &'static str = V::COLLECTION;
+    const KIND: Kind = V::CHANGE_KIND;
+    const SLUGS: SlugTable = V::SLUGS;
     type Create = CreateTerm;
     type Update = UpdateTerm;
 
-    fn create(conn: &mut Conn, input: CreateTerm, w: &Writer) -> Result<i64, ApiError> {
+    fn create(conn: &mut Conn, input: CreateTerm, stamp: &Stamp) -> Result<i64, ApiError> {
         let input = input.parse()?;
-        Ok(store::create(conn, V::KIND, &input, w.now)?.id)
+        Ok(store::create(conn, V::KIND, &input, stamp)?.id)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: UpdateTerm, w: &Writer) -> Result<i64, ApiError> {
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: UpdateTerm, stamp: &Stamp) -> Result<i64, ApiError> {
         let changes = input.parse()?;
-        Ok(store::update(conn, V::KIND, key, &changes, w.now)?.id)
+        Ok(store::update(conn, V::KIND, key, &changes, stamp)?.id)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug) -> Result<(), ApiError> {
-        Ok(store::delete(conn, V::KIND, key)?)
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, V::KIND, key, stamp)?)
     }
 
     fn answer(conn: &mut Conn, id: i64, _lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {
@@ -112,7 +121,7 @@ macro_rules! term_endpoints {
             #[utoipa::path(get, path = $item, tag = $tag, operation_id = $get_id, params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
                 responses((status = 200, body = TermView), (status = 304, description = "Not modified"), (status = 404, body = Problem, content_type = "application/problem+json")))]
             pub async fn get(r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
-                get_term(<$vocabulary as Vocabulary>::KIND, r, key).await
+                get_term::<$vocabulary>(r, key).await
             }
 
             crate::editable_endpoints! {
@@ -132,6 +141,8 @@ pub struct CategoryVocabulary;
 impl Vocabulary for CategoryVocabulary {
     const KIND: TermKind = TermKind::Category;
     const COLLECTION: &'static str = "categories";
+    const CHANGE_KIND: Kind = Kind::Categories;
+    const SLUGS: SlugTable = SlugTable::Categories;
 }
 
 /// Tags (thẻ).
@@ -140,6 +151,8 @@ pub struct TagVocabulary;
 impl Vocabulary for TagVocabulary {
     const KIND: TermKind = TermKind::Tag;
     const COLLECTION: &'static str = "tags";
+    const CHANGE_KIND: Kind = Kind::Tags;
+    const SLUGS: SlugTable = SlugTable::Tags;
 }
 
 term_endpoints!(

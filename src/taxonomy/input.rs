@@ -43,6 +43,8 @@ pub struct TermListQuery {
     pub limit: Option<String>,
     /// `meta.next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only terms changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    pub updated_since: Option<String>,
 }
 
 impl CreateTerm {

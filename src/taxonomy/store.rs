@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::model::{Term, TermChanges, TermInput, TermKind};
+use crate::changes::{self, Stamp, Touched};
 use crate::db::slug::{self, SlugTable};
 use crate::db::{write_tx, Conn, IdOrSlug, StoreError, StoreResult};
 
@@ -48,7 +49,12 @@ macro_rules! term_queries {
                 t::table.select(COLUMNS).filter(t::slug.eq_any(slugs)).load(conn)
             }
 
-            pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> QueryResult<Vec<Term>> {
+            pub fn list(
+                conn: &mut Conn,
+                after_id: Option<i64>,
+                since: Option<NaiveDateTime>,
+                limit: i64,
+            ) -> QueryResult<Vec<Term>> {
                 let mut query = t::table
                     .select(COLUMNS)
                     .order(t::id.asc())
@@ -57,11 +63,18 @@ macro_rules! term_queries {
                 if let Some(after) = after_id {
                     query = query.filter(t::id.gt(after));
                 }
+                if let Some(since) = since {
+                    query = query.filter(t::updated_at.ge(since));
+                }
                 query.load(conn)
             }
 
-            pub fn count(conn: &mut Conn) -> QueryResult<i64> {
-                t::table.count().get_result(conn)
+            pub fn count(conn: &mut Conn, since: Option<NaiveDateTime>) -> QueryResult<i64> {
+                let mut query = t::table.count().into_boxed();
+                if let Some(since) = since {
+                    query = query.filter(t::updated_at.ge(since));
+                }
+                query.get_result(conn)
             }
 
             pub fn insert(conn: &mut Conn, slug: &str, input: &TermInput, now: NaiveDateTime) -> QueryResult<Term> {
@@ -115,6 +128,19 @@ impl TermKind {
             TermKind::Tag => SlugTable::Tags,
         }
     }
+
+    fn change_kind(self) -> changes::Kind {
+        match self {
+            TermKind::Category => changes::Kind::Categories,
+            TermKind::Tag => changes::Kind::Tags,
+        }
+    }
+}
+
+/// Records a change to a term and to the articles that show it.
+fn record(conn: &mut Conn, kind: TermKind, stamp: &Stamp, term: Touched, articles: &[Touched]) -> StoreResult<()> {
+    changes::store::record_one(conn, stamp, kind.change_kind(), term)?;
+    changes::store::record(conn, stamp, changes::Kind::Articles, articles)
 }
 
 pub fn find(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> StoreResult<Option<Term>> {
@@ -129,24 +155,35 @@ pub fn find_by_slugs(conn: &mut Conn, kind: TermKind, slugs: &[String]) -> Store
     Ok(dispatch!(kind, find_by_slugs(conn, slugs))?)
 }
 
-pub fn list(conn: &mut Conn, kind: TermKind, after_id: Option<i64>, limit: i64) -> StoreResult<(Vec<Term>, i64)> {
+/// A page of terms in creation order (changed since a moment, if given), and how many match.
+pub fn list(
+    conn: &mut Conn,
+    kind: TermKind,
+    after_id: Option<i64>,
+    since: Option<NaiveDateTime>,
+    limit: i64,
+) -> StoreResult<(Vec<Term>, i64)> {
     Ok((
-        dispatch!(kind, list(conn, after_id, limit))?,
-        dispatch!(kind, count(conn))?,
+        dispatch!(kind, list(conn, after_id, since, limit))?,
+        dispatch!(kind, count(conn, since))?,
     ))
 }
 
 /// Inserts a term, its slug derived from the name unless one is given.
-pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> StoreResult<Term> {
-    write_tx(conn, |conn| insert(conn, kind, input, now))
+pub fn create(conn: &mut Conn, kind: TermKind, input: &TermInput, stamp: &Stamp) -> StoreResult<Term> {
+    write_tx(conn, |conn| insert(conn, kind, input, stamp))
 }
 
-fn insert(conn: &mut Conn, kind: TermKind, input: &TermInput, now: NaiveDateTime) -> StoreResult<Term> {
+fn insert(conn: &mut Conn, kind: TermKind, input: &TermInput, stamp: &Stamp) -> StoreResult<Term> {
     let slug = match &input.slug {
         Some(slug) => slug.clone(),
         None => slug::derive(conn, kind.slug_table(), &input.name)?,
     };
-    slug::saved(&slug, dispatch!(kind, insert(conn, &slug, input, now)))
+    let term = slug::saved(&slug, dispatch!(kind, insert(conn, &slug, input, stamp.at)))?;
+    slug::settle(conn, kind.slug_table(), term.id, None, &term.slug, stamp.at)?;
+    let created = Touched::upsert(term.id, Some(term.slug.clone()), false, true);
+    record(conn, kind, stamp, created, &[])?;
+    Ok(term)
 }
 
 pub fn update(
@@ -154,28 +191,49 @@ pub fn update(
     kind: TermKind,
     key: &IdOrSlug,
     changes: &TermChanges,
-    now: NaiveDateTime,
+    stamp: &Stamp,
 ) -> StoreResult<Term> {
     write_tx(conn, |conn| {
         let current = find(conn, kind, key)?.ok_or(StoreError::NotFound)?;
         let slug = changes.slug.clone().unwrap_or_default();
-        slug::saved(&slug, dispatch!(kind, update(conn, current.id, changes, now)))
+        let term = slug::saved(&slug, dispatch!(kind, update(conn, current.id, changes, stamp.at)))?;
+        slug::settle(
+            conn,
+            kind.slug_table(),
+            term.id,
+            Some(&current.slug),
+            &term.slug,
+            stamp.at,
+        )?;
+        let shown_in = match kind {
+            TermKind::Category => changes::dependents::articles_in_category(conn, term.id)?,
+            TermKind::Tag => changes::dependents::articles_tagged(conn, term.id)?,
+        };
+        let changed = Touched::upsert(term.id, Some(term.slug.clone()), true, true);
+        record(conn, kind, stamp, changed, &shown_in)?;
+        Ok(term)
     })
 }
 
 /// Deletes a term. A category still used by articles is `in_use` (the
 /// database refuses it); a tag is simply removed from the articles that carry it.
-pub fn delete(conn: &mut Conn, kind: TermKind, key: &IdOrSlug) -> StoreResult<()> {
+pub fn delete(conn: &mut Conn, kind: TermKind, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let current = find(conn, kind, key)?.ok_or(StoreError::NotFound)?;
+        let shown_in = match kind {
+            TermKind::Category => Vec::new(),
+            TermKind::Tag => changes::dependents::articles_tagged(conn, current.id)?,
+        };
         dispatch!(kind, delete(conn, current.id))?;
-        Ok(())
+        slug::forget(conn, kind.slug_table(), current.id)?;
+        let gone = Touched::delete(current.id, Some(current.slug.clone()), true);
+        record(conn, kind, stamp, gone, &shown_in)
     })
 }
 
 /// Resolves tag names to tags, creating the missing ones (as Ghost does).
 /// Inside the caller's write transaction.
-pub fn ensure_tags(conn: &mut Conn, names: &[String], now: NaiveDateTime) -> StoreResult<Vec<Term>> {
+pub fn ensure_tags(conn: &mut Conn, names: &[String], stamp: &Stamp) -> StoreResult<Vec<Term>> {
     let mut tags = Vec::with_capacity(names.len());
     for name in names {
         let slug = slug::base(SlugTable::Tags, name);
@@ -190,7 +248,7 @@ pub fn ensure_tags(conn: &mut Conn, names: &[String], now: NaiveDateTime) -> Sto
                     slug: Some(slug),
                     description: None,
                 },
-                now,
+                stamp,
             )?,
         };
         if !tags.iter().any(|t: &Term| t.id == tag.id) {

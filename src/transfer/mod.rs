@@ -1,7 +1,7 @@
 //! `bantin export` and `bantin import`: a whole site as one file, to move it
 //! between engines (SQLite ⇄ PostgreSQL) or to keep it as a backup.
 //!
-//! # The file: `bantin-export`, version 2
+//! # The file: `bantin-export`, version 3
 //!
 //! UTF-8 text, one JSON object per line (NDJSON), each line ending in `\n`.
 //! Blank lines are ignored. There are three kinds of line, in this order:
@@ -9,7 +9,7 @@
 //! 1. **The header**, the first line:
 //!
 //!    ```json
-//!    {"format":"bantin-export","version":2,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite",
+//!    {"format":"bantin-export","version":3,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite",
 //!     "personal_data":["users.username","users.display_name","users.password_hash","comments.author_name",
 //!     "comments.author_email","comments.client_hash","ratings.visitor_id"]}
 //!    ```
@@ -20,6 +20,9 @@
 //!    or `postgres`) is informative only; `personal_data` (since version 2;
 //!    version 1 files, without it, are read too) names the columns that hold
 //!    personal data, so whoever keeps the file knows what it must protect.
+//!    Version 3 added the change log, slug history, API keys and webhooks
+//!    (the last five tables below); files of versions 1 and 2 are read, and
+//!    the change log then starts with one entry per item imported.
 //!
 //! 2. **One line per row**, the row's columns by name:
 //!
@@ -50,6 +53,11 @@
 //!    | `ratings` | `article_id`, `visitor_id` | `article_id`, `visitor_id`, `score`, `created_at`, `updated_at` |
 //!    | `article_stats` | `article_id` | `article_id`, `comment_count`, `rating_count`, `rating_sum`, `rating_1`, `rating_2`, `rating_3`, `rating_4`, `rating_5` |
 //!    | `site_counters` | `name` | `name`, `value` |
+//!    | `changes` | `seq` | `seq`, `kind`, `resource_id`, `slug`, `op`, `event`, `at`, `actor_kind`, `actor_id` |
+//!    | `slug_history` | `kind`, `slug` | `kind`, `slug`, `resource_id`, `created_at` |
+//!    | `api_keys` | `id` | `id`, `name`, `kind`, `prefix`, `secret_hash`, `scopes`, `allowed_origins`, `requests_per_minute`, `expires_at`, `revoked_at`, `created_by`, `created_at`, `last_used_at` |
+//!    | `api_key_usage` | `key_id`, `day` | `key_id`, `day`, `requests` |
+//!    | `webhooks` | `id` | `id`, `name`, `url`, `events`, `secret`, `active`, `disabled_reason`, `failures`, `cursor`, `created_by`, `created_at`, `updated_at` |
 //!
 //!    A table with no rows has no lines. Two tables refer to themselves
 //!    (`organizations.parent_id`, `comments.parent_id`); there a row may come
@@ -83,10 +91,14 @@
 //!   (per-process state and the token-signing secret, which on SQLite lives
 //!   in a file): tokens issued by the old site are not valid on the new one;
 //! - view and visit counts a running server holds in memory and has not
-//!   written yet (export from a stopped server to have every one of them).
+//!   written yet (export from a stopped server to have every one of them);
+//! - webhook deliveries (the log of what was sent, and what was still to be
+//!   sent: each hook resumes from its cursor, after the changes already
+//!   turned into deliveries).
 //!
-//! The file holds users' password hashes and commenters' e-mail addresses:
-//! keep it as private as the database.
+//! The file holds users' password hashes, commenters' e-mail addresses,
+//! the hashes of API keys and webhooks' signing secrets: keep it as private
+//! as the database.
 //!
 //! # Export and import
 //!
@@ -125,7 +137,7 @@ use tables::{existing_rows, export_tables, Pending, TABLES};
 /// The `format` of the header line.
 pub const FORMAT: &str = "bantin-export";
 /// The version of the format this module writes and reads.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The personal data an export holds, named in its header (version 2), so
 /// that whoever keeps the file knows what it must protect (Decree
@@ -151,6 +163,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "articles",
     "events",
     "comments",
+    "api_keys",
+    "webhooks",
 ];
 
 /// Rows written per INSERT when importing (16 columns at most: 8000 binds,
@@ -315,6 +329,9 @@ pub fn import(conn: &mut Conn, input: impl BufRead) -> anyhow::Result<ImportSumm
         let rows = read_rows(conn, lines)?;
         delete_index_marker(conn)?;
         reset_sequences(conn).context("moving the id sequences past the imported ids")?;
+        // An export made before the change log: it starts with what was imported.
+        crate::changes::store::backfill(conn, chrono::Utc::now().naive_utc())
+            .map_err(|e| anyhow!("starting the change log: {e:?}"))?;
         Ok(rows)
     })?;
     let indexed = crate::search::store::ensure_index(conn).map_err(|e| {
@@ -339,8 +356,9 @@ fn read_header(number: usize, line: &str) -> anyhow::Result<Header> {
         bail!(not_ours());
     }
     match value.get("version").and_then(Value::as_u64) {
-        // Version 1 is version 2 without the personal-data list.
-        Some(version) if version == 1 || version == u64::from(VERSION) => {}
+        // Version 1 is version 2 without the personal-data list; version 2
+        // is version 3 without the change log, slugs history, keys and hooks.
+        Some(version) if (1..=u64::from(VERSION)).contains(&version) => {}
         Some(version) => {
             bail!(
                 "line {number}: export format version {version} is not supported: this bantin reads version {VERSION}"
@@ -379,6 +397,10 @@ fn reset_sequences(conn: &mut Conn) -> QueryResult<()> {
                  COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             ))?;
         }
+        pg.batch_execute(
+            "SELECT setval(pg_get_serial_sequence('changes', 'seq'), \
+             COALESCE((SELECT MAX(seq) FROM changes), 0) + 1, false)",
+        )?;
     }
     Ok(())
 }

@@ -12,8 +12,9 @@ use serde_json::Value;
 
 use super::write_row;
 use crate::db::schema::{
-    article_events, article_officials, article_stats, article_tags, articles, categories, comments, event_officials,
-    events, officials, organizations, positions, ratings, site_counters, tags, users,
+    api_key_usage, api_keys, article_events, article_officials, article_stats, article_tags, articles, categories,
+    changes, comments, event_officials, events, officials, organizations, positions, ratings, site_counters,
+    slug_history, tags, users, webhooks,
 };
 use crate::db::{Backend, Conn};
 use crate::search::store::INDEX_MARKER;
@@ -27,7 +28,7 @@ const EXPORT_BATCH: i64 = 1000;
 /// - `pairs(a, b)`: a composite key led by an integer: the rows of up to a
 ///   batch of distinct `a` values at a time, sorted here by `(a, b)` so text
 ///   keys come in code-point order whatever the database's collation;
-/// - `whole(k)`: a small table with a text key, read at once and sorted here.
+/// - `whole(k, …)`: a small table with a text key, read at once and sorted here.
 macro_rules! export_table {
     (keyset; $conn:ident, $out:ident, $table:ident, $Row:ident, ($key:ident), ($($keep:expr)?)) => {{
         let mut written = 0u64;
@@ -78,9 +79,9 @@ macro_rules! export_table {
         }
         written
     }};
-    (whole; $conn:ident, $out:ident, $table:ident, $Row:ident, ($key:ident), ($($keep:expr)?)) => {{
+    (whole; $conn:ident, $out:ident, $table:ident, $Row:ident, ($($key:ident),+), ($($keep:expr)?)) => {{
         let mut rows: Vec<$Row> = $table::table.select($Row::as_select()) $(.filter($keep))? .load($conn)?;
-        rows.sort_by(|a, b| Ord::cmp(&a.$key, &b.$key));
+        rows.sort_by(|a, b| Ord::cmp(&($(&a.$key),+), &($(&b.$key),+)));
         for row in &rows {
             write_row($out, stringify!($table), row)?;
         }
@@ -356,5 +357,56 @@ tables! {
     site_counters => SiteCounter, whole(name) only(site_counters::name.ne(INDEX_MARKER)) {
         name: String,
         value: i64,
+    }
+    changes => Change, keyset(seq) {
+        seq: i64,
+        kind: String,
+        resource_id: i64,
+        slug: Option<String>,
+        op: String,
+        event: Option<String>,
+        at: NaiveDateTime,
+        actor_kind: String,
+        actor_id: Option<i64>,
+    }
+    slug_history => SlugHistory, whole(kind, slug) {
+        kind: String,
+        slug: String,
+        resource_id: i64,
+        created_at: NaiveDateTime,
+    }
+    api_keys => ApiKey, keyset(id) {
+        id: i64,
+        name: String,
+        kind: String,
+        prefix: String,
+        secret_hash: String,
+        scopes: String,
+        allowed_origins: String,
+        requests_per_minute: i32,
+        expires_at: Option<NaiveDateTime>,
+        revoked_at: Option<NaiveDateTime>,
+        created_by: Option<i64>,
+        created_at: NaiveDateTime,
+        last_used_at: Option<NaiveDateTime>,
+    }
+    api_key_usage => ApiKeyUsage, pairs(key_id, day) {
+        key_id: i64,
+        day: NaiveDate,
+        requests: i64,
+    }
+    webhooks => Webhook, keyset(id) {
+        id: i64,
+        name: String,
+        url: String,
+        events: String,
+        secret: String,
+        active: bool,
+        disabled_reason: Option<String>,
+        failures: i32,
+        cursor: i64,
+        created_by: Option<i64>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
     }
 }

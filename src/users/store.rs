@@ -41,6 +41,16 @@ pub fn list(conn: &mut Conn, after_id: Option<i64>, limit: i64) -> StoreResult<V
     Ok(query.load(conn)?)
 }
 
+/// Usernames by id, for the audit trail.
+pub fn usernames(conn: &mut Conn, ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::username))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn count(conn: &mut Conn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }

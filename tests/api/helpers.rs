@@ -222,6 +222,12 @@ impl TestApp {
             None => fresh_database(dir.path()),
         };
         config.database_url = url;
+        // Webhooks go to the tests' own receivers on loopback, and nowhere else.
+        config.webhooks.allowed_hosts = vec!["127.0.0.1".into()];
+        config.webhooks.allow_private = true;
+        config.webhooks.timeout = std::time::Duration::from_secs(2);
+        config.webhooks.retry_base = std::time::Duration::from_millis(100);
+        config.webhooks.poll = std::time::Duration::from_millis(100);
         adjust(&mut config);
         let database_url = config.database_url.clone();
         let clock = clock.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now().naive_utc())));

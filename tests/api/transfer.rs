@@ -125,6 +125,39 @@ async fn a_site_moves_between_engines_unchanged() {
         assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     }
 
+    // A renamed slug, an API key that was used, a webhook (switched off: it
+    // must send nothing from here).
+    let old_slug = article["slug"].as_str().unwrap().to_string();
+    let res = source
+        .patch(
+            &format!("/api/v1/articles/{article_id}"),
+            &editor,
+            &json!({"slug": "cong-thong-tin-may-chu-moi"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let article = res.json();
+    let admin = source.token("admin").await;
+    let res = source
+        .post(
+            "/api/v1/keys",
+            Some(&admin),
+            &json!({"name": "Ứng dụng", "kind": "content"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let key = res.json()["secret"].as_str().unwrap().to_string();
+    assert_eq!(source.get(&format!("/api/v1/tags?key={key}")).await.status, 200);
+    bantin::jobs::flush_counts(&source.state);
+    let res = source
+        .post(
+            "/api/v1/webhooks",
+            Some(&admin),
+            &json!({"name": "Cổng tỉnh", "url": "http://127.0.0.1:9/hook", "events": ["*"], "active": false}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+
     let (exported, summary) = export_of(&source.state.pool, source.now());
     for table in [
         "users",
@@ -143,6 +176,11 @@ async fn a_site_moves_between_engines_unchanged() {
         "ratings",
         "article_stats",
         "site_counters",
+        "changes",
+        "slug_history",
+        "api_keys",
+        "api_key_usage",
+        "webhooks",
     ] {
         assert!(summary.count(table) > 0, "{table} has rows: {summary}");
     }
@@ -150,7 +188,7 @@ async fn a_site_moves_between_engines_unchanged() {
     assert!(!exported.contains("search_index"), "the index marker stays behind");
     let header: Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
     assert_eq!(header["format"], "bantin-export");
-    assert_eq!(header["version"], 2);
+    assert_eq!(header["version"], 3);
     assert_eq!(header["source_engine"], "sqlite");
     let end: Value = serde_json::from_str(exported.lines().last().unwrap()).unwrap();
     assert_eq!(end["end"], Value::Bool(true));
@@ -202,6 +240,7 @@ async fn a_site_moves_between_engines_unchanged() {
         "/api/v1/categories",
         "/api/v1/tags",
         "/api/v1/search?q=hong%20linh",
+        "/api/v1/changes?limit=500",
         comments.as_str(),
         ratings.as_str(),
     ] {
@@ -216,6 +255,21 @@ async fn a_site_moves_between_engines_unchanged() {
     assert_eq!(old, new);
     assert_eq!(new["comment_count"], 1);
     assert_eq!(new["tags"].as_array().unwrap().len(), 2);
+    // Old links, keys and hooks came along.
+    let res = moved.get(&format!("/api/v1/articles/{old_slug}")).await;
+    assert_eq!(res.status, 301);
+    assert!(res
+        .header("location")
+        .unwrap()
+        .ends_with("/api/v1/articles/cong-thong-tin-may-chu-moi"));
+    assert_eq!(moved.get(&format!("/api/v1/tags?key={key}")).await.status, 200);
+    let moved_admin = moved.login("admin", crate::helpers::PASSWORD).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hooks = moved.get_as("/api/v1/webhooks", &moved_admin).await.json();
+    assert_eq!(hooks["data"][0]["name"], "Cổng tỉnh");
+    assert_eq!(hooks["data"][0]["active"], false);
 
     // Users sign in again with their passwords; new rows get new ids.
     let res = moved.login("editor", crate::helpers::PASSWORD).await;
@@ -250,7 +304,7 @@ on_both_engines! {
         let (exported, summary) = export_of(&source, now);
         assert_eq!(summary.count("articles"), 5);
         assert!(exported.starts_with(
-            r#"{"format":"bantin-export","version":2,"exported_at":"2026-11-27T05:07:28","source_engine":"#
+            r#"{"format":"bantin-export","version":3,"exported_at":"2026-11-27T05:07:28","source_engine":"#
         ));
         // The header names the personal data the file holds.
         let header: serde_json::Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
@@ -299,9 +353,9 @@ on_both_engines! {
         assert!(error.contains("end line") && error.contains("ratings"), "{error}");
         assert_eq!(export_of(&target, now).1.total(), 0);
         // A version this bantin does not know.
-        let newer = exported.replacen(r#""version":2"#, r#""version":99"#, 1);
+        let newer = exported.replacen(r#""version":3"#, r#""version":99"#, 1);
         let error = format!("{:#}", import(&mut conn, newer.as_bytes()).unwrap_err());
-        assert!(error.contains("version 99") && error.contains("version 2"), "{error}");
+        assert!(error.contains("version 99") && error.contains("version 3"), "{error}");
         // An unknown table, named with its line.
         let mut unknown = lines.clone();
         unknown.insert(1, r#"{"table":"secrets","row":{"name":"jwt","value":"x"}}"#);

@@ -1,0 +1,171 @@
+//! `/keys`: API keys, for admins only. A key's secret is in the answer to
+//! its creation and nowhere else; `DELETE` revokes a key at once (it stays
+//! listed, so the changes it made stay attributed).
+
+use actix_web::{web, HttpResponse};
+
+use super::input::{CreateKey, KeyListQuery, UpdateKey};
+use super::model::NewKey;
+use super::store;
+use super::views::{KeyView, UsageDay};
+use crate::http::auth::Auth;
+use crate::http::error::Problem;
+use crate::http::extract::Json;
+use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::routes::at;
+use crate::http::ApiError;
+use crate::state::AppState;
+
+const KEY_SORT: &str = "id";
+/// Days of use `GET /keys/{id}` shows.
+const USAGE_DAYS: i64 = 30;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(at("/keys").get(list_keys).post(create_key))
+        .service(at("/keys/{id}").get(get_key).patch(update_key).delete(revoke_key));
+}
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::NotFound)
+}
+
+fn private(view: impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(view)
+}
+
+/// List API keys (admin), oldest first; secrets are never shown.
+#[utoipa::path(get, path = "/api/v1/keys", tag = "keys", params(KeyListQuery), security(("bearer" = [])),
+    responses((status = 200, body = Paged<KeyView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_keys(
+    auth: Auth,
+    state: web::Data<AppState>,
+    query: web::Query<KeyListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let limit = page_limit(query.limit.as_deref())?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c, KEY_SORT))
+        .transpose()?
+        .map(|c| c.id);
+    let (rows, total) = crate::db::run(&state.pool, move |conn| store::list(conn, after, limit)).await?;
+    let now = state.clock.now();
+    let page = Paged::from_rows(rows, limit, |k| Cursor {
+        sort: KEY_SORT.into(),
+        key: None,
+        id: k.id,
+    })
+    .with_total(total);
+    Ok(private(page.map(|k| KeyView::of(k, now))))
+}
+
+/// Create an API key (admin). The answer holds the secret, once.
+#[utoipa::path(post, path = "/api/v1/keys", tag = "keys", request_body = CreateKey, security(("bearer" = [])),
+    responses(
+        (status = 201, body = KeyView, headers(("Location" = String))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; `not_allowed` for scopes on a content key or origins on an integration key",
+            body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_key(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: Json<CreateKey>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let now = state.clock.now();
+    let input = body.into_inner().parse(now)?;
+    let (secret, prefix, secret_hash) = crate::keys::generate(input.kind);
+    let new = NewKey {
+        name: input.name,
+        kind: input.kind.as_str().into(),
+        prefix,
+        secret_hash,
+        scopes: input.scopes,
+        allowed_origins: input.allowed_origins,
+        requests_per_minute: input
+            .requests_per_minute
+            .unwrap_or(state.config.key_requests_per_minute.min(1_000_000) as i32),
+        expires_at: input.expires_at,
+        created_by: Some(auth.user()?.id),
+        created_at: now,
+    };
+    let key = crate::db::run(&state.pool, move |conn| store::create(conn, &new)).await?;
+    let mut view = KeyView::of(key, now);
+    view.secret = Some(secret);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/keys/{}", view.id)))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(view))
+}
+
+/// Get an API key with its use over the last 30 days (admin).
+#[utoipa::path(get, path = "/api/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = KeyView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_key(auth: Auth, state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    let now = state.clock.now();
+    let since = (now - chrono::Duration::days(USAGE_DAYS - 1)).date();
+    let (key, usage) = crate::db::run(&state.pool, move |conn| {
+        let key = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        Ok::<_, ApiError>((key, store::usage(conn, id, since)?))
+    })
+    .await?;
+    let mut view = KeyView::of(key, now);
+    view.usage = Some(
+        usage
+            .into_iter()
+            .map(|(day, requests)| UsageDay { day, requests })
+            .collect(),
+    );
+    Ok(private(view))
+}
+
+/// Change a key's name, scopes, origins, rate limit or expiry (admin).
+#[utoipa::path(patch, path = "/api/v1/keys/{id}", tag = "keys", request_body = UpdateKey, security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = KeyView), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_key(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Json<UpdateKey>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    let now = state.clock.now();
+    let body = body.into_inner();
+    let key = crate::db::run(&state.pool, move |conn| {
+        let current = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        let changes = body.parse(current.kind(), now)?;
+        Ok::<_, ApiError>(store::update(conn, id, &changes)?)
+    })
+    .await?;
+    state.keyring.forget();
+    Ok(private(KeyView::of(key, now)))
+}
+
+/// Revoke an API key (admin): it stops working at once on this instance and
+/// within a second on every other. It stays listed, as revoked.
+#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204, description = "Revoked"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn revoke_key(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    let now = state.clock.now();
+    crate::db::run(&state.pool, move |conn| store::revoke(conn, id, now)).await?;
+    state.keyring.forget();
+    Ok(HttpResponse::NoContent().finish())
+}

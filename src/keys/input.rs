@@ -1,0 +1,209 @@
+//! What admins send about keys.
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{KeyChanges, KeyKind, Scope};
+use crate::http::input::{finish, text};
+use crate::http::{ApiError, FieldError, FieldIssue};
+
+/// Most origins one content key may be used from.
+const MAX_ORIGINS: usize = 20;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKey {
+    /// What it is for: "Cổng thông tin tỉnh", "Nightly import".
+    #[schema(example = "Ứng dụng di động", min_length = 1, max_length = 100)]
+    pub name: String,
+    pub kind: KeyKind,
+    /// Integration keys only: what the key may do besides reading public content.
+    #[schema(max_items = 7)]
+    pub scopes: Option<Vec<Scope>>,
+    /// Content keys only: the web origins (`https://portal.example.vn`) whose
+    /// pages may use the key; empty or absent: any. Requests without an
+    /// `Origin` header (apps, servers) are not affected.
+    #[schema(max_items = 20, example = json!(["https://honglinh.hatinh.gov.vn"]))]
+    pub allowed_origins: Option<Vec<String>>,
+    /// Default `BANTIN_KEY_REQUESTS_PER_MINUTE` (600).
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub requests_per_minute: Option<i64>,
+    /// When the key stops working; never by default.
+    pub expires_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateKey {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// Integration keys only; replaces the list.
+    #[schema(max_items = 7)]
+    pub scopes: Option<Vec<Scope>>,
+    /// Content keys only; replaces the list.
+    #[schema(max_items = 20)]
+    pub allowed_origins: Option<Vec<String>>,
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub requests_per_minute: Option<i64>,
+    /// `null`: never expires.
+    #[serde(default, deserialize_with = "crate::http::patch::nullable")]
+    pub expires_at: Option<Option<DateTime<FixedOffset>>>,
+}
+
+/// A key to create, checked.
+pub struct NewKeyInput {
+    pub name: String,
+    pub kind: KeyKind,
+    pub scopes: String,
+    pub allowed_origins: String,
+    pub requests_per_minute: Option<i32>,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// `https://portal.example.vn` or `http://localhost:3000`: scheme, host and
+/// port, lowercase, no path.
+fn is_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && origin.len() <= 200
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.:[]".contains(&b))
+}
+
+fn origins(errors: &mut Vec<FieldError>, list: Option<Vec<String>>, kind: KeyKind) -> Option<String> {
+    let list = list?;
+    if kind != KeyKind::Content && !list.is_empty() {
+        errors.push(FieldError::new("allowed_origins", FieldIssue::NotAllowed));
+        return None;
+    }
+    if list.len() > MAX_ORIGINS {
+        errors.push(FieldError::new(
+            "allowed_origins",
+            FieldIssue::Length {
+                min: 0,
+                max: MAX_ORIGINS as u64,
+            },
+        ));
+        return None;
+    }
+    for (i, origin) in list.iter().enumerate() {
+        if !is_origin(origin) {
+            errors.push(FieldError::new(format!("allowed_origins[{i}]"), FieldIssue::Format));
+        }
+    }
+    Some(list.join(" "))
+}
+
+fn scopes(errors: &mut Vec<FieldError>, list: Option<Vec<Scope>>, kind: KeyKind) -> Option<String> {
+    let mut list = list?;
+    if kind != KeyKind::Integration && !list.is_empty() {
+        errors.push(FieldError::new("scopes", FieldIssue::NotAllowed));
+        return None;
+    }
+    list.sort_by_key(|s| s.as_str());
+    list.dedup();
+    Some(list.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "))
+}
+
+fn rate(errors: &mut Vec<FieldError>, value: Option<i64>) -> Option<i32> {
+    let value = value?;
+    if !(1..=1_000_000).contains(&value) {
+        errors.push(FieldError::new(
+            "requests_per_minute",
+            FieldIssue::Range { min: 1, max: 1_000_000 },
+        ));
+        return None;
+    }
+    Some(value as i32)
+}
+
+fn expiry(
+    errors: &mut Vec<FieldError>,
+    at: Option<DateTime<FixedOffset>>,
+    now: NaiveDateTime,
+) -> Option<NaiveDateTime> {
+    let at = at?;
+    if !crate::clock::accepted(&at) {
+        errors.push(FieldError::new("expires_at", FieldIssue::Format));
+        return None;
+    }
+    let at = crate::clock::to_stored(at);
+    if at <= now {
+        errors.push(FieldError::new("expires_at", FieldIssue::InThePast));
+    }
+    Some(at)
+}
+
+impl CreateKey {
+    pub fn parse(self, now: NaiveDateTime) -> Result<NewKeyInput, ApiError> {
+        let mut errors = Vec::new();
+        let name = text(&mut errors, "name", &self.name, 1, 100);
+        let scopes = scopes(&mut errors, self.scopes, self.kind).unwrap_or_default();
+        let allowed_origins = origins(&mut errors, self.allowed_origins, self.kind).unwrap_or_default();
+        let requests_per_minute = rate(&mut errors, self.requests_per_minute);
+        let expires_at = expiry(&mut errors, self.expires_at, now);
+        finish(errors)?;
+        Ok(NewKeyInput {
+            name,
+            kind: self.kind,
+            scopes,
+            allowed_origins,
+            requests_per_minute,
+            expires_at,
+        })
+    }
+}
+
+impl UpdateKey {
+    /// The changes to a key of `kind`.
+    pub fn parse(self, kind: KeyKind, now: NaiveDateTime) -> Result<KeyChanges, ApiError> {
+        let mut errors = Vec::new();
+        let name = self.name.map(|n| text(&mut errors, "name", &n, 1, 100));
+        let scopes = scopes(&mut errors, self.scopes, kind);
+        let allowed_origins = origins(&mut errors, self.allowed_origins, kind);
+        let requests_per_minute = rate(&mut errors, self.requests_per_minute);
+        let expires_at = self.expires_at.map(|e| expiry(&mut errors, e, now));
+        finish(errors)?;
+        Ok(KeyChanges {
+            name,
+            scopes,
+            allowed_origins,
+            requests_per_minute,
+            expires_at,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct KeyListQuery {
+    /// 1–100, default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert!(is_origin("https://honglinh.hatinh.gov.vn"));
+        assert!(is_origin("http://localhost:3000"));
+        assert!(!is_origin("https://portal.example.vn/path"));
+        assert!(!is_origin("https://Portal.example.vn"));
+        assert!(!is_origin("ftp://x"));
+        assert!(!is_origin("https://"));
+        assert!(!is_origin("*"));
+    }
+}

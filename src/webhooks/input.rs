@@ -1,0 +1,146 @@
+//! What admins send about webhooks.
+
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::guard::{Guard, Refusal};
+use super::model::is_pattern;
+use crate::http::input::{check_length, finish, text};
+use crate::http::{ApiError, FieldError, FieldIssue};
+
+const MAX_EVENTS: usize = 50;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Cổng tỉnh", "url": "https://portal.example.vn/hooks/bantin",
+    "events": ["article.published", "article.updated", "article.unpublished", "article.deleted"]}))]
+pub struct CreateWebhook {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// `http(s)://` where deliveries are posted.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub url: String,
+    /// What to be told of: `article.published`, `article.*`, `*`, …
+    #[schema(min_items = 1, max_items = 50)]
+    pub events: Vec<String>,
+    /// The key of the signatures (16–200 characters); one is made when
+    /// absent and shown once, in the answer.
+    #[schema(min_length = 16, max_length = 200)]
+    pub secret: Option<String>,
+    /// Default `true`.
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhook {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    #[schema(min_length = 1, max_length = 2000)]
+    pub url: Option<String>,
+    #[schema(min_items = 1, max_items = 50)]
+    pub events: Option<Vec<String>>,
+    /// A new key for the signatures.
+    #[schema(min_length = 16, max_length = 200)]
+    pub secret: Option<String>,
+    /// `false` switches the hook off (what it still owed is dropped);
+    /// `true` switches it back on, from now.
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WebhookListQuery {
+    /// 1–100, default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn check_events(errors: &mut Vec<FieldError>, events: &[String]) -> String {
+    if events.is_empty() || events.len() > MAX_EVENTS {
+        errors.push(FieldError::new(
+            "events",
+            FieldIssue::Length {
+                min: 1,
+                max: MAX_EVENTS as u64,
+            },
+        ));
+    }
+    for (i, event) in events.iter().enumerate() {
+        if !is_pattern(event) {
+            errors.push(FieldError::new(format!("events[{i}]"), FieldIssue::Format));
+        }
+    }
+    let mut events = events.to_vec();
+    events.dedup();
+    events.join(" ")
+}
+
+fn check_secret(errors: &mut Vec<FieldError>, secret: &Option<String>) {
+    if let Some(secret) = secret {
+        check_length(errors, "secret", secret, 16, 200);
+        if secret.chars().any(|c| c.is_control()) {
+            errors.push(FieldError::new("secret", FieldIssue::Format));
+        }
+    }
+}
+
+/// Checks a URL as the guard sees it (its addresses too: this resolves).
+pub async fn check_url(guard: &Guard, url: &str) -> Result<(), ApiError> {
+    match guard.check(url).await {
+        Ok(()) => Ok(()),
+        Err(Refusal::Shape) => Err(ApiError::validation("url", FieldIssue::Url)),
+        Err(_) => Err(ApiError::validation("url", FieldIssue::AddressRefused)),
+    }
+}
+
+/// A hook to create, checked (but for its address: see [`check_url`]).
+pub struct HookInput {
+    pub name: String,
+    pub url: String,
+    pub events: String,
+    pub secret: Option<String>,
+    pub active: bool,
+}
+
+impl CreateWebhook {
+    pub fn parse(self) -> Result<HookInput, ApiError> {
+        let mut errors = Vec::new();
+        let name = text(&mut errors, "name", &self.name, 1, 100);
+        check_length(&mut errors, "url", &self.url, 1, 2000);
+        let events = check_events(&mut errors, &self.events);
+        check_secret(&mut errors, &self.secret);
+        finish(errors)?;
+        Ok(HookInput {
+            name,
+            url: self.url,
+            events,
+            secret: self.secret,
+            active: self.active.unwrap_or(true),
+        })
+    }
+}
+
+impl UpdateWebhook {
+    pub fn parse(self) -> Result<super::model::WebhookChanges, ApiError> {
+        let mut errors = Vec::new();
+        let name = self.name.map(|n| text(&mut errors, "name", &n, 1, 100));
+        if let Some(url) = &self.url {
+            check_length(&mut errors, "url", url, 1, 2000);
+        }
+        let events = self.events.map(|e| check_events(&mut errors, &e));
+        check_secret(&mut errors, &self.secret);
+        finish(errors)?;
+        Ok(super::model::WebhookChanges {
+            name,
+            url: self.url,
+            events,
+            secret: self.secret,
+            active: self.active,
+            updated_at: None,
+        })
+    }
+}
