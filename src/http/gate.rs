@@ -15,12 +15,9 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 
 use super::error::{ApiError, ParamIssue};
+use super::pagination::QueryKey;
 use crate::keys::model::KeyKind;
 use crate::state::AppState;
-
-/// The key a request was made with, as sent in `?key=` (for `Link`s).
-#[derive(Debug, Clone)]
-pub struct QueryKey(pub String);
 
 /// Paths anyone may call even when content keys are required: signing in
 /// and the API's own description.

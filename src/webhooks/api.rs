@@ -234,8 +234,8 @@ pub async fn ping_webhook(
     })
     .await?;
     // Recorded as sent before it goes, so the loop never sends it too.
-    let client = super::send::client(&state.config.webhooks);
-    let outcome = super::send::attempt(&client, &hook.url, &hook.secret, &delivery).await;
+    let sender = super::send::Sender::new(&state.config.webhooks);
+    let outcome = sender.attempt(&hook.url, &hook.secret, &delivery).await;
     let now = super::send::wall_clock();
     let delivery = crate::db::run(&state.pool, move |conn| {
         store::ping_sent(conn, delivery.id, &outcome, now)

@@ -103,6 +103,17 @@ impl Guard {
         Ok(addrs)
     }
 
+    /// Checks what can be checked without a lookup before each delivery: the
+    /// URL's shape and host, and its address when it is one (a connection
+    /// to an address literal never goes through the resolver).
+    pub fn precheck(&self, raw: &str) -> Result<(), Refusal> {
+        let (host, _) = self.target(raw)?;
+        match host.parse::<IpAddr>() {
+            Ok(ip) if !self.allow_private && is_special(ip) => Err(Refusal::Private(ip)),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks a URL as a registration does: its shape, its host, its addresses.
     pub async fn check(&self, raw: &str) -> Result<(), Refusal> {
         let (host, port) = self.target(raw)?;

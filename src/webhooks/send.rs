@@ -31,10 +31,38 @@ pub fn signature(secret: &str, unix: i64, body: &str) -> String {
     format!("t={unix},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// What sends deliveries: the guard, and an HTTP client that connects only
+/// where the guard allows.
+pub struct Sender {
+    client: awc::Client,
+    guard: Guard,
+}
+
+impl Sender {
+    pub fn new(settings: &WebhookSettings) -> Sender {
+        Sender {
+            client: client(settings),
+            guard: Guard::new(settings),
+        }
+    }
+
+    /// One attempt to deliver to `url`.
+    pub async fn attempt(&self, url: &str, secret: &str, delivery: &Delivery) -> Outcome {
+        if let Err(refused) = self.guard.precheck(url) {
+            return Outcome {
+                status: None,
+                duration_ms: 0,
+                error: Some(format!("refused: {refused}")),
+            };
+        }
+        attempt(&self.client, url, secret, delivery).await
+    }
+}
+
 /// An HTTP client that connects only where the guard allows, verifies TLS
 /// against the system's certificates, follows no redirect and waits at
 /// most `timeout` for an answer.
-pub fn client(settings: &WebhookSettings) -> awc::Client {
+fn client(settings: &WebhookSettings) -> awc::Client {
     let resolver = actix_tls::connect::Resolver::custom(Guard::new(settings));
     let tcp = actix_tls::connect::Connector::new(resolver).service();
     let mut connector = awc::Connector::new()
@@ -64,8 +92,7 @@ fn tls() -> Option<openssl::ssl::SslConnector> {
     Some(builder.build())
 }
 
-/// One attempt to deliver to `url`.
-pub async fn attempt(client: &awc::Client, url: &str, secret: &str, delivery: &Delivery) -> Outcome {
+async fn attempt(client: &awc::Client, url: &str, secret: &str, delivery: &Delivery) -> Outcome {
     let body = delivery.body();
     let unix = chrono::Utc::now().timestamp();
     let started = Instant::now();
@@ -110,7 +137,7 @@ fn describe(error: &awc::error::SendRequestError) -> String {
 ///
 /// Deliveries are timed by the wall clock (retries, leases, the 24 hours),
 /// not by the app's clock, which says what is published.
-pub async fn round(state: &AppState, client: &awc::Client) -> usize {
+pub async fn round(state: &AppState, sender: &Sender) -> usize {
     let settings = state.config.webhooks.clone();
     let (now, content_now) = (wall_clock(), state.clock.now());
     let fanned = crate::db::run(&state.background, move |conn| {
@@ -145,7 +172,7 @@ pub async fn round(state: &AppState, client: &awc::Client) -> usize {
         }
         sent += claimed.len();
         let attempts = claimed.into_iter().map(|Claimed { delivery, url, secret }| async move {
-            let outcome = attempt(client, &url, &secret, &delivery).await;
+            let outcome = sender.attempt(&url, &secret, &delivery).await;
             (delivery, outcome)
         });
         for (delivery, outcome) in futures_util::future::join_all(attempts).await {
@@ -167,11 +194,11 @@ pub async fn round(state: &AppState, client: &awc::Client) -> usize {
 /// The loop every instance runs: a round whenever a change commits here,
 /// and every `poll` for changes made by other instances and retries due.
 pub async fn run(state: AppState) {
-    let client = client(&state.config.webhooks);
+    let sender = Sender::new(&state.config.webhooks);
     let mut changed = crate::db::signal::subscribe();
     let poll = state.config.webhooks.poll;
     loop {
-        round(&state, &client).await;
+        round(&state, &sender).await;
         tokio::select! {
             _ = changed.changed() => {}
             _ = tokio::time::sleep(poll) => {}

@@ -303,10 +303,14 @@ pub fn finish(
         let attempts = delivery.attempts + 1;
         let window = Duration::from_std(retry_window).unwrap_or(Duration::days(1));
         let next = next_attempt(now, attempts, retry_base);
+        let hook_on: bool = w::table.find(delivery.webhook_id).select(w::active).first(conn)?;
         let state = if outcome.delivered() {
             DeliveryState::Delivered
         } else if outcome.gone() || next > delivery.created_at + window {
             DeliveryState::Failed
+        } else if !hook_on {
+            // Switched off while this attempt was out: owed no more.
+            DeliveryState::Cancelled
         } else {
             DeliveryState::Pending
         };
