@@ -43,18 +43,24 @@ impl Precondition {
         let values: Vec<&str> = req
             .headers()
             .get_all(header::IF_MATCH)
-            .map(|v| v.to_str().map_err(|_| ApiError::PreconditionFailed))
-            .collect::<Result<_, _>>()?;
+            .map(|v| v.to_str().unwrap_or_default())
+            .collect();
+        Ok(Self::parse(&values))
+    }
+
+    /// [`Precondition::of`] for the header's values as text. Anything that
+    /// names no version of ours (a list's tag, a made-up or garbled one)
+    /// never matches: the write is refused with 412, as RFC 9110 has it
+    /// for a tag that does not match.
+    pub fn parse(values: &[&str]) -> Precondition {
         if values.is_empty() {
-            return Ok(Precondition::None);
+            return Precondition::None;
         }
         let tags: Vec<&str> = values.iter().flat_map(|v| v.split(',')).map(str::trim).collect();
-        if tags.contains(&"*") {
-            return Ok(Precondition::Exists);
+        if tags == ["*"] {
+            return Precondition::Exists;
         }
-        Ok(Precondition::AtVersion(
-            tags.into_iter().filter_map(version_in).collect(),
-        ))
+        Precondition::AtVersion(tags.into_iter().filter_map(version_in).collect())
     }
 
     /// Refuses the write with 412 unless the item is as asked. Inside the
@@ -77,6 +83,10 @@ impl Precondition {
         }
     }
 }
+
+/// What the OpenAPI document says `If-Match` takes: `*`, or entity tags
+/// as `ETag` gives them (anything else never matches).
+pub const IF_MATCH_PATTERN: &str = r#"^ *(\*|(W/)?"[!#-+.-~-]*"( *, *(W/)?"[!#-+.-~-]*")*) *$"#;
 
 /// The version an entity tag of ours carries (`"41-…"`, `W/"41-…"`).
 fn version_in(tag: &str) -> Option<i64> {
@@ -104,5 +114,12 @@ mod tests {
         let tag = etag(7, b"{}");
         assert_eq!(version_in(&tag), Some(7));
         assert!(tag.starts_with("\"7-") && tag.ends_with('"') && tag.len() == 3 + 32 + 1);
+        assert_eq!(Precondition::parse(&["*"]), Precondition::Exists);
+        assert_eq!(Precondition::parse(&["0", "*, \"a\""]), Precondition::AtVersion(vec![]));
+        assert_eq!(
+            Precondition::parse(&["\"3-ab\", W/\"4-cd\""]),
+            Precondition::AtVersion(vec![3, 4])
+        );
+        assert_eq!(Precondition::parse(&[]), Precondition::None);
     }
 }

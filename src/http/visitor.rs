@@ -13,6 +13,9 @@ use sha2::Sha256;
 use super::ApiError;
 
 const RANDOM_CHARS: usize = 22;
+/// What an id this server issues looks like (22 random characters and a
+/// 16-character MAC, URL-safe base64): the OpenAPI document's pattern.
+pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]{38}$";
 const MAC_BYTES: usize = 12;
 
 /// Signs and checks visitor ids.
@@ -86,6 +89,7 @@ mod tests {
         let ids = VisitorIds::new(b"a server secret of some length....");
         let id = ids.issue();
         assert!(ids.is_issued(&id));
+        assert!(regex::Regex::new(ID_PATTERN).unwrap().is_match(&id), "{id}");
         assert!(!VisitorIds::new(b"another secret").is_issued(&id));
         let mut forged = id.clone();
         forged.replace_range(0..1, if id.starts_with('A') { "B" } else { "A" });

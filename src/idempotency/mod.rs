@@ -1,9 +1,13 @@
 //! `Idempotency-Key` on `POST`: a client that retries a create (its
 //! connection dropped before the answer came) sends the same key and gets
 //! the first answer again instead of a duplicate, for 24 hours. A key is
-//! the client's own (per signed-in user, or per client address); sent again
-//! with another request it is a 422; while the first request still runs, a
-//! 409. A first request that fails on the server's side (5xx) frees its key.
+//! the client's own (per signed-in user or key, or per client address) and
+//! the route's (the same key on two routes is two keys); sent again with
+//! another request it is a 422; while the first request still runs, a 409.
+//! Only a successful answer is kept: a first request that was refused (4xx,
+//! which changes nothing) or failed (5xx) frees its key for a corrected
+//! retry. Routes whose answers hold secrets (signing in, new API keys, new
+//! webhooks) ignore the header: their answers are never stored.
 
 pub mod store;
 
@@ -22,12 +26,18 @@ use store::Seen;
 
 pub const HEADER: &str = "idempotency-key";
 
+/// Routes that ignore the header: their answers hold tokens or secrets,
+/// which must never be written down in clear.
+pub fn keeps_no_answers(path: &str) -> bool {
+    path.starts_with("/api/v1/auth/") || path == "/api/v1/keys" || path == "/api/v1/webhooks"
+}
+
 /// The middleware, for the API scope: it acts on `POST`s that carry the header.
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(raw) = (req.method() == actix_web::http::Method::POST)
+    let Some(raw) = (req.method() == actix_web::http::Method::POST && !keeps_no_answers(req.path()))
         .then(|| req.headers().get(HEADER).cloned())
         .flatten()
     else {
@@ -56,7 +66,13 @@ pub async fn middleware(
         .await
         .map_err(|_| ApiError::RequestTimeout)??;
     let key = hex::encode(Sha256::digest(
-        format!("{}\n{client_key}", caller(&req, &state)).as_bytes(),
+        format!(
+            "{}\n{} {}\n{client_key}",
+            caller(&req, &state),
+            req.method(),
+            req.path()
+        )
+        .as_bytes(),
     ));
     let request_hash = hex::encode(Sha256::digest(
         [
@@ -94,7 +110,7 @@ pub async fn middleware(
     let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let kept = crate::db::run(&state.pool, move |conn| {
-        if status.is_server_error() {
+        if !status.is_success() {
             store::release(conn, &key)
         } else {
             store::answer(conn, &key, i32::from(status.as_u16()), location.as_deref(), &text)

@@ -1,6 +1,7 @@
 //! `/keys`: API keys, for admins only. A key's secret is in the answer to
-//! its creation and nowhere else; `DELETE` revokes a key at once (it stays
-//! listed, so the changes it made stay attributed).
+//! its creation and nowhere else. Revoking a key stops it at once and keeps
+//! it listed (the changes it made stay attributed to it by name);
+//! deleting it removes it (the changes keep its id only).
 
 use actix_web::{web, HttpResponse};
 
@@ -22,7 +23,8 @@ const USAGE_DAYS: i64 = 30;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/keys").get(list_keys).post(create_key))
-        .service(at("/keys/{id}").get(get_key).patch(update_key).delete(revoke_key));
+        .service(at("/keys/{id}").get(get_key).patch(update_key).delete(delete_key))
+        .service(at("/keys/{id}/revoke").post(revoke_key));
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
@@ -153,9 +155,11 @@ pub async fn update_key(
 }
 
 /// Revoke an API key (admin): it stops working at once on this instance and
-/// within a second on every other. It stays listed, as revoked.
-#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 204, description = "Revoked"), (status = 403, body = Problem, content_type = "application/problem+json"),
+/// within a second on every other. It stays listed, as revoked, so the
+/// audit trail still names it. Revoking a revoked key changes nothing.
+#[utoipa::path(post, path = "/api/v1/keys/{id}/revoke", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, description = "The key, revoked", body = KeyView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_key(
     auth: Auth,
@@ -165,7 +169,24 @@ pub async fn revoke_key(
     auth.require_admin()?;
     let id = parse_id(&id)?;
     let now = state.clock.now();
-    crate::db::run(&state.pool, move |conn| store::revoke(conn, id, now)).await?;
+    let key = crate::db::run(&state.pool, move |conn| store::revoke(conn, id, now)).await?;
+    state.keyring.forget();
+    Ok(private(KeyView::of(key, now)))
+}
+
+/// Delete an API key (admin): it stops working as a revoked one does, and
+/// is gone from the list (the changes it made keep its id, not its name).
+#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_key(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = parse_id(&id)?;
+    crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     state.keyring.forget();
     Ok(HttpResponse::NoContent().finish())
 }

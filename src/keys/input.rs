@@ -61,9 +61,12 @@ pub struct NewKeyInput {
     pub expires_at: Option<NaiveDateTime>,
 }
 
+/// What the OpenAPI document says an origin is: exactly [`is_origin`].
+pub const ORIGIN_PATTERN: &str = r"^https?://[a-z0-9.:\[\]-]+$";
+
 /// `https://portal.example.vn` or `http://localhost:3000`: scheme, host and
 /// port, lowercase, no path.
-fn is_origin(origin: &str) -> bool {
+pub fn is_origin(origin: &str) -> bool {
     let Some(rest) = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"))

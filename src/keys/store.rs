@@ -94,6 +94,17 @@ pub fn revoke(conn: &mut Conn, id: i64, now: NaiveDateTime) -> StoreResult<ApiKe
     })
 }
 
+/// Deletes a key and its counts; the changes it made keep its id.
+pub fn delete(conn: &mut Conn, id: i64) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let n = diesel::delete(api_keys::table.find(id)).execute(conn)?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    })
+}
+
 /// Adds requests counted in memory to each key's count for `now`'s day
 /// (UTC) and marks the keys used. Keys deleted meanwhile are skipped.
 pub fn add_usage(conn: &mut Conn, counts: &HashMap<i64, i64>, now: NaiveDateTime) -> StoreResult<()> {

@@ -57,7 +57,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         comments::moderate, comments::delete_comment, comments::erase_author, ratings::get_ratings, ratings::rate, stats::record_visit, stats::get_stats,
         search::search,
         changes::list_changes, changes::current_token,
-        keys::list_keys, keys::create_key, keys::get_key, keys::update_key, keys::revoke_key,
+        keys::list_keys, keys::create_key, keys::get_key, keys::update_key, keys::revoke_key, keys::delete_key,
         webhooks::list_webhooks, webhooks::create_webhook, webhooks::get_webhook, webhooks::update_webhook,
         webhooks::delete_webhook, webhooks::list_deliveries, webhooks::ping_webhook,
     ),

@@ -279,7 +279,7 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
                 "required": false,
                 "description": "The `ETag` the item was read with: the write happens only if nobody changed \
                     the item since (else 412 `precondition_failed`). `*`: only if it exists.",
-                "schema": {"type": "string", "maxLength": 1000, "pattern": "^[!-~ ]*$"}
+                "schema": {"type": "string", "maxLength": 1000, "pattern": crate::http::versions::IF_MATCH_PATTERN}
             }));
         }
     }
@@ -301,6 +301,8 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
     }
     if api && method == "post" {
         add.extend(["409", "422"]);
+    }
+    if api && method == "post" && !crate::idempotency::keeps_no_answers(path) {
         let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert(json!([])));
         if let Some(Value::Array(params)) = params {
             params.push(json!({
@@ -308,7 +310,8 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
                 "in": "header",
                 "required": false,
                 "description": "Any key of yours (a UUID, say): sent again with the same request within 24 hours, \
-                    the first answer comes back (`Idempotency-Replayed: true`) instead of a second create.",
+                    the first successful answer comes back (`Idempotency-Replayed: true`) instead of a second \
+                    create. A refused request keeps nothing: correct it and retry with the same key.",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
             }));
         }
@@ -400,6 +403,9 @@ fn refine_parameter(path: &str, param: &mut Value) {
         return;
     }
     match name.as_str() {
+        "X-Visitor-Id" => {
+            schema["pattern"] = json!(crate::http::visitor::ID_PATTERN);
+        }
         "from" | "to" | "updated_since" => {
             schema["pattern"] = json!(YEAR);
             schema["anyOf"] = json!([{"format": "date"}, {"format": "date-time"}]);
@@ -449,6 +455,29 @@ fn refine_schemas(doc: &mut Value) {
     {
         tags["items"]["maxLength"] = json!(100);
         tags["items"]["pattern"] = json!(not_blank());
+    }
+    // The items of keys' and webhooks' lists: what the server takes.
+    let mut events = vec!["*".to_string()];
+    events.extend(
+        crate::changes::Kind::ALL
+            .iter()
+            .filter_map(|k| crate::changes::Kind::parse(k))
+            .map(|k| format!("{}.*", k.singular())),
+    );
+    events.extend(crate::webhooks::model::all_events());
+    for schema in ["CreateKey", "UpdateKey", "CreateWebhook", "UpdateWebhook"] {
+        if let Some(props) = schemas.get_mut(schema).map(|s| &mut s["properties"]) {
+            if let Some(origins) = props.get_mut("allowed_origins") {
+                origins["items"] =
+                    json!({"type": "string", "maxLength": 200, "pattern": crate::keys::input::ORIGIN_PATTERN});
+            }
+            if let Some(list) = props.get_mut("events") {
+                list["items"] = json!({"type": "string", "enum": events});
+            }
+            if let Some(prop) = props.get_mut("name") {
+                prop["pattern"] = json!(not_blank());
+            }
+        }
     }
     for (name, required) in REQUIRED_ON_CREATE {
         if let Some(mut create) = schemas.get(*name).cloned() {
@@ -621,6 +650,11 @@ mod tests {
         fn not_blank_pattern_is_the_servers_rule(text in tricky()) {
             let server_takes = !text.contains('\u{0}') && !text.chars().all(is_blank);
             prop_assert_eq!(matches(&not_blank(), &text), server_takes);
+        }
+
+        #[test]
+        fn origin_pattern_is_the_servers_rule(text in "(https?://)?[a-zA-Z0-9.:/\\[\\] -]{0,12}") {
+            prop_assert_eq!(matches(crate::keys::input::ORIGIN_PATTERN, &text), crate::keys::input::is_origin(&text));
         }
 
         #[test]

@@ -23,9 +23,9 @@ pub struct CreateWebhook {
     /// What to be told of: `article.published`, `article.*`, `*`, …
     #[schema(min_items = 1, max_items = 50)]
     pub events: Vec<String>,
-    /// The key of the signatures (16–200 characters); one is made when
-    /// absent and shown once, in the answer.
-    #[schema(min_length = 16, max_length = 200)]
+    /// The key of the signatures (16–200 visible ASCII characters); one is
+    /// made when absent and shown once, in the answer.
+    #[schema(min_length = 16, max_length = 200, pattern = "^[!-~]*$")]
     pub secret: Option<String>,
     /// Default `true`.
     pub active: Option<bool>,
@@ -41,7 +41,7 @@ pub struct UpdateWebhook {
     #[schema(min_items = 1, max_items = 50)]
     pub events: Option<Vec<String>>,
     /// A new key for the signatures.
-    #[schema(min_length = 16, max_length = 200)]
+    #[schema(min_length = 16, max_length = 200, pattern = "^[!-~]*$")]
     pub secret: Option<String>,
     /// `false` switches the hook off (what it still owed is dropped);
     /// `true` switches it back on, from now.
@@ -82,7 +82,7 @@ fn check_events(errors: &mut Vec<FieldError>, events: &[String]) -> String {
 fn check_secret(errors: &mut Vec<FieldError>, secret: &Option<String>) {
     if let Some(secret) = secret {
         check_length(errors, "secret", secret, 16, 200);
-        if secret.chars().any(|c| c.is_control()) {
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
             errors.push(FieldError::new("secret", FieldIssue::Format));
         }
     }

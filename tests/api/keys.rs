@@ -130,8 +130,9 @@ on_both_engines! {
             let res = with_key(instance, Method::POST, "/api/v1/tags", &secret, Some(&json!({"name": format!("Thẻ {}", instance.base)}))).await;
             assert_eq!(res.status, 201);
         }
-        let res = app.delete(&format!("/api/v1/keys/{}", key["id"]), &admin).await;
-        assert_eq!(res.status, 204);
+        let res = app.post(&format!("/api/v1/keys/{}/revoke", key["id"]), Some(&admin), &json!({})).await;
+        assert_eq!(res.status, 200);
+        assert_eq!(res.json()["active"], false);
         with_key(&app, Method::GET, "/api/v1/tags", &secret, None).await.assert_problem(401, "unauthorized");
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         with_key(&other, Method::GET, "/api/v1/tags", &secret, None).await.assert_problem(401, "unauthorized");
@@ -139,6 +140,12 @@ on_both_engines! {
         let seen = app.get_as(&format!("/api/v1/keys/{}", key["id"]), &admin).await.json();
         assert_eq!(seen["active"], false);
         assert!(seen["revoked_at"].is_string());
+        // Deleting one is at once too, and it is gone.
+        let (second, secret) = new_key(&app, &admin, json!({"name": "Khác", "kind": "content"})).await;
+        assert_eq!(app.get(&format!("/api/v1/tags?key={secret}")).await.status, 200);
+        assert_eq!(app.delete(&format!("/api/v1/keys/{}", second["id"]), &admin).await.status, 204);
+        app.get(&format!("/api/v1/tags?key={secret}")).await.assert_problem(401, "unauthorized");
+        app.get_as(&format!("/api/v1/keys/{}", second["id"]), &admin).await.assert_problem(404, "not_found");
     }
 }
 

@@ -403,6 +403,33 @@ on_both_engines! {
         assert_eq!(list["data"].as_array().unwrap().len(), 1, "one article");
         send("tao-bai-1", json!({"title": "Khác"})).await.assert_problem(422, "idempotency_key_reused");
         assert_eq!(send("tao-bai-2", body).await.status, 201, "another key is another create");
+        // A refused request keeps nothing: the corrected retry goes through.
+        send("tao-bai-3", json!({"title": ""})).await.assert_problem(422, "validation_failed");
+        assert_eq!(send("tao-bai-3", json!({"title": "Đã sửa"})).await.status, 201);
+        // The same key on another route is another key.
+        let res = app.request(Method::POST, "/api/v1/tags", Some(&editor), Some(&json!({"name": "Thẻ"})), &[("Idempotency-Key", "tao-bai-1")]).await;
+        assert_eq!(res.status, 201);
+        assert_eq!(res.header("idempotency-replayed"), None);
+        // Answers holding secrets are never written down: a new API key twice is two keys.
+        let admin = app.token("admin").await;
+        let new_key = || {
+            let (app, admin) = (&app, admin.clone());
+            async move {
+                app.request(Method::POST, "/api/v1/keys", Some(&admin), Some(&json!({"name": "Ứng dụng", "kind": "content"})), &[("Idempotency-Key", "khoa-1")])
+                    .await
+                    .json()
+            }
+        };
+        assert_ne!(new_key().await["id"], new_key().await["id"]);
+        let mut conn = app.state.pool.get().unwrap();
+        let stored: Vec<Option<String>> = {
+            use diesel::prelude::*;
+            bantin::db::schema::idempotency_keys::table
+                .select(bantin::db::schema::idempotency_keys::body)
+                .load(&mut conn)
+                .unwrap()
+        };
+        assert!(stored.iter().flatten().all(|b| !b.contains("bantin_ck_") && !b.contains("access_token")), "{stored:?}");
     }
 }
 
