@@ -101,9 +101,11 @@ impl SlugTable {
 }
 
 /// Keeps the slug history true after a row of `table` was saved with `new`
-/// (having had `old`, when it existed before): a slug in use is nobody's
-/// old slug, and an old slug leads to the row that last had it. Inside the
-/// write transaction that saved the row.
+/// (having had `old`, when it existed before): an old slug leads to the row
+/// that last had it. A slug in use answers for its row whatever the history
+/// says (lookups try the live slugs first), so saving a row with an old slug
+/// of another costs nothing here. Inside the write transaction that saved
+/// the row.
 pub fn settle(
     conn: &mut Conn,
     table: SlugTable,
@@ -114,9 +116,13 @@ pub fn settle(
 ) -> StoreResult<()> {
     use schema::slug_history as h;
     let kind = table.name();
-    diesel::delete(h::table.filter(h::kind.eq(kind)).filter(h::slug.eq(new))).execute(conn)?;
     if let Some(old) = old.filter(|old| *old != new) {
-        diesel::delete(h::table.filter(h::kind.eq(kind)).filter(h::slug.eq(old))).execute(conn)?;
+        diesel::delete(
+            h::table
+                .filter(h::kind.eq(kind))
+                .filter(h::slug.eq(old).or(h::slug.eq(new))),
+        )
+        .execute(conn)?;
         diesel::insert_into(h::table)
             .values((
                 h::kind.eq(kind),

@@ -18,7 +18,7 @@ use crate::config::WebhookSettings;
 use crate::state::AppState;
 
 /// Deliveries one instance sends at once.
-const IN_FLIGHT: i64 = 16;
+const IN_FLIGHT: i64 = 32;
 
 pub fn wall_clock() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
@@ -175,18 +175,19 @@ pub async fn round(state: &AppState, sender: &Sender) -> usize {
             let outcome = sender.attempt(&url, &secret, &delivery).await;
             (delivery, outcome)
         });
-        for (delivery, outcome) in futures_util::future::join_all(attempts).await {
+        let done = futures_util::future::join_all(attempts).await;
+        for (delivery, outcome) in &done {
             if !outcome.delivered() {
                 tracing::info!(delivery = delivery.id, webhook = delivery.webhook_id, error = ?outcome.error, "webhook delivery failed");
             }
-            let (now, base, window) = (wall_clock(), settings.retry_base, settings.retry_window);
-            let recorded = crate::db::run(&state.background, move |conn| {
-                store::finish(conn, &delivery, &outcome, now, base, window)
-            })
-            .await;
-            if let Err(e) = recorded {
-                tracing::warn!(error = %e, "recording a webhook delivery failed");
-            }
+        }
+        let (now, base, window) = (wall_clock(), settings.retry_base, settings.retry_window);
+        let recorded = crate::db::run(&state.background, move |conn| {
+            store::finish_all(conn, &done, now, base, window)
+        })
+        .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "recording webhook deliveries failed");
         }
     }
 }

@@ -288,6 +288,22 @@ pub fn next_attempt(now: NaiveDateTime, attempts: i32, base: std::time::Duration
     now + Duration::milliseconds((seconds * 1000.0) as i64)
 }
 
+/// Records a round of attempts in one transaction (see [`finish`]).
+pub fn finish_all(
+    conn: &mut Conn,
+    attempts: &[(Delivery, Outcome)],
+    now: NaiveDateTime,
+    retry_base: std::time::Duration,
+    retry_window: std::time::Duration,
+) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        for (delivery, outcome) in attempts {
+            finish(conn, delivery, outcome, now, retry_base, retry_window)?;
+        }
+        Ok(())
+    })
+}
+
 /// Records an attempt: delivered, to be tried again, or given up (after
 /// `retry_window`, or when the receiver answered 410, which also disables
 /// the hook). 50 failures in a row disable the hook too.
