@@ -52,6 +52,8 @@ pub struct Config {
     /// Requests per minute a new key may make unless its own limit says otherwise.
     pub key_requests_per_minute: u32,
     pub webhooks: WebhookSettings,
+    /// The response cache for public reads, in MiB (`BANTIN_CACHE_MB`); 0: none.
+    pub cache_mb: u64,
 }
 
 /// Where webhooks may go and how hard bantin tries.
@@ -206,6 +208,7 @@ impl Config {
             changes_retention_days: parse_var("BANTIN_CHANGES_RETENTION_DAYS", 90)?.max(1),
             require_content_key: settings.parse("BANTIN_REQUIRE_CONTENT_KEY", false)?,
             key_requests_per_minute: parse_var("BANTIN_KEY_REQUESTS_PER_MINUTE", 600)?.max(1),
+            cache_mb: settings.parse("BANTIN_CACHE_MB", 64)?,
             webhooks: WebhookSettings {
                 allow_private: settings.parse("BANTIN_WEBHOOK_ALLOW_PRIVATE", false)?,
                 allowed_hosts: var("BANTIN_WEBHOOK_ALLOWED_HOSTS")

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod auth;
 pub mod bench;
+pub mod cache;
 pub mod challenges;
 pub mod changes;
 pub mod clock;

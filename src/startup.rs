@@ -26,6 +26,7 @@ use futures_util::future::Either;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(crate::health::routes).service(
         web::scope("/api/v1")
+            .wrap(middleware::from_fn(crate::http::response_cache::middleware))
             .wrap(middleware::from_fn(crate::idempotency::middleware))
             .wrap(middleware::from_fn(crate::http::gate::gate))
             .configure(crate::auth::api::routes)
@@ -154,6 +155,14 @@ impl Application {
             crate::db::QueryCounter::default(),
         )?;
         let mut state = AppState::new(pool, queries, config, clock);
+        if let Some(cache) = &state.cache {
+            // Where the log stands before anything is served and kept.
+            let mut conn = background.get()?;
+            cache.followed(
+                crate::changes::store::public_position(&mut conn)
+                    .map_err(|e| anyhow::anyhow!("reading the change log: {e:?}"))?,
+            );
+        }
         state.background = background;
         if let Some(replica) = read_pool {
             state.read_pool = replica;

@@ -73,6 +73,10 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     /// Requests per API key not yet added to its daily count.
     pub key_uses: Arc<Pending<i64>>,
+    /// What this process commits to its database (the change log moved).
+    pub signal: Arc<crate::db::signal::Signal>,
+    /// Public answers kept in memory (`None` when `BANTIN_CACHE_MB=0`).
+    pub cache: Option<Arc<crate::cache::ResponseCache>>,
 }
 
 impl AppState {
@@ -99,6 +103,8 @@ impl AppState {
                 Arc::new(SharedState::InProcess(Default::default())),
             ),
         });
+        let signal = crate::db::signal::for_database(&config.database_url);
+        let cache = crate::cache::ResponseCache::new(config.cache_mb, signal.clone()).map(Arc::new);
         AppState {
             read_pool: pool.clone(),
             background: pool.clone(),
@@ -116,6 +122,8 @@ impl AppState {
             queries,
             keyring: Arc::default(),
             key_uses: Arc::default(),
+            cache,
+            signal,
         }
     }
 }

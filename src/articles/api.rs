@@ -144,19 +144,31 @@ pub async fn get_article(
 ) -> Result<HttpResponse, ApiError> {
     let (fields, includes) = query.parse()?;
     let (key, now, lang, public_only) = (IdOrSlug::parse(&key), r.now(), r.lang, r.public_only());
-    // Views by signed-in users (editors previewing) are not counted.
+    // Views by signed-in users (editors previewing) are not counted; a view
+    // answered from the response cache is counted there.
     let views = r.auth.0.is_none().then(|| r.state.views.clone());
-    r.item(Kind::Articles, SlugTable::Articles, key, move |conn, key| {
-        let (article, included) = load(conn, key, includes, now)?;
-        if public_only && article.status != Status::Published {
-            return Err(ApiError::NotFound);
-        }
-        if let Some(views) = views {
-            views.record(article.id);
-        }
-        Ok((article.id, render(&article, fields.as_deref(), false, &included, lang)))
-    })
-    .await
+    let shown = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let seen = shown.clone();
+    let mut response = r
+        .item(Kind::Articles, SlugTable::Articles, key, move |conn, key| {
+            let (article, included) = load(conn, key, includes, now)?;
+            if public_only && article.status != Status::Published {
+                return Err(ApiError::NotFound);
+            }
+            if let Some(views) = views {
+                views.record(article.id);
+                seen.store(article.id, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok((article.id, render(&article, fields.as_deref(), false, &included, lang)))
+        })
+        .await?;
+    let article = shown.load(std::sync::atomic::Ordering::Relaxed);
+    if article != 0 {
+        response
+            .extensions_mut()
+            .insert(crate::http::response_cache::CountsView(article));
+    }
+    Ok(response)
 }
 
 /// Articles as editors write them.

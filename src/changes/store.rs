@@ -17,7 +17,12 @@ const PURGED_THROUGH: &str = "changes_purged_through";
 /// `write_tx`, which holds the write lock: numbers are drawn in commit order).
 pub fn record(conn: &mut Conn, stamp: &Stamp, kind: Kind, touched: &[Touched]) -> StoreResult<()> {
     let (actor_kind, actor_id) = stamp.by.parts();
+    let mut public_seq = None;
     for chunk in touched.chunks(1000) {
+        let public: Vec<bool> = chunk
+            .iter()
+            .map(|t| Event::of(kind, t.op, t.was_public, t.is_public).is_some())
+            .collect();
         let rows: Vec<_> = chunk
             .iter()
             .map(|t| {
@@ -33,10 +38,18 @@ pub fn record(conn: &mut Conn, stamp: &Stamp, kind: Kind, touched: &[Touched]) -
                 )
             })
             .collect();
-        crate::on_engine!(conn, c => diesel::insert_into(changes::table).values(rows).execute(c))?;
+        let seqs: Vec<i64> = crate::on_engine!(conn, c => diesel::insert_into(changes::table)
+            .values(rows)
+            .returning(changes::seq)
+            .get_results(c))?;
+        for (seq, public) in seqs.into_iter().zip(public) {
+            if public {
+                public_seq = public_seq.max(Some(seq));
+            }
+        }
     }
     if !touched.is_empty() {
-        crate::db::signal::changed();
+        crate::db::signal::changed(public_seq);
     }
     Ok(())
 }
@@ -125,6 +138,16 @@ pub fn purged_through(conn: &mut Conn) -> StoreResult<i64> {
         .first(conn)
         .optional()?
         .unwrap_or(0))
+}
+
+/// The number of the last change the public saw (0 when none): what the
+/// response caches of other instances follow.
+pub fn public_position(conn: &mut Conn) -> StoreResult<i64> {
+    let last: Option<i64> = changes::table
+        .filter(changes::event.is_not_null())
+        .select(diesel::dsl::max(changes::seq))
+        .first(conn)?;
+    Ok(last.unwrap_or(0))
 }
 
 /// The number of the last change to one item: its version (0 when the log
@@ -217,7 +240,8 @@ pub fn backfill(conn: &mut Conn, now: NaiveDateTime) -> StoreResult<usize> {
             n += diesel::sql_query(sql).execute(conn)?;
         }
         if n > 0 {
-            crate::db::signal::changed();
+            let last: Option<i64> = changes::table.select(diesel::dsl::max(changes::seq)).first(conn)?;
+            crate::db::signal::changed(last);
         }
         Ok(n)
     })

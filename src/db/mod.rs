@@ -172,18 +172,29 @@ impl QueryCounter {
     }
 }
 
-#[derive(Debug)]
 struct OnAcquire {
     queries: QueryCounter,
+    signal: Arc<signal::Signal>,
+}
+
+impl std::fmt::Debug for OnAcquire {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnAcquire").finish_non_exhaustive()
+    }
 }
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for OnAcquire {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         let counter = self.queries.0.clone();
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::StartQuery { .. } = event {
+        let signal = self.signal.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {
+            InstrumentationEvent::StartQuery { .. } => {
                 counter.fetch_add(1, Ordering::Relaxed);
             }
+            InstrumentationEvent::BeginTransaction { depth, .. } if depth.get() == 1 => {
+                signal::transaction_began(&signal);
+            }
+            _ => {}
         });
         let setup = match conn {
             // busy_timeout first: switching to WAL itself may wait for a lock.
@@ -240,7 +251,10 @@ pub fn open(url: &str, pool_size: u32, timeout: Duration, queries: QueryCounter)
         .max_size(pool_size)
         .min_idle(Some(1))
         .connection_timeout(timeout)
-        .connection_customizer(Box::new(OnAcquire { queries }))
+        .connection_customizer(Box::new(OnAcquire {
+            queries,
+            signal: signal::for_database(url),
+        }))
         .build_unchecked(manager))
 }
 

@@ -17,6 +17,7 @@ pub mod patch;
 pub mod rate_limit;
 pub mod reader;
 pub mod respond;
+pub mod response_cache;
 pub mod routes;
 pub mod versions;
 pub mod visitor;

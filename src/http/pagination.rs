@@ -198,7 +198,8 @@ pub struct PublicUrl(pub String);
 /// The `Link: <…>; rel="next"` value for a page, keeping every other query
 /// parameter of the request.
 /// The key a request was made with, as sent in `?key=`: the gate takes it
-/// out of the query string, and the next page's link puts it back.
+/// out of the query string, and the response cache puts it back into the
+/// next page's link (after storing the answer without it).
 #[derive(Debug, Clone)]
 pub struct QueryKey(pub String);
 
@@ -213,9 +214,6 @@ pub fn next_link(req: &actix_web::HttpRequest, next_cursor: &str) -> String {
         .filter(|(k, _)| k != "cursor")
         .collect();
     pairs.push(("cursor".into(), next_cursor.into()));
-    if let Some(key) = actix_web::HttpMessage::extensions(req).get::<QueryKey>() {
-        pairs.push(("key".into(), key.0.clone()));
-    }
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     format!("<{base}{}?{query}>; rel=\"next\"", req.path())
 }

@@ -196,7 +196,7 @@ pub async fn round(state: &AppState, sender: &Sender) -> usize {
 /// and every `poll` for changes made by other instances and retries due.
 pub async fn run(state: AppState) {
     let sender = Sender::new(&state.config.webhooks);
-    let mut changed = crate::db::signal::subscribe();
+    let mut changed = state.signal.subscribe();
     let poll = state.config.webhooks.poll;
     loop {
         round(&state, &sender).await;

@@ -228,6 +228,9 @@ impl TestApp {
         config.webhooks.timeout = std::time::Duration::from_secs(2);
         config.webhooks.retry_base = std::time::Duration::from_millis(100);
         config.webhooks.poll = std::time::Duration::from_millis(100);
+        // Most tests read their own writes' counters at once; the response
+        // cache (5 s for counters) has tests of its own.
+        config.cache_mb = 0;
         adjust(&mut config);
         let database_url = config.database_url.clone();
         let clock = clock.unwrap_or_else(|| Arc::new(ManualClock::new(chrono::Utc::now().naive_utc())));

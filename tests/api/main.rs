@@ -9,6 +9,7 @@ mod helpers;
 mod architecture;
 mod articles;
 mod auth;
+mod cache;
 mod changes;
 mod cli;
 mod demo;
