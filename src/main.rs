@@ -1,7 +1,7 @@
 //! The `bantin` command line: serve, migrate, manage users, print the
 //! OpenAPI document, load demo content, seed benchmark data.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
@@ -58,9 +58,13 @@ enum Command {
     BenchSeed {
         #[arg(long, default_value_t = 100_000)]
         articles: usize,
-        /// Where to write the slugs of the new articles, one a line.
-        #[arg(long, default_value = "data/bench-slugs.txt")]
-        slugs_out: String,
+        /// Where to write the benchmark's inputs: `slugs.txt` (newest first),
+        /// `categories.txt`, `queries.txt`.
+        #[arg(long, default_value = "data/bench")]
+        out_dir: String,
+        /// The syllables words are drawn from (Debian's hunspell-vi).
+        #[arg(long, default_value = "/usr/share/hunspell/vi_VN.dic")]
+        dictionary: String,
     },
 }
 
@@ -162,22 +166,39 @@ fn main() -> anyhow::Result<()> {
             println!("{summary}");
             Ok(())
         }
-        Command::BenchSeed { articles, slugs_out } => {
+        Command::BenchSeed {
+            articles,
+            out_dir,
+            dictionary,
+        } => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
-            if let Some(dir) = std::path::Path::new(&slugs_out)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut out = std::io::BufWriter::new(
-                std::fs::File::create(&slugs_out).with_context(|| format!("creating {slugs_out}"))?,
-            );
+            let dir = std::path::Path::new(&out_dir);
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {out_dir}"))?;
+            let file = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+                let path = dir.join(name);
+                Ok(std::io::BufWriter::new(
+                    std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+                ))
+            };
+            let (mut slugs, mut categories, mut queries) = (file("slugs.txt")?, file("categories.txt")?, file("queries.txt")?);
             let started = std::time::Instant::now();
-            bantin::bench::seed(&mut conn, articles, SystemClock.now(), &mut out)?;
+            bantin::bench::seed(
+                &mut conn,
+                std::path::Path::new(&dictionary),
+                articles,
+                SystemClock.now(),
+                bantin::bench::Outputs {
+                    slugs: &mut slugs,
+                    categories: &mut categories,
+                    queries: &mut queries,
+                },
+            )?;
+            for mut out in [slugs, categories, queries] {
+                out.flush()?;
+            }
             println!(
-                "{articles} articles inserted in {:.1?}; slugs in {slugs_out}",
+                "{articles} articles inserted in {:.1?}; slugs, categories and queries in {out_dir}",
                 started.elapsed()
             );
             Ok(())
