@@ -93,8 +93,12 @@ trap cleanup EXIT
 for i in $(seq 0 $((INSTANCES - 1))); do
   p=$((PORT + i))
   if curl -s -o /dev/null "http://127.0.0.1:$p/"; then echo "port $p is in use: stop that server or set PORT" >&2; exit 1; fi
+  # Each process has a search index of its own (bench-seed built SQLite's;
+  # on PostgreSQL each instance builds its own at its first start).
+  SEARCH_DIR="$DIR/search-index"
+  [ "$ENGINE" = sqlite ] || SEARCH_DIR="$DIR/search-index-$ENGINE-$i"
   # $! is /usr/bin/time; bantin is its child.
-  BANTIN_BIND="127.0.0.1:$p" /usr/bin/time -v -o "$DIR/server-time-$ENGINE-$i.txt" "$BIN" serve &
+  BANTIN_SEARCH_DIR="$SEARCH_DIR" BANTIN_BIND="127.0.0.1:$p" /usr/bin/time -v -o "$DIR/server-time-$ENGINE-$i.txt" "$BIN" serve &
   SERVERS+=($!)
 done
 STARTED=$(date +%s)

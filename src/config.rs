@@ -54,6 +54,10 @@ pub struct Config {
     pub webhooks: WebhookSettings,
     /// The response cache for public reads, in MiB (`BANTIN_CACHE_MB`); 0: none.
     pub cache_mb: u64,
+    /// Where the search index lives (`BANTIN_SEARCH_DIR`, by default
+    /// `<data_dir>/search-index`): derived from the database, rebuilt when
+    /// missing. One per process.
+    pub search_dir: PathBuf,
 }
 
 /// Where webhooks may go and how hard bantin tries.
@@ -178,7 +182,11 @@ impl Config {
                 bail!("BANTIN_DATABASE_READ_URL needs PostgreSQL for both the primary and the replica");
             }
         }
+        let search_dir = var("BANTIN_SEARCH_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("search-index"));
         Ok(Config {
+            search_dir,
             database_url,
             database_read_url,
             data_dir,

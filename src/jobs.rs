@@ -20,6 +20,7 @@ pub const DELIVERIES_KEPT_DAYS: i64 = 30;
 pub fn spawn(state: AppState) {
     actix_web::rt::spawn(crate::webhooks::send::run(state.clone()));
     actix_web::rt::spawn(crate::http::response_cache::follow(state.clone()));
+    actix_web::rt::spawn(follow_for_search(state.clone()));
     let flush_every = Duration::from_secs(state.config.view_flush_seconds);
     let counting = state.clone();
     actix_web::rt::spawn(async move {
@@ -43,6 +44,19 @@ pub fn spawn(state: AppState) {
             }
         }
     });
+}
+
+/// Keeps the search index current with the change log: at once after a
+/// change this process commits, within a second of another instance's.
+async fn follow_for_search(state: AppState) {
+    let mut committed = state.signal.subscribe();
+    loop {
+        let index = state.search.clone();
+        if let Err(e) = crate::db::run(&state.background, move |conn| index.sync(conn)).await {
+            tracing::warn!(error = %e, "following the change log for the search index failed");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), committed.changed()).await;
+    }
 }
 
 fn with_connection<T>(pool: &DbPool, f: impl FnOnce(&mut crate::db::Conn) -> StoreResult<T>) -> StoreResult<T> {

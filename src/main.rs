@@ -54,6 +54,11 @@ enum Command {
         /// The export file; `-` or nothing reads standard input.
         file: Option<String>,
     },
+    /// The search index (BANTIN_SEARCH_DIR, by default <data dir>/search-index).
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Insert N synthetic published articles for the load benchmark.
     BenchSeed {
         #[arg(long, default_value_t = 100_000)]
@@ -66,6 +71,13 @@ enum Command {
         #[arg(long, default_value = "/usr/share/hunspell/vi_VN.dic")]
         dictionary: String,
     },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Build the index again from the database (stop the server first: one
+    /// process holds an index). A running server catches up by itself.
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -166,6 +178,22 @@ fn main() -> anyhow::Result<()> {
             println!("{summary}");
             Ok(())
         }
+        Command::Search {
+            command: SearchCommand::Rebuild,
+        } => {
+            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+            let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
+            let started = std::time::Instant::now();
+            let written = index
+                .rebuild(&mut *pool.get()?)
+                .map_err(|e| anyhow::anyhow!("rebuilding the search index: {e:?}"))?;
+            println!(
+                "search index at {} rebuilt: {written} items in {:.1} s",
+                config.search_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::BenchSeed {
             articles,
             out_dir,
@@ -181,7 +209,8 @@ fn main() -> anyhow::Result<()> {
                     std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
                 ))
             };
-            let (mut slugs, mut categories, mut queries) = (file("slugs.txt")?, file("categories.txt")?, file("queries.txt")?);
+            let (mut slugs, mut categories, mut queries) =
+                (file("slugs.txt")?, file("categories.txt")?, file("queries.txt")?);
             let started = std::time::Instant::now();
             bantin::bench::seed(
                 &mut conn,
@@ -199,6 +228,16 @@ fn main() -> anyhow::Result<()> {
             }
             println!(
                 "{articles} articles inserted in {:.1?}; slugs, categories and queries in {out_dir}",
+                started.elapsed()
+            );
+            let started = std::time::Instant::now();
+            let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
+            let written = index
+                .rebuild(&mut conn)
+                .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
+            println!(
+                "search index at {}: {written} items in {:.1?}",
+                config.search_dir.display(),
                 started.elapsed()
             );
             Ok(())

@@ -73,8 +73,8 @@ fn cors(config: &Config) -> Cors {
         .max_age(3600)
 }
 
-/// Opens and migrates the database and brings the search index up to date:
-/// what every command that touches the database does first.
+/// Opens and migrates the database and starts its change log: what every
+/// command that touches the database does first.
 pub fn open_database(
     config: &Config,
     pool_size: u32,
@@ -82,10 +82,6 @@ pub fn open_database(
 ) -> anyhow::Result<crate::db::DbPool> {
     let pool = crate::db::connect_counted(&config.database_url, pool_size, config.pool_timeout, queries)?;
     let mut conn = pool.get()?;
-    let indexed = crate::search::store::ensure_index(&mut conn).context("building the search index")?;
-    if indexed > 0 {
-        tracing::info!(indexed, "search index built");
-    }
     let recorded = crate::changes::store::backfill(&mut conn, chrono::Utc::now().naive_utc())
         .map_err(|e| anyhow::anyhow!("starting the change log: {e:?}"))?;
     if recorded > 0 {
@@ -93,6 +89,24 @@ pub fn open_database(
     }
     drop(conn);
     Ok(pool)
+}
+
+/// Opens the search index and brings it up to where the database's change
+/// log stands (a rebuild when it is new, of another version, or was left
+/// behind by a purge or an import), before anything is served.
+pub fn open_search_index(
+    config: &Config,
+    pool: &crate::db::DbPool,
+) -> anyhow::Result<Arc<crate::search::engine::SearchIndex>> {
+    let index = crate::search::engine::SearchIndex::open(&config.search_dir)?;
+    let mut conn = pool.get()?;
+    let written = index
+        .sync(&mut conn)
+        .map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e:?}"))?;
+    if written > 0 {
+        tracing::info!(items = written, dir = %config.search_dir.display(), "search index brought up to date");
+    }
+    Ok(Arc::new(index))
 }
 
 /// Connections of the pool background jobs use.
@@ -154,7 +168,8 @@ impl Application {
             config.pool_timeout,
             crate::db::QueryCounter::default(),
         )?;
-        let mut state = AppState::new(pool, queries, config, clock);
+        let search = open_search_index(&config, &background)?;
+        let mut state = AppState::new(pool, queries, config, clock, search);
         if let Some(cache) = &state.cache {
             // Where the log stands before anything is served and kept.
             let mut conn = background.get()?;

@@ -77,10 +77,18 @@ pub struct AppState {
     pub signal: Arc<crate::db::signal::Signal>,
     /// Public answers kept in memory (`None` when `BANTIN_CACHE_MB=0`).
     pub cache: Option<Arc<crate::cache::ResponseCache>>,
+    /// The search index of this process.
+    pub search: Arc<crate::search::engine::SearchIndex>,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, queries: QueryCounter, config: Config, clock: SharedClock) -> Self {
+    pub fn new(
+        pool: DbPool,
+        queries: QueryCounter,
+        config: Config,
+        clock: SharedClock,
+        search: Arc<crate::search::engine::SearchIndex>,
+    ) -> Self {
         let keys = Arc::new(JwtKeys::new(&config.jwt_secret));
         let visitors = Arc::new(VisitorIds::new(&config.jwt_secret));
         let minute = Duration::from_secs(60);
@@ -106,6 +114,7 @@ impl AppState {
         let signal = crate::db::signal::for_database(&config.database_url);
         let cache = crate::cache::ResponseCache::new(config.cache_mb, signal.clone()).map(Arc::new);
         AppState {
+            search,
             read_pool: pool.clone(),
             background: pool.clone(),
             pool,

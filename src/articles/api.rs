@@ -73,6 +73,7 @@ async fn list(r: Reader, query: ArticleListQuery, official: Option<Scope>) -> Re
         mode,
     } = query.parse(official, auth.is_editor(), now)?;
     let public_only = !auth.is_editor();
+    let search = state.search.clone();
     let (rows, related, included, mode) = crate::db::run(auth.pool(&state), move |conn| {
         let rows = match &mode {
             Mode::Browse { filter, official } => {
@@ -85,7 +86,8 @@ async fn list(r: Reader, query: ArticleListQuery, official: Option<Scope>) -> Re
             }
             Mode::Search { query, offset } => {
                 let kind = crate::search::store::Kind::Articles;
-                let hits = crate::search::store::search(conn, kind, query, public_only, now, limit + 1, *offset)?;
+                let hits =
+                    crate::search::store::search(conn, &search, kind, query, public_only, now, limit + 1, *offset)?;
                 let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
                 let mut rows = store::find_many(conn, &ids)?;
                 rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));

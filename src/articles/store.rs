@@ -301,8 +301,7 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         diesel::delete(articles::table.find(row.id)).execute(conn)?;
         slug::forget(conn, SlugTable::Articles, row.id)?;
         let gone = Touched::delete(row.id, Some(row.slug.clone()), row.is_announced());
-        changes::store::record_one(conn, stamp, Kind::Articles, gone)?;
-        crate::search::store::remove(conn, crate::search::store::Kind::Articles, row.id)
+        changes::store::record_one(conn, stamp, Kind::Articles, gone)
     })
 }
 
@@ -470,7 +469,6 @@ fn save(
     let was_public = current.is_some_and(ArticleRow::is_announced);
     let touched = Touched::upsert(id, Some(data.slug.clone()), was_public, data.is_announced());
     changes::store::record_one(conn, stamp, Kind::Articles, touched)?;
-    crate::search::store::index_article(conn, id, &data.title, data.summary.as_deref(), &data.body)?;
     if let Some(ids) = &links.official_ids {
         replace_links(conn, id, LinkTable::Officials, ids)?;
     }

@@ -11,7 +11,7 @@ use crate::db::{Backend, Conn, StoreResult};
 
 /// The highest sequence number removed by the retention purge: a token
 /// below it has missed changes that are gone.
-const PURGED_THROUGH: &str = "changes_purged_through";
+pub const PURGED_THROUGH: &str = "changes_purged_through";
 
 /// Records what a write did, inside its transaction (the caller's
 /// `write_tx`, which holds the write lock: numbers are drawn in commit order).

@@ -94,11 +94,20 @@ async fn list(
     };
     let search = query.q.as_deref().map(crate::search::Query::from_param).transpose()?;
     let public_only = !auth.is_editor();
+    let index = state.search.clone();
     let page = crate::db::run(auth.pool(&state), move |conn| {
         (filter.official, filter.organization) = resolve(conn, official.as_ref(), organization.as_ref())?;
         if let Some(search) = &search {
-            let hits =
-                crate::search::store::search(conn, crate::search::store::Kind::Events, search, false, now, 1000, 0)?;
+            let hits = crate::search::store::search(
+                conn,
+                &index,
+                crate::search::store::Kind::Events,
+                search,
+                false,
+                now,
+                1000,
+                0,
+            )?;
             filter.ids = Some(hits.into_iter().map(|h| h.id).collect());
         }
         let events = store::list(conn, &filter)?;

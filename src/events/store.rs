@@ -227,12 +227,6 @@ fn save(
     )?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Events, touched)?;
-    crate::search::store::index_event(
-        conn,
-        id,
-        &crate::search::store::event_titles(&data.title, data.title_en.as_deref()),
-        &crate::search::store::event_text(data.description.as_deref(), data.location.as_deref()),
-    )?;
     if let Some(p) = participants {
         set_participants(conn, id, &p)?;
     }
@@ -288,7 +282,6 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         diesel::delete(events::table.find(event.id)).execute(conn)?;
         slug::forget(conn, SlugTable::Events, event.id)?;
         let gone = Touched::delete(event.id, Some(event.slug.clone()), true);
-        changes::store::record_one(conn, stamp, changes::Kind::Events, gone)?;
-        crate::search::store::remove(conn, crate::search::store::Kind::Events, event.id)
+        changes::store::record_one(conn, stamp, changes::Kind::Events, gone)
     })
 }

@@ -149,14 +149,6 @@ fn save(
         let events = changes::dependents::events_of(conn, Some(id), None)?;
         changes::store::record(conn, stamp, changes::Kind::Events, &events)?;
     }
-    let titles: Vec<String> = match &positions {
-        Some(list) => list.iter().map(|p| p.title.clone()).collect(),
-        None => positions::table
-            .filter(positions::official_id.eq(id))
-            .select(positions::title)
-            .load(conn)?,
-    };
-    crate::search::store::index_official(conn, id, &data.full_name, &titles.join(" "))?;
     if let Some(list) = positions {
         diesel::delete(positions::table.filter(positions::official_id.eq(id))).execute(conn)?;
         let rows: Vec<_> = list.iter().map(|p| (p, positions::official_id.eq(id))).collect();
@@ -184,8 +176,7 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         diesel::delete(officials::table.find(official.id)).execute(conn)?;
         slug::forget(conn, SlugTable::Officials, official.id)?;
         let gone = Touched::delete(official.id, Some(official.slug.clone()), true);
-        changes::store::record_one(conn, stamp, changes::Kind::Officials, gone)?;
-        crate::search::store::remove(conn, crate::search::store::Kind::Officials, official.id)
+        changes::store::record_one(conn, stamp, changes::Kind::Officials, gone)
     })
 }
 

@@ -118,10 +118,11 @@ pub async fn search(r: Reader, params: web::Query<SearchQuery>) -> Result<HttpRe
     let offset = relevance_offset(params.cursor.as_deref(), store::MAX_CANDIDATES)?;
     let public_only = !auth.is_editor();
     let now = state.clock.now();
+    let index = state.search.clone();
     let found = crate::db::run(auth.pool(&state), move |conn| {
         let mut hits = Vec::new();
         for kind in kinds {
-            for hit in store::search(conn, kind, &query, public_only, now, offset + limit + 1, 0)? {
+            for hit in store::search(conn, &index, kind, &query, public_only, now, offset + limit + 1, 0)? {
                 hits.push((kind, hit));
             }
         }

@@ -5,6 +5,7 @@
 //! here is engine-independent.
 
 pub mod api;
+pub mod engine;
 pub mod input;
 pub mod store;
 pub mod views;

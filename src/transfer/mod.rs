@@ -82,9 +82,9 @@
 //!
 //! Only the site's content moves. Left out, and recreated or forgotten:
 //!
-//! - the search index (`search_articles`, `search_events`,
-//!   `search_officials`) and the `site_counters` row `search_index` that
-//!   records its version: the importer rebuilds the index from the rows;
+//! - the search index (files in each instance's data directory) and the
+//!   `site_counters` row `search_index` naming its generation: the import
+//!   starts a new generation, and every instance rebuilds its index;
 //! - `refresh_tokens` (sessions) and `challenges` (one-time verification
 //!   codes): users sign in again, visitors ask for a new code;
 //! - the PostgreSQL-only `rate_limits`, `online_visitors` and `secrets`
@@ -126,9 +126,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::db::schema::site_counters;
 use crate::db::{AnyConnection, Conn};
-use crate::search::store::INDEX_MARKER;
 
 mod tables;
 
@@ -259,7 +257,8 @@ pub struct ImportSummary {
     pub source_engine: String,
     /// The header's `exported_at`.
     pub exported_at: NaiveDateTime,
-    /// Articles, events and officials put in the rebuilt search index.
+    /// Articles, events and officials for the search index, which every
+    /// instance rebuilds when it starts or next follows the change log.
     pub indexed: usize,
 }
 
@@ -269,7 +268,7 @@ impl fmt::Display for ImportSummary {
         describe(f, &self.rows)?;
         write!(
             f,
-            " exported from {} at {}Z; search index rebuilt ({} entries)",
+            " exported from {} at {}Z; search index: {} entries, rebuilt by each instance",
             self.source_engine,
             self.exported_at.format("%Y-%m-%dT%H:%M:%S"),
             self.indexed
@@ -323,23 +322,20 @@ pub fn import(conn: &mut Conn, input: impl BufRead) -> anyhow::Result<ImportSumm
     let header = read_header(number, &first)?;
     let rows = crate::db::write_tx(conn, |conn| -> anyhow::Result<Vec<(&'static str, u64)>> {
         refuse_non_empty(conn)?;
-        // The target's own marker (written when it was opened) goes, so the
-        // index is rebuilt below; again at the end, should the file hold one.
-        delete_index_marker(conn)?;
         let rows = read_rows(conn, lines)?;
-        delete_index_marker(conn)?;
+        // New content: every instance's search index is rebuilt from it.
+        crate::search::engine::new_generation(conn).map_err(|e| anyhow!("marking the search index stale: {e:?}"))?;
         reset_sequences(conn).context("moving the id sequences past the imported ids")?;
         // An export made before the change log: it starts with what was imported.
         crate::changes::store::backfill(conn, chrono::Utc::now().naive_utc())
             .map_err(|e| anyhow!("starting the change log: {e:?}"))?;
         Ok(rows)
     })?;
-    let indexed = crate::search::store::ensure_index(conn).map_err(|e| {
-        anyhow!(
-            "the site was imported, but rebuilding the search index failed ({e:?}); \
-             bantin rebuilds it when it next starts"
-        )
-    })?;
+    let indexed = rows
+        .iter()
+        .filter(|(table, _)| matches!(*table, "articles" | "events" | "officials"))
+        .map(|(_, n)| *n as usize)
+        .sum();
     Ok(ImportSummary {
         rows,
         source_engine: header.source_engine,
@@ -382,10 +378,6 @@ fn refuse_non_empty(conn: &mut Conn) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn delete_index_marker(conn: &mut Conn) -> QueryResult<usize> {
-    diesel::delete(site_counters::table.filter(site_counters::name.eq(INDEX_MARKER))).execute(conn)
 }
 
 /// On PostgreSQL, moves each identity past the largest id now in its table.

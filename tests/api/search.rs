@@ -312,24 +312,32 @@ on_both_engines! {
 }
 
 on_both_engines! {
-    async fn rows_written_before_the_index_existed_are_indexed_at_start() {
-        use diesel::RunQueryDsl;
+    async fn an_index_that_is_missing_or_left_behind_is_rebuilt_from_the_database() {
         let f = fixture().await;
+        // Another instance on the same database starts with no index of its
+        // own: it builds one before serving.
+        let other = f.app.spawn_beside(|_| {}).await;
+        let found = other.get("/api/v1/articles?q=giao%20ban%20").await.json();
+        assert_eq!(found["data"][0]["id"], f.id("giao-ban"));
+        // An import starts a new generation of content: every index follows.
         {
             let mut conn = f.app.state.pool.get().unwrap();
-            diesel::sql_query("DELETE FROM search_articles")
-                .execute(&mut conn)
-                .unwrap();
-            diesel::sql_query("DELETE FROM site_counters WHERE name = 'search_index'")
-                .execute(&mut conn)
-                .unwrap();
-        }
-        assert!(f.articles("giao ban ").await.is_empty(), "the index was emptied");
-        {
-            let mut conn = f.app.state.pool.get().unwrap();
-            assert!(bantin::search::store::ensure_index(&mut conn).unwrap() >= 7);
-            assert_eq!(bantin::search::store::ensure_index(&mut conn).unwrap(), 0, "only once");
+            bantin::search::engine::new_generation(&mut conn).unwrap();
+            let rebuilt = f.app.state.search.sync(&mut conn).unwrap();
+            assert!(rebuilt >= 7, "rebuilt {rebuilt}");
+            assert_eq!(f.app.state.search.sync(&mut conn).unwrap(), 0, "only once");
         }
         assert_eq!(f.articles("giao ban ").await, [f.id("giao-ban")]);
+        // A change written on one instance is found on the other at once.
+        f.app
+            .patch(
+                &format!("/api/v1/articles/{}", f.id("giao-ban")),
+                &f.editor,
+                &json!({"title": "Hội nghị sơ kết công tác quý ba"}),
+            )
+            .await;
+        let found = other.get("/api/v1/articles?q=so%20ket").await.json();
+        assert_eq!(found["data"][0]["id"], f.id("giao-ban"));
+        assert!(!f.articles("6 thang dau nam ").await.contains(&f.id("giao-ban")));
     }
 }

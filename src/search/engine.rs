@@ -1,0 +1,741 @@
+//! The search engine: a tantivy index in the data directory, derived from
+//! the database and kept current from the change log, the same on both
+//! database engines. Text goes in through bantin's one folding function
+//! (the `bantin` tokenizer), so accents are optional on every side; the
+//! words as written are compared later, against the database.
+//!
+//! What the index holds per item: its kind and id (a fast field, so that
+//! the newest matches come first without reading any document), its title,
+//! its summary (articles) and everything together. Nothing is stored: an
+//! answer is ids, and the rows come from the database.
+//!
+//! Following the log: the index's last commit records the number of the
+//! last change it holds and the generation of the database's content (an
+//! import starts a new one). A search first asks the database where its log
+//! stands (one indexed read); when the index is behind, it applies the
+//! changes since (under a lock: one writer per process), commits and
+//! reloads, so a writer's own search sees its write. A background task does
+//! the same every second, so readers seldom wait. When the log has been
+//! purged past the index, or the generation differs, the index is rebuilt.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
+
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+
+use super::{Query, Term as QueryTerm};
+use crate::db::{Conn, StoreError, StoreResult};
+
+/// What can be searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Articles,
+    Events,
+    Officials,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Articles => "articles",
+            Kind::Events => "events",
+            Kind::Officials => "officials",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Kind> {
+        [Kind::Articles, Kind::Events, Kind::Officials]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+}
+
+/// Which text of an item a query is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Title,
+    Summary,
+    /// Title, summary and body (or an event's text, an official's
+    /// positions), each word in any of them; a phrase within one.
+    Everything,
+}
+
+/// Changed when the schema or the tokenizer changes: an index of another
+/// version is rebuilt.
+const FORMAT: &str = "bantin-search-1";
+const TOKENIZER: &str = "bantin";
+/// Memory of the writer that follows the log (tantivy's minimum is 15 MB).
+const FOLLOW_BUDGET: usize = 16 << 20;
+/// Memory and threads of a full rebuild.
+const REBUILD_BUDGET: usize = 96 << 20;
+const REBUILD_THREADS: usize = 2;
+/// Changes read from the log at once while catching up.
+const CATCH_UP_BATCH: i64 = 2000;
+/// Longest word indexed, in bytes: longer ones are no words anyone types.
+const MAX_WORD_BYTES: usize = 255;
+
+/// The folding tokenizer: [`crate::text::fold`], then words between spaces.
+#[derive(Clone, Default)]
+struct Folding {
+    folded: String,
+}
+
+struct Words<'a> {
+    text: &'a str,
+    at: usize,
+    token: Token,
+}
+
+impl Tokenizer for Folding {
+    type TokenStream<'a> = Words<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Words<'a> {
+        self.folded = crate::text::fold(text);
+        Words {
+            text: &self.folded,
+            at: 0,
+            token: Token {
+                position: usize::MAX,
+                ..Token::default()
+            },
+        }
+    }
+}
+
+impl TokenStream for Words<'_> {
+    fn advance(&mut self) -> bool {
+        // Folded text is words of letters and digits, one space apart.
+        while self.at < self.text.len() {
+            let rest = &self.text[self.at..];
+            let len = rest.find(' ').unwrap_or(rest.len());
+            let (from, to) = (self.at, self.at + len);
+            self.at = to + 1;
+            if len == 0 {
+                continue;
+            }
+            self.token.position = self.token.position.wrapping_add(1);
+            if len > MAX_WORD_BYTES {
+                continue;
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.text.clear();
+            self.token.text.push_str(&self.text[from..to]);
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    kind: Field,
+    id: Field,
+    title: Field,
+    summary: Field,
+    everything: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        key: b.add_text_field("key", STRING),
+        kind: b.add_text_field("kind", STRING),
+        id: b.add_u64_field("id", NumericOptions::default().set_fast()),
+        title: b.add_text_field("title", words.clone()),
+        summary: b.add_text_field("summary", words.clone()),
+        everything: b.add_text_field("everything", words),
+    };
+    (b.build(), fields)
+}
+
+/// One item as the index sees it.
+pub struct Document {
+    pub kind: Kind,
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    /// Every other text: each is a separate value (a phrase does not run
+    /// from one into the next).
+    pub texts: Vec<String>,
+}
+
+/// Where the index stands: the generation of the content and the last
+/// change applied (`None`: nothing trustworthy, rebuild).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    generation: i64,
+    applied: i64,
+}
+
+impl Mark {
+    fn payload(self) -> String {
+        format!("{FORMAT} {} {}", self.generation, self.applied)
+    }
+
+    fn parse(payload: &str) -> Option<Mark> {
+        let mut parts = payload.split(' ');
+        if parts.next()? != FORMAT {
+            return None;
+        }
+        Some(Mark {
+            generation: parts.next()?.parse().ok()?,
+            applied: parts.next()?.parse().ok()?,
+        })
+    }
+}
+
+/// Where the database's change log stands.
+#[derive(Debug, Clone, Copy, QueryableByName)]
+struct LogState {
+    #[diesel(sql_type = BigInt)]
+    position: i64,
+    #[diesel(sql_type = BigInt)]
+    purged: i64,
+    #[diesel(sql_type = BigInt)]
+    generation: i64,
+}
+
+fn log_state(conn: &mut Conn) -> StoreResult<LogState> {
+    let sql = format!(
+        "SELECT COALESCE((SELECT MAX(seq) FROM changes), 0) AS position, \
+         COALESCE((SELECT value FROM site_counters WHERE name = '{}'), 0) AS purged, \
+         COALESCE((SELECT value FROM site_counters WHERE name = '{}'), 0) AS generation",
+        crate::changes::store::PURGED_THROUGH,
+        GENERATION,
+    );
+    let mut state: LogState = crate::on_engine!(conn, c => diesel::sql_query(&sql).get_result(c))?;
+    state.position = state.position.max(state.purged);
+    Ok(state)
+}
+
+/// The `site_counters` row naming the generation of the content: set anew
+/// by every import, so that every instance's index is rebuilt.
+pub const GENERATION: &str = "search_index";
+
+/// Starts a new generation (after an import, inside its transaction).
+pub fn new_generation(conn: &mut Conn) -> StoreResult<()> {
+    use crate::db::schema::site_counters;
+    let generation = (rand::random::<u32>() as i64).max(1);
+    crate::on_engine!(conn, c => diesel::insert_into(site_counters::table)
+        .values((site_counters::name.eq(GENERATION), site_counters::value.eq(generation)))
+        .on_conflict(site_counters::name)
+        .do_update()
+        .set(site_counters::value.eq(generation))
+        .execute(c))?;
+    Ok(())
+}
+
+fn failed(what: &str) -> impl Fn(tantivy::TantivyError) -> StoreError + '_ {
+    move |e| {
+        tracing::error!(error = %e, "search index: {what}");
+        StoreError::Internal
+    }
+}
+
+struct Writer {
+    /// `None` only while a rebuild holds its own.
+    writer: Option<IndexWriter>,
+    mark: Option<Mark>,
+}
+
+/// The index of one process.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<Writer>,
+    /// The mark's parts, readable without the lock (-1: none).
+    applied: AtomicI64,
+    generation: AtomicI64,
+    dir: PathBuf,
+    /// Held while the process runs: one process per index.
+    _lock: std::fs::File,
+}
+
+/// Processes on one machine that may share a data directory.
+const MAX_PROCESSES: usize = 16;
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or when another process on this machine
+    /// holds it (two instances sharing a data directory), the first free
+    /// one of `dir-2`, `dir-3`… (kept for the next start: it is caught up
+    /// from the log, not rebuilt).
+    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        for n in 1..=MAX_PROCESSES {
+            let candidate = match n {
+                1 => dir.to_path_buf(),
+                n => PathBuf::from(format!("{}-{n}", dir.display())),
+            };
+            if let Some(index) = Self::open_if_free(&candidate)? {
+                if n > 1 {
+                    tracing::info!(dir = %candidate.display(), "search index: {} is in use by another process", dir.display());
+                }
+                return Ok(index);
+            }
+        }
+        anyhow::bail!(
+            "{MAX_PROCESSES} bantin processes already use search indexes at {}: give this one its own BANTIN_SEARCH_DIR",
+            dir.display()
+        )
+    }
+
+    /// Opens the index in `dir` itself; fails when another process holds it.
+    pub fn open_exactly(dir: &Path) -> anyhow::Result<SearchIndex> {
+        Self::open_if_free(dir)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "the search index at {} is in use by a running bantin, which keeps it current itself; stop it first",
+                dir.display()
+            )
+        })
+    }
+
+    /// Opens (creating it when missing or of another version) the index in
+    /// `dir` when no other process holds it.
+    fn open_if_free(dir: &Path) -> anyhow::Result<Option<SearchIndex>> {
+        use anyhow::Context;
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let lock_path = PathBuf::from(format!("{}.lock", dir.display()));
+        let lock = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("opening {}", lock_path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(anyhow::Error::new(e).context(format!("locking {}", lock_path.display())))
+            }
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("creating the search index at {}", dir.display()))?;
+        let (schema, fields) = schema();
+        let open = || -> tantivy::Result<Index> {
+            let directory = MmapDirectory::open(dir)?;
+            if Index::exists(&directory)? {
+                let index = Index::open(directory)?;
+                if index.schema() == schema {
+                    return Ok(index);
+                }
+            }
+            Err(tantivy::TantivyError::SchemaError("another version".into()))
+        };
+        let index = match open() {
+            Ok(index) => index,
+            Err(e) => {
+                if std::fs::read_dir(dir)?.next().is_some() {
+                    tracing::info!(reason = %e, dir = %dir.display(), "search index: starting afresh");
+                }
+                std::fs::remove_dir_all(dir).ok();
+                std::fs::create_dir_all(dir)?;
+                Index::create_in_dir(dir, schema).context("creating the search index")?
+            }
+        };
+        index.tokenizers().register(TOKENIZER, Folding::default());
+        let mark = index.load_metas()?.payload.as_deref().and_then(Mark::parse);
+        let writer = index
+            .writer_with_num_threads(1, FOLLOW_BUDGET)
+            .context("opening the search index")?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("reading the search index")?;
+        let (applied, generation) = mark.map_or((-1, -1), |m| (m.applied, m.generation));
+        Ok(Some(SearchIndex {
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(Writer {
+                writer: Some(writer),
+                mark,
+            }),
+            applied: AtomicI64::new(applied),
+            generation: AtomicI64::new(generation),
+            dir: dir.to_path_buf(),
+            _lock: lock,
+        }))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Brings the index up to where the database's log stands; how many
+    /// items were written (a rebuild counts every item).
+    pub fn sync(&self, conn: &mut Conn) -> StoreResult<usize> {
+        let log = log_state(conn)?;
+        if self.applied.load(Ordering::Acquire) == log.position
+            && self.generation.load(Ordering::Acquire) == log.generation
+        {
+            return Ok(0);
+        }
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Read again under the lock: another thread may have caught up.
+        let log = log_state(conn)?;
+        let written = match w.mark {
+            Some(m) if m.generation == log.generation && m.applied == log.position => return Ok(0),
+            Some(m) if m.generation == log.generation && m.applied >= log.purged && m.applied < log.position => {
+                self.catch_up(conn, &mut w, m, log.position)?
+            }
+            _ => self.rebuild_locked(conn, &mut w, log)?,
+        };
+        Ok(written)
+    }
+
+    /// Rebuilds the whole index from the database.
+    pub fn rebuild(&self, conn: &mut Conn) -> StoreResult<usize> {
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let log = log_state(conn)?;
+        self.rebuild_locked(conn, &mut w, log)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, w_mark: &mut Option<Mark>, mark: Mark) -> StoreResult<()> {
+        let mut prepared = writer.prepare_commit().map_err(failed("preparing a commit"))?;
+        prepared.set_payload(&mark.payload());
+        prepared.commit().map_err(failed("committing"))?;
+        self.reader.reload().map_err(failed("reloading"))?;
+        *w_mark = Some(mark);
+        self.applied.store(mark.applied, Ordering::Release);
+        self.generation.store(mark.generation, Ordering::Release);
+        Ok(())
+    }
+
+    fn catch_up(&self, conn: &mut Conn, w: &mut Writer, from: Mark, to: i64) -> StoreResult<usize> {
+        use crate::db::schema::changes;
+        let mut after = from.applied;
+        let mut written = 0;
+        let writer = w.writer.as_mut().ok_or(StoreError::Internal)?;
+        while after < to {
+            let rows: Vec<(i64, String, i64)> = changes::table
+                .select((changes::seq, changes::kind, changes::resource_id))
+                .filter(changes::seq.gt(after))
+                .filter(changes::seq.le(to))
+                .order(changes::seq.asc())
+                .limit(CATCH_UP_BATCH)
+                .load(conn)?;
+            let Some(last) = rows.last() else { break };
+            after = last.0;
+            let mut touched: Vec<(Kind, i64)> = rows
+                .iter()
+                .filter_map(|(_, kind, id)| Some((Kind::from_name(kind)?, *id)))
+                .collect();
+            touched.sort_by_key(|(k, id)| (k.name(), *id));
+            touched.dedup();
+            for kind in [Kind::Articles, Kind::Events, Kind::Officials] {
+                let ids: Vec<i64> = touched.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                for id in &ids {
+                    writer.delete_term(Term::from_field_text(self.fields.key, &key(kind, *id)));
+                }
+                for doc in documents(conn, kind, Some(&ids), 0, ids.len() as i64)? {
+                    writer.add_document(self.document(&doc)).map_err(failed("adding"))?;
+                    written += 1;
+                }
+            }
+        }
+        self.commit(
+            writer,
+            &mut w.mark,
+            Mark {
+                generation: from.generation,
+                applied: to,
+            },
+        )?;
+        Ok(written)
+    }
+
+    fn rebuild_locked(&self, conn: &mut Conn, w: &mut Writer, log: LogState) -> StoreResult<usize> {
+        let started = std::time::Instant::now();
+        // The follower's writer goes (one writer at a time); a larger one builds.
+        if let Some(old) = w.writer.take() {
+            drop(old);
+        }
+        let result = (|| {
+            let mut writer: IndexWriter = self
+                .index
+                .writer_with_num_threads(REBUILD_THREADS, REBUILD_BUDGET)
+                .map_err(failed("opening a writer"))?;
+            writer.delete_all_documents().map_err(failed("clearing"))?;
+            let mut written = 0;
+            for kind in [Kind::Articles, Kind::Events, Kind::Officials] {
+                let mut after = 0;
+                loop {
+                    let batch = documents(conn, kind, None, after, 1000)?;
+                    let Some(last) = batch.last() else { break };
+                    after = last.id;
+                    for doc in &batch {
+                        writer.add_document(self.document(doc)).map_err(failed("adding"))?;
+                    }
+                    written += batch.len();
+                }
+            }
+            self.commit(
+                &mut writer,
+                &mut w.mark,
+                Mark {
+                    generation: log.generation,
+                    applied: log.position,
+                },
+            )?;
+            writer.wait_merging_threads().map_err(failed("merging"))?;
+            Ok(written)
+        })();
+        w.writer = Some(
+            self.index
+                .writer_with_num_threads(1, FOLLOW_BUDGET)
+                .map_err(failed("opening a writer"))?,
+        );
+        if let Ok(written) = &result {
+            tracing::info!(
+                items = written,
+                seconds = started.elapsed().as_secs_f64(),
+                "search index rebuilt"
+            );
+        }
+        result
+    }
+
+    fn document(&self, doc: &Document) -> TantivyDocument {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, key(doc.kind, doc.id));
+        d.add_text(f.kind, doc.kind.name());
+        d.add_u64(f.id, doc.id as u64);
+        d.add_text(f.title, &doc.title);
+        d.add_text(f.summary, &doc.summary);
+        d.add_text(f.everything, &doc.title);
+        d.add_text(f.everything, &doc.summary);
+        for text in &doc.texts {
+            d.add_text(f.everything, text);
+        }
+        d
+    }
+
+    /// The ids of the newest `limit` items of `kind` whose `part` holds
+    /// every term of `query` (newest: highest id, which is creation order).
+    pub fn newest(&self, kind: Kind, part: Part, query: &Query, limit: usize) -> StoreResult<Vec<i64>> {
+        let field = match part {
+            Part::Title => self.fields.title,
+            Part::Summary => self.fields.summary,
+            Part::Everything => self.fields.everything,
+        };
+        let word = |w: &str| Term::from_field_text(field, w);
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = vec![(
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.kind, kind.name()),
+                IndexRecordOption::Basic,
+            )),
+        )];
+        for term in &query.terms {
+            let clause: Box<dyn tantivy::query::Query> = match term {
+                QueryTerm::Word {
+                    folded, prefix: true, ..
+                } => {
+                    // Folded words are letters and digits: nothing a regex reads as syntax.
+                    Box::new(RegexQuery::from_pattern(&format!("{folded}.*"), field).map_err(failed("a prefix"))?)
+                }
+                QueryTerm::Word { folded, .. } => Box::new(TermQuery::new(word(folded), IndexRecordOption::Basic)),
+                QueryTerm::Phrase { folded, .. } => {
+                    Box::new(PhraseQuery::new(folded.iter().map(|w| word(w)).collect()))
+                }
+            };
+            clauses.push((Occur::Must, clause));
+        }
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit.max(1)).order_by_fast_field::<u64>("id", Order::Desc),
+            )
+            .map_err(failed("searching"))?;
+        Ok(top.into_iter().map(|(id, _)| id as i64).collect())
+    }
+}
+
+fn key(kind: Kind, id: i64) -> String {
+    format!("{}:{id}", kind.name())
+}
+
+/// Items as the index sees them: those in `ids`, or else those with an id
+/// above `after`, at most `limit`, by id.
+fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit: i64) -> StoreResult<Vec<Document>> {
+    use crate::db::schema::{articles, events, officials, positions};
+    Ok(match kind {
+        Kind::Articles => {
+            let mut q = articles::table
+                .select((articles::id, articles::title, articles::summary, articles::body))
+                .order(articles::id)
+                .limit(limit)
+                .into_boxed::<crate::db::Backend>();
+            q = match ids {
+                Some(ids) => q.filter(articles::id.eq_any(ids.to_vec())),
+                None => q.filter(articles::id.gt(after)),
+            };
+            q.load::<(i64, String, Option<String>, String)>(conn)?
+                .into_iter()
+                .map(|(id, title, summary, body)| Document {
+                    kind,
+                    id,
+                    title,
+                    summary: summary.unwrap_or_default(),
+                    texts: vec![crate::articles::html::plain_text(&body)],
+                })
+                .collect()
+        }
+        Kind::Events => {
+            let mut q = events::table
+                .select((
+                    events::id,
+                    events::title,
+                    events::title_en,
+                    events::description,
+                    events::location,
+                ))
+                .order(events::id)
+                .limit(limit)
+                .into_boxed::<crate::db::Backend>();
+            q = match ids {
+                Some(ids) => q.filter(events::id.eq_any(ids.to_vec())),
+                None => q.filter(events::id.gt(after)),
+            };
+            type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+            q.load::<Row>(conn)?
+                .into_iter()
+                .map(|(id, title, title_en, description, location)| Document {
+                    kind,
+                    id,
+                    title: event_titles(&title, title_en.as_deref()),
+                    summary: String::new(),
+                    texts: vec![event_text(description.as_deref(), location.as_deref())],
+                })
+                .collect()
+        }
+        Kind::Officials => {
+            let mut q = officials::table
+                .select((officials::id, officials::full_name))
+                .order(officials::id)
+                .limit(limit)
+                .into_boxed::<crate::db::Backend>();
+            q = match ids {
+                Some(ids) => q.filter(officials::id.eq_any(ids.to_vec())),
+                None => q.filter(officials::id.gt(after)),
+            };
+            let people: Vec<(i64, String)> = q.load(conn)?;
+            let ids: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
+            let titles: Vec<(i64, String)> = positions::table
+                .filter(positions::official_id.eq_any(&ids))
+                .select((positions::official_id, positions::title))
+                .order((positions::official_id, positions::id))
+                .load(conn)?;
+            people
+                .into_iter()
+                .map(|(id, name)| Document {
+                    kind,
+                    id,
+                    title: name,
+                    summary: String::new(),
+                    texts: vec![titles
+                        .iter()
+                        .filter(|(o, _)| *o == id)
+                        .map(|(_, t)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")],
+                })
+                .collect()
+        }
+    })
+}
+
+/// The text an event's titles are indexed under (Vietnamese and English).
+pub fn event_titles(title: &str, title_en: Option<&str>) -> String {
+    format!("{title} {}", title_en.unwrap_or(""))
+}
+
+pub fn event_text(description: Option<&str>, location: Option<&str>) -> String {
+    format!("{} {}", description.unwrap_or(""), location.unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize)> {
+        let mut t = Folding::default();
+        let mut stream = t.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push((stream.token().text.clone(), stream.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn folds_then_splits_into_words_with_positions() {
+        assert_eq!(
+            tokens("Đường  Nguyễn-Du, số 5"),
+            vec![
+                ("duong".to_string(), 0),
+                ("nguyen".to_string(), 1),
+                ("du".to_string(), 2),
+                ("so".to_string(), 3),
+                ("5".to_string(), 4)
+            ]
+        );
+        let long = "a".repeat(MAX_WORD_BYTES + 1);
+        assert_eq!(tokens(&format!("x {long} y")), vec![("x".into(), 0), ("y".into(), 2)]);
+        assert!(tokens("  !! ").is_empty());
+    }
+
+    #[test]
+    fn a_second_process_takes_the_next_free_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("search-index");
+        let first = SearchIndex::open(&base).unwrap();
+        assert_eq!(first.dir(), base);
+        let second = SearchIndex::open(&base).unwrap();
+        assert_eq!(second.dir(), dir.path().join("search-index-2"));
+        assert!(SearchIndex::open_exactly(&base).is_err());
+        drop(first);
+        assert_eq!(SearchIndex::open_exactly(&base).unwrap().dir(), base);
+    }
+
+    #[test]
+    fn marks_round_trip_and_refuse_other_formats() {
+        let m = Mark {
+            generation: 7,
+            applied: 42,
+        };
+        assert_eq!(Mark::parse(&m.payload()), Some(m));
+        assert_eq!(Mark::parse("bantin-search-0 7 42"), None);
+        assert_eq!(Mark::parse(""), None);
+    }
+}
