@@ -26,9 +26,21 @@ pub fn sanitize(body: &str) -> String {
 
 /// The visible text of a body, for lengths and (later) search.
 pub fn plain_text(body: &str) -> String {
-    let mut text = String::with_capacity(body.len());
+    plain_text_upto(body, usize::MAX)
+}
+
+/// The visible text of a body, up to about `max_chars` characters.
+pub fn plain_text_upto(body: &str, max_chars: usize) -> String {
+    let mut text = String::with_capacity(body.len().min(max_chars.saturating_mul(2)));
     let mut in_tag = false;
+    let mut kept = 0usize;
     for ch in body.chars() {
+        if kept >= max_chars {
+            break;
+        }
+        if !in_tag {
+            kept += 1;
+        }
         match ch {
             '<' => in_tag = true,
             '>' if in_tag => {

@@ -22,9 +22,14 @@ pub struct StatsRow {
 }
 
 pub fn for_articles(conn: &mut Conn, ids: &[i64]) -> StoreResult<HashMap<i64, StatsRow>> {
-    let rows: Vec<StatsRow> = article_stats::table
-        .filter(article_stats::article_id.eq_any(ids))
-        .load(conn)?;
+    let rows: Vec<StatsRow> = match ids {
+        [id] => article_stats::table
+            .filter(article_stats::article_id.eq(*id))
+            .load(conn)?,
+        ids => article_stats::table
+            .filter(article_stats::article_id.eq_any(ids))
+            .load(conn)?,
+    };
     Ok(rows.into_iter().map(|r| (r.article_id, r)).collect())
 }
 

@@ -204,12 +204,13 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> StoreResult<Vec<ArticleRow>> {
 }
 
 pub fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<ArticleRow>> {
-    let q = articles::table.select(ArticleRow::as_select()).into_boxed::<Backend>();
-    let q = match key {
-        IdOrSlug::Id(id) => q.filter(articles::id.eq(*id)),
-        IdOrSlug::Slug(slug) => q.filter(articles::slug.eq(slug.clone())),
-    };
-    Ok(q.first(conn).optional()?)
+    // Not boxed: a fixed statement, prepared once per connection.
+    let q = articles::table.select(ArticleRow::as_select());
+    Ok(match key {
+        IdOrSlug::Id(id) => q.filter(articles::id.eq(*id)).first(conn),
+        IdOrSlug::Slug(slug) => q.filter(articles::slug.eq(slug)).first(conn),
+    }
+    .optional()?)
 }
 
 /// (id, slug, title, published_at) of an article.
@@ -254,9 +255,8 @@ pub fn find_public(conn: &mut Conn, key: &IdOrSlug, now: NaiveDateTime) -> Store
 
 /// Tags of each article, in the order the editor gave them.
 pub fn tags_for(conn: &mut Conn, article_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Term>>> {
-    let rows: Vec<(i64, Term)> = article_tags::table
+    let q = article_tags::table
         .inner_join(tags::table)
-        .filter(article_tags::article_id.eq_any(article_ids))
         .order((article_tags::article_id, article_tags::position))
         .select((
             article_tags::article_id,
@@ -268,8 +268,12 @@ pub fn tags_for(conn: &mut Conn, article_ids: &[i64]) -> StoreResult<HashMap<i64
                 tags::created_at,
                 tags::updated_at,
             ),
-        ))
-        .load(conn)?;
+        ));
+    // One article (a detail): a fixed statement, prepared once per connection.
+    let rows: Vec<(i64, Term)> = match article_ids {
+        [id] => q.filter(article_tags::article_id.eq(*id)).load(conn)?,
+        ids => q.filter(article_tags::article_id.eq_any(ids)).load(conn)?,
+    };
     let mut map: HashMap<i64, Vec<Term>> = HashMap::new();
     for (article_id, tag) in rows {
         map.entry(article_id).or_default().push(tag);

@@ -4,10 +4,14 @@
 //! (the `bantin` tokenizer), so accents are optional on every side; the
 //! words as written are compared later, against the database.
 //!
-//! What the index holds per item: its kind and id (a fast field, so that
-//! the newest matches come first without reading any document), its title,
-//! its summary (articles) and everything together. Nothing is stored: an
-//! answer is ids, and the rows come from the database.
+//! What the index holds per item: its kind and id, its title, its summary
+//! (articles) and everything together, folded; its title and summary as
+//! written (lowercase), for "the words as typed, tone marks and all"; and
+//! as fast columns its date and from when the public may see it. A search
+//! is answered by the index alone: the newest visible matches per field,
+//! then exact matches first, title above summary above the rest, newest
+//! first. Nothing is stored: an answer is ids, and the rows come from the
+//! database.
 //!
 //! Following the log: the index's last commit records the number of the
 //! last change it holds and the generation of the database's content (an
@@ -24,12 +28,12 @@ use std::sync::Mutex;
 
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, RegexQuery, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, RegexQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term};
 
 use super::{Query, Term as QueryTerm};
 use crate::db::{Conn, StoreError, StoreResult};
@@ -70,8 +74,9 @@ pub enum Part {
 
 /// Changed when the schema or the tokenizer changes: an index of another
 /// version is rebuilt.
-const FORMAT: &str = "bantin-search-1";
+const FORMAT: &str = "bantin-search-2";
 const TOKENIZER: &str = "bantin";
+const EXACT_TOKENIZER: &str = "bantin-exact";
 /// Memory of the writer that follows the log (tantivy's minimum is 15 MB).
 const FOLLOW_BUDGET: usize = 16 << 20;
 /// Memory and threads of a full rebuild.
@@ -82,9 +87,12 @@ const CATCH_UP_BATCH: i64 = 2000;
 /// Longest word indexed, in bytes: longer ones are no words anyone types.
 const MAX_WORD_BYTES: usize = 255;
 
-/// The folding tokenizer: [`crate::text::fold`], then words between spaces.
+/// The folding tokenizer: [`crate::text::fold`], then words between
+/// spaces; or, `exact`, the words as [`super::words`] splits them (NFC,
+/// lowercase, tone marks kept).
 #[derive(Clone, Default)]
 struct Folding {
+    exact: bool,
     folded: String,
 }
 
@@ -98,7 +106,11 @@ impl Tokenizer for Folding {
     type TokenStream<'a> = Words<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Words<'a> {
-        self.folded = crate::text::fold(text);
+        self.folded = if self.exact {
+            super::words(text).join(" ")
+        } else {
+            crate::text::fold(text)
+        };
         Words {
             text: &self.folded,
             at: 0,
@@ -151,6 +163,7 @@ struct Fields {
     title: Field,
     summary: Field,
     everything: Field,
+    exact: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -160,21 +173,40 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let fields = Fields {
         key: b.add_text_field("key", STRING),
         kind: b.add_text_field("kind", STRING),
-        id: b.add_u64_field("id", NumericOptions::default().set_fast()),
+        id: b.add_u64_field("id", NumericOptions::default().set_indexed().set_fast()),
         title: b.add_text_field("title", words.clone()),
         summary: b.add_text_field("summary", words.clone()),
         everything: b.add_text_field("everything", words),
+        exact: b.add_text_field("exact", exact),
     };
+    b.add_i64_field(DATE, NumericOptions::default().set_fast());
+    b.add_i64_field(VISIBLE_FROM, NumericOptions::default().set_fast());
     (b.build(), fields)
 }
+
+/// Fast columns: the date an item ranks by (seconds; none: `i64::MIN`),
+/// and from when the public may see it (`i64::MAX`: not now).
+const DATE: &str = "date";
+const VISIBLE_FROM: &str = "visible_from";
+pub const ALWAYS: i64 = i64::MIN;
+pub const NEVER: i64 = i64::MAX;
 
 /// One item as the index sees it.
 pub struct Document {
     pub kind: Kind,
     pub id: i64,
+    /// Publication or start, for recency.
+    pub date: Option<chrono::NaiveDateTime>,
+    /// From when readers may see it, in seconds ([`ALWAYS`], [`NEVER`]).
+    pub visible_from: i64,
     pub title: String,
     pub summary: String,
     /// Every other text: each is a separate value (a phrase does not run
@@ -357,6 +389,13 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(TOKENIZER, Folding::default());
+        index.tokenizers().register(
+            EXACT_TOKENIZER,
+            Folding {
+                exact: true,
+                ..Folding::default()
+            },
+        );
         let mark = index.load_metas()?.payload.as_deref().and_then(Mark::parse);
         let writer = index
             .writer_with_num_threads(1, FOLLOW_BUDGET)
@@ -536,17 +575,21 @@ impl SearchIndex {
         for text in &doc.texts {
             d.add_text(f.everything, text);
         }
+        d.add_text(f.exact, &doc.title);
+        d.add_text(f.exact, &doc.summary);
+        let seconds = |at: Option<chrono::NaiveDateTime>, none| at.map_or(none, |at| at.and_utc().timestamp());
+        d.add_i64(self.schema_field(DATE), seconds(doc.date, i64::MIN));
+        d.add_i64(self.schema_field(VISIBLE_FROM), doc.visible_from);
         d
     }
 
-    /// The ids of the newest `limit` items of `kind` whose `part` holds
-    /// every term of `query` (newest: highest id, which is creation order).
-    pub fn newest(&self, kind: Kind, part: Part, query: &Query, limit: usize) -> StoreResult<Vec<i64>> {
-        let field = match part {
-            Part::Title => self.fields.title,
-            Part::Summary => self.fields.summary,
-            Part::Everything => self.fields.everything,
-        };
+    fn schema_field(&self, name: &str) -> Field {
+        self.index.schema().get_field(name).expect("a field of the schema")
+    }
+
+    /// Every term of `query` (the words folded, or as written) in `field`,
+    /// of items of `kind`.
+    fn matching(&self, kind: Kind, field: Field, query: &Query, exact: bool) -> StoreResult<BooleanQuery> {
         let word = |w: &str| Term::from_field_text(field, w);
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = vec![(
             Occur::Must,
@@ -558,27 +601,152 @@ impl SearchIndex {
         for term in &query.terms {
             let clause: Box<dyn tantivy::query::Query> = match term {
                 QueryTerm::Word {
-                    folded, prefix: true, ..
+                    folded,
+                    exact: written,
+                    prefix: true,
                 } => {
-                    // Folded words are letters and digits: nothing a regex reads as syntax.
-                    Box::new(RegexQuery::from_pattern(&format!("{folded}.*"), field).map_err(failed("a prefix"))?)
+                    let start = if exact { written } else { folded };
+                    Box::new(
+                        RegexQuery::from_pattern(&format!("{}.*", regex_literal(start)), field)
+                            .map_err(failed("a prefix"))?,
+                    )
                 }
-                QueryTerm::Word { folded, .. } => Box::new(TermQuery::new(word(folded), IndexRecordOption::Basic)),
-                QueryTerm::Phrase { folded, .. } => {
-                    Box::new(PhraseQuery::new(folded.iter().map(|w| word(w)).collect()))
+                QueryTerm::Word {
+                    folded, exact: written, ..
+                } => Box::new(TermQuery::new(
+                    word(if exact { written } else { folded }),
+                    IndexRecordOption::Basic,
+                )),
+                QueryTerm::Phrase { folded, exact: written } => {
+                    let words = if exact { written } else { folded };
+                    Box::new(PhraseQuery::new(words.iter().map(|w| word(w)).collect()))
                 }
             };
             clauses.push((Occur::Must, clause));
         }
-        let searcher = self.reader.searcher();
-        let top = searcher
-            .search(
-                &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(limit.max(1)).order_by_fast_field::<u64>("id", Order::Desc),
-            )
-            .map_err(failed("searching"))?;
-        Ok(top.into_iter().map(|(id, _)| id as i64).collect())
+        Ok(BooleanQuery::new(clauses))
     }
+
+    /// Matches of `kind` in relevance order: the words as written first,
+    /// then where they are (title, summary, elsewhere), then the newest.
+    /// Each field gives its newest `wanted` matches (that readers may see
+    /// at `now`, with `public_only`), so a query matching most of the
+    /// corpus costs about what a rare one costs.
+    pub fn rank(
+        &self,
+        kind: Kind,
+        query: &Query,
+        public_only: bool,
+        now: chrono::NaiveDateTime,
+        wanted: usize,
+    ) -> StoreResult<Vec<Ranked>> {
+        let parts: &[(Part, u8)] = match kind {
+            Kind::Articles => &[(Part::Title, 3), (Part::Summary, 2), (Part::Everything, 1)],
+            _ => &[(Part::Title, 3), (Part::Everything, 1)],
+        };
+        let now = now.and_utc().timestamp();
+        let searcher = self.reader.searcher();
+        let mut found: std::collections::HashMap<DocAddress, Ranked> = std::collections::HashMap::new();
+        for (part, tier) in parts {
+            let field = match part {
+                Part::Title => self.fields.title,
+                Part::Summary => self.fields.summary,
+                Part::Everything => self.fields.everything,
+            };
+            // Newest first: the id is the score; what readers may not see
+            // scores 0 and is dropped.
+            let newest = TopDocs::with_limit(wanted.max(1)).custom_score(move |segment: &SegmentReader| {
+                let columns = segment.fast_fields();
+                let ids = columns.u64("id").expect("the id column").first_or_default_col(0);
+                let visible_from = columns
+                    .i64(VISIBLE_FROM)
+                    .expect("the visibility column")
+                    .first_or_default_col(i64::MAX);
+                move |doc: DocId| {
+                    if public_only && visible_from.get_val(doc) > now {
+                        0
+                    } else {
+                        ids.get_val(doc)
+                    }
+                }
+            });
+            let top = searcher
+                .search(&self.matching(kind, field, query, false)?, &newest)
+                .map_err(failed("searching"))?;
+            for (id, address) in top.into_iter().filter(|(id, _)| *id > 0) {
+                let hit = found.entry(address).or_insert(Ranked {
+                    id: id as i64,
+                    tier: *tier,
+                    exact: false,
+                    date: i64::MIN,
+                });
+                hit.tier = hit.tier.max(*tier);
+            }
+        }
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Which of them hold the words as written (in the title or summary).
+        let ids: Vec<Term> = found
+            .values()
+            .map(|h| Term::from_field_u64(self.fields.id, h.id as u64))
+            .collect();
+        let exact = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermSetQuery::new(ids))),
+            (
+                Occur::Must,
+                Box::new(self.matching(kind, self.fields.exact, query, true)?),
+            ),
+        ]);
+        for address in searcher.search(&exact, &DocSetCollector).map_err(failed("searching"))? {
+            if let Some(hit) = found.get_mut(&address) {
+                hit.exact = true;
+            }
+        }
+        for (address, hit) in found.iter_mut() {
+            let dates = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .i64(DATE)
+                .map_err(failed("reading dates"))?;
+            hit.date = dates.first(address.doc_id).unwrap_or(i64::MIN);
+        }
+        let mut ranked: Vec<Ranked> = found.into_values().collect();
+        ranked.sort_by(|a, b| {
+            b.exact
+                .cmp(&a.exact)
+                .then(b.tier.cmp(&a.tier))
+                .then(b.date.cmp(&a.date))
+                .then(b.id.cmp(&a.id))
+        });
+        Ok(ranked)
+    }
+}
+
+/// A match, and what ranks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranked {
+    pub id: i64,
+    /// Where the words were found: 3 title, 2 summary, 1 elsewhere.
+    pub tier: u8,
+    /// The words as written (tone marks in the same places) are in the
+    /// title or summary.
+    pub exact: bool,
+    date: i64,
+}
+
+/// A word as a regex that matches only itself. Words are letters and
+/// digits (and, lowercased, the odd combining mark): nothing is syntax, but
+/// anything else is escaped all the same.
+fn regex_literal(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !c.is_alphanumeric() && c.is_ascii() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn key(kind: Kind, id: i64) -> String {
@@ -592,7 +760,14 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
     Ok(match kind {
         Kind::Articles => {
             let mut q = articles::table
-                .select((articles::id, articles::title, articles::summary, articles::body))
+                .select((
+                    articles::id,
+                    articles::title,
+                    articles::summary,
+                    articles::body,
+                    articles::status,
+                    articles::published_at,
+                ))
                 .order(articles::id)
                 .limit(limit)
                 .into_boxed::<crate::db::Backend>();
@@ -600,11 +775,26 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
                 Some(ids) => q.filter(articles::id.eq_any(ids.to_vec())),
                 None => q.filter(articles::id.gt(after)),
             };
-            q.load::<(i64, String, Option<String>, String)>(conn)?
+            type Row = (
+                i64,
+                String,
+                Option<String>,
+                String,
+                String,
+                Option<chrono::NaiveDateTime>,
+            );
+            q.load::<Row>(conn)?
                 .into_iter()
-                .map(|(id, title, summary, body)| Document {
+                .map(|(id, title, summary, body, status, published_at)| Document {
                     kind,
                     id,
+                    date: published_at,
+                    visible_from: match published_at {
+                        Some(at) if crate::articles::model::VISIBLE_STATUSES.contains(&status.as_str()) => {
+                            at.and_utc().timestamp()
+                        }
+                        _ => NEVER,
+                    },
                     title,
                     summary: summary.unwrap_or_default(),
                     texts: vec![crate::articles::html::plain_text(&body)],
@@ -619,6 +809,7 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
                     events::title_en,
                     events::description,
                     events::location,
+                    events::starts_at,
                 ))
                 .order(events::id)
                 .limit(limit)
@@ -627,12 +818,21 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
                 Some(ids) => q.filter(events::id.eq_any(ids.to_vec())),
                 None => q.filter(events::id.gt(after)),
             };
-            type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+            type Row = (
+                i64,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                chrono::NaiveDateTime,
+            );
             q.load::<Row>(conn)?
                 .into_iter()
-                .map(|(id, title, title_en, description, location)| Document {
+                .map(|(id, title, title_en, description, location, starts_at)| Document {
                     kind,
                     id,
+                    date: Some(starts_at),
+                    visible_from: ALWAYS,
                     title: event_titles(&title, title_en.as_deref()),
                     summary: String::new(),
                     texts: vec![event_text(description.as_deref(), location.as_deref())],
@@ -661,6 +861,8 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
                 .map(|(id, name)| Document {
                     kind,
                     id,
+                    date: None,
+                    visible_from: ALWAYS,
                     title: name,
                     summary: String::new(),
                     texts: vec![titles

@@ -149,10 +149,12 @@ impl Query {
 
 /// The snippet of an article: from its summary and the text of its body.
 pub fn article_snippet(summary: Option<&str>, body_html: &str, query: &Query) -> String {
+    // A snippet is cut from the opening of the text: the rest of a long
+    // body is never looked at.
     let text = format!(
         "{} {}",
         summary.unwrap_or(""),
-        crate::articles::html::plain_text(body_html)
+        crate::articles::html::plain_text_upto(body_html, SNIPPET_SOURCE_CHARS)
     );
     snippet(&text, query, SNIPPET_WORDS)
 }
@@ -203,6 +205,17 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
     }
     let targets = query.highlights();
     let hit = |w: &str| {
+        // Most words are plain ASCII: folding them is lowercasing.
+        if w.is_ascii() {
+            return targets.iter().any(|(t, prefix)| {
+                let n = t.len();
+                if *prefix {
+                    w.len() >= n && w.as_bytes()[..n].eq_ignore_ascii_case(t.as_bytes())
+                } else {
+                    w.eq_ignore_ascii_case(t)
+                }
+            });
+        }
         let f = fold(w);
         targets
             .iter()

@@ -42,7 +42,10 @@ macro_rules! term_queries {
             }
 
             pub fn find_many(conn: &mut Conn, ids: &[i64]) -> QueryResult<Vec<Term>> {
-                t::table.select(COLUMNS).filter(t::id.eq_any(ids)).load(conn)
+                match ids {
+                    [id] => t::table.select(COLUMNS).filter(t::id.eq(*id)).load(conn),
+                    ids => t::table.select(COLUMNS).filter(t::id.eq_any(ids)).load(conn),
+                }
             }
 
             pub fn find_by_slugs(conn: &mut Conn, slugs: &[String]) -> QueryResult<Vec<Term>> {
