@@ -346,6 +346,10 @@ where
 {
     let failed = |e: diesel::result::Error| E::from(StoreError::from(e));
     let outermost = !in_transaction(conn);
+    let _turn = match conn {
+        AnyConnection::Sqlite(_) if outermost => sqlite_writers::wait_turn(),
+        _ => None,
+    };
     if outermost {
         begin_write(conn).map_err(failed)?;
     } else {
@@ -386,6 +390,44 @@ where
     // Nothing was written: ending it either way is the same.
     let _ = AnyConnection::rollback_transaction(conn);
     result
+}
+
+/// SQLite takes one writer at a time, and a writer that finds the lock
+/// taken sleeps in steps of up to 100 ms before it tries again: under a
+/// burst of ratings most of a second goes to sleeping. Writers of this
+/// process queue here instead and go the moment the one before them
+/// commits; SQLite's own wait still covers other processes (a command run
+/// beside the server).
+mod sqlite_writers {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    static TURN: parking_lot::Mutex<()> = parking_lot::const_mutex(());
+
+    thread_local! {
+        static HOLDING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Held until the write transaction ends.
+    pub struct Turn(#[allow(dead_code)] parking_lot::MutexGuard<'static, ()>);
+
+    impl Drop for Turn {
+        fn drop(&mut self) {
+            HOLDING.with(|h| h.set(false));
+        }
+    }
+
+    /// This thread's turn to write; `None` when it already has one (a
+    /// second database written inside the first's transaction) or the
+    /// queue did not move for as long as SQLite would wait.
+    pub fn wait_turn() -> Option<Turn> {
+        if HOLDING.with(Cell::get) {
+            return None;
+        }
+        let guard = TURN.try_lock_for(Duration::from_secs(5))?;
+        HOLDING.with(|h| h.set(true));
+        Some(Turn(guard))
+    }
 }
 
 fn begin_write(conn: &mut Conn) -> diesel::QueryResult<()> {

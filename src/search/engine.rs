@@ -55,6 +55,14 @@ impl Kind {
         }
     }
 
+    fn code(self) -> u64 {
+        match self {
+            Kind::Articles => 1,
+            Kind::Events => 2,
+            Kind::Officials => 3,
+        }
+    }
+
     fn from_name(name: &str) -> Option<Kind> {
         [Kind::Articles, Kind::Events, Kind::Officials]
             .into_iter()
@@ -74,13 +82,19 @@ pub enum Part {
 
 /// Changed when the schema or the tokenizer changes: an index of another
 /// version is rebuilt.
-const FORMAT: &str = "bantin-search-2";
+const FORMAT: &str = "bantin-search-3";
 const TOKENIZER: &str = "bantin";
 const EXACT_TOKENIZER: &str = "bantin-exact";
+const PREFIX_TOKENIZER: &str = "bantin-prefix";
+const EXACT_PREFIX_TOKENIZER: &str = "bantin-exact-prefix";
+/// A word still being typed this short is looked up as it is, among the
+/// starts of the words indexed (as SQLite's FTS5 `prefix` option does);
+/// a longer one is expanded over the term dictionary.
+const PREFIX_CHARS: usize = 3;
 /// Memory of the writer that follows the log (tantivy's minimum is 15 MB).
 const FOLLOW_BUDGET: usize = 16 << 20;
 /// Memory and threads of a full rebuild.
-const REBUILD_BUDGET: usize = 96 << 20;
+const REBUILD_BUDGET: usize = 64 << 20;
 const REBUILD_THREADS: usize = 2;
 /// Changes read from the log at once while catching up.
 const CATCH_UP_BATCH: i64 = 2000;
@@ -93,6 +107,8 @@ const MAX_WORD_BYTES: usize = 255;
 #[derive(Clone, Default)]
 struct Folding {
     exact: bool,
+    /// Index the first 1 to [`PREFIX_CHARS`] characters of every word instead.
+    prefixes: bool,
     folded: String,
 }
 
@@ -100,6 +116,11 @@ struct Words<'a> {
     text: &'a str,
     at: usize,
     token: Token,
+    prefixes: bool,
+    /// In prefix mode: the word being cut, and how many characters of it
+    /// the last token held.
+    word: (usize, usize),
+    cut: usize,
 }
 
 impl Tokenizer for Folding {
@@ -118,12 +139,33 @@ impl Tokenizer for Folding {
                 position: usize::MAX,
                 ..Token::default()
             },
+            prefixes: self.prefixes,
+            word: (0, 0),
+            cut: PREFIX_CHARS,
         }
     }
 }
 
-impl TokenStream for Words<'_> {
-    fn advance(&mut self) -> bool {
+impl Words<'_> {
+    /// The next start of the current word, if it has one more.
+    fn next_prefix(&mut self) -> bool {
+        let (from, to) = self.word;
+        if self.cut >= PREFIX_CHARS {
+            return false;
+        }
+        let word = &self.text[from..to];
+        let Some(end) = word.char_indices().nth(self.cut).map(|(i, c)| i + c.len_utf8()) else {
+            return false;
+        };
+        self.cut += 1;
+        self.token.offset_from = from;
+        self.token.offset_to = from + end;
+        self.token.text.clear();
+        self.token.text.push_str(&word[..end]);
+        true
+    }
+
+    fn next_word(&mut self) -> bool {
         // Folded text is words of letters and digits, one space apart.
         while self.at < self.text.len() {
             let rest = &self.text[self.at..];
@@ -145,6 +187,24 @@ impl TokenStream for Words<'_> {
         }
         false
     }
+}
+
+impl TokenStream for Words<'_> {
+    fn advance(&mut self) -> bool {
+        if !self.prefixes {
+            return self.next_word();
+        }
+        loop {
+            if self.next_prefix() {
+                return true;
+            }
+            if !self.next_word() {
+                return false;
+            }
+            self.word = (self.token.offset_from, self.token.offset_to);
+            self.cut = 0;
+        }
+    }
 
     fn token(&self) -> &Token {
         &self.token
@@ -158,12 +218,16 @@ impl TokenStream for Words<'_> {
 #[derive(Clone, Copy)]
 struct Fields {
     key: Field,
-    kind: Field,
     id: Field,
     title: Field,
     summary: Field,
     everything: Field,
     exact: Field,
+    /// The starts of the words of each of the above.
+    title_prefix: Field,
+    summary_prefix: Field,
+    everything_prefix: Field,
+    exact_prefix: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -178,15 +242,26 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(EXACT_TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    let starts = |tokenizer| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+    };
     let fields = Fields {
         key: b.add_text_field("key", STRING),
-        kind: b.add_text_field("kind", STRING),
         id: b.add_u64_field("id", NumericOptions::default().set_indexed().set_fast()),
         title: b.add_text_field("title", words.clone()),
         summary: b.add_text_field("summary", words.clone()),
         everything: b.add_text_field("everything", words),
         exact: b.add_text_field("exact", exact),
+        title_prefix: b.add_text_field("title_prefix", starts(PREFIX_TOKENIZER)),
+        summary_prefix: b.add_text_field("summary_prefix", starts(PREFIX_TOKENIZER)),
+        everything_prefix: b.add_text_field("everything_prefix", starts(PREFIX_TOKENIZER)),
+        exact_prefix: b.add_text_field("exact_prefix", starts(EXACT_PREFIX_TOKENIZER)),
     };
+    b.add_u64_field(KIND, NumericOptions::default().set_fast());
     b.add_i64_field(DATE, NumericOptions::default().set_fast());
     b.add_i64_field(VISIBLE_FROM, NumericOptions::default().set_fast());
     (b.build(), fields)
@@ -196,6 +271,8 @@ fn schema() -> (Schema, Fields) {
 /// and from when the public may see it (`i64::MAX`: not now).
 const DATE: &str = "date";
 const VISIBLE_FROM: &str = "visible_from";
+/// Fast column: the kind of item ([`Kind::code`]).
+const KIND: &str = "kind";
 pub const ALWAYS: i64 = i64::MIN;
 pub const NEVER: i64 = i64::MAX;
 
@@ -389,13 +466,20 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(TOKENIZER, Folding::default());
-        index.tokenizers().register(
-            EXACT_TOKENIZER,
-            Folding {
-                exact: true,
-                ..Folding::default()
-            },
-        );
+        for (name, exact, prefixes) in [
+            (EXACT_TOKENIZER, true, false),
+            (PREFIX_TOKENIZER, false, true),
+            (EXACT_PREFIX_TOKENIZER, true, true),
+        ] {
+            index.tokenizers().register(
+                name,
+                Folding {
+                    exact,
+                    prefixes,
+                    ..Folding::default()
+                },
+            );
+        }
         let mark = index.load_metas()?.payload.as_deref().and_then(Mark::parse);
         let writer = index
             .writer_with_num_threads(1, FOLLOW_BUDGET)
@@ -566,17 +650,24 @@ impl SearchIndex {
         let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_text(f.key, key(doc.kind, doc.id));
-        d.add_text(f.kind, doc.kind.name());
+        d.add_u64(self.schema_field(KIND), doc.kind.code());
         d.add_u64(f.id, doc.id as u64);
-        d.add_text(f.title, &doc.title);
-        d.add_text(f.summary, &doc.summary);
-        d.add_text(f.everything, &doc.title);
-        d.add_text(f.everything, &doc.summary);
+        for (field, prefix) in [(f.title, f.title_prefix), (f.everything, f.everything_prefix)] {
+            d.add_text(field, &doc.title);
+            d.add_text(prefix, &doc.title);
+        }
+        for (field, prefix) in [(f.summary, f.summary_prefix), (f.everything, f.everything_prefix)] {
+            d.add_text(field, &doc.summary);
+            d.add_text(prefix, &doc.summary);
+        }
         for text in &doc.texts {
             d.add_text(f.everything, text);
+            d.add_text(f.everything_prefix, text);
         }
-        d.add_text(f.exact, &doc.title);
-        d.add_text(f.exact, &doc.summary);
+        for text in [&doc.title, &doc.summary] {
+            d.add_text(f.exact, text);
+            d.add_text(f.exact_prefix, text);
+        }
         let seconds = |at: Option<chrono::NaiveDateTime>, none| at.map_or(none, |at| at.and_utc().timestamp());
         d.add_i64(self.schema_field(DATE), seconds(doc.date, i64::MIN));
         d.add_i64(self.schema_field(VISIBLE_FROM), doc.visible_from);
@@ -587,17 +678,11 @@ impl SearchIndex {
         self.index.schema().get_field(name).expect("a field of the schema")
     }
 
-    /// Every term of `query` (the words folded, or as written) in `field`,
-    /// of items of `kind`.
-    fn matching(&self, kind: Kind, field: Field, query: &Query, exact: bool) -> StoreResult<BooleanQuery> {
+    /// Every term of `query` (the words folded, or as written) in `field`
+    /// (whose starts of words are in `starts`).
+    fn matching(&self, (field, starts): (Field, Field), query: &Query, exact: bool) -> StoreResult<BooleanQuery> {
         let word = |w: &str| Term::from_field_text(field, w);
-        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = vec![(
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.kind, kind.name()),
-                IndexRecordOption::Basic,
-            )),
-        )];
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         for term in &query.terms {
             let clause: Box<dyn tantivy::query::Query> = match term {
                 QueryTerm::Word {
@@ -606,10 +691,17 @@ impl SearchIndex {
                     prefix: true,
                 } => {
                     let start = if exact { written } else { folded };
-                    Box::new(
-                        RegexQuery::from_pattern(&format!("{}.*", regex_literal(start)), field)
-                            .map_err(failed("a prefix"))?,
-                    )
+                    if start.chars().count() <= PREFIX_CHARS {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(starts, start),
+                            IndexRecordOption::Basic,
+                        ))
+                    } else {
+                        Box::new(
+                            RegexQuery::from_pattern(&format!("{}.*", regex_literal(start)), field)
+                                .map_err(failed("a prefix"))?,
+                        )
+                    }
                 }
                 QueryTerm::Word {
                     folded, exact: written, ..
@@ -648,22 +740,25 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut found: std::collections::HashMap<DocAddress, Ranked> = std::collections::HashMap::new();
         for (part, tier) in parts {
-            let field = match part {
-                Part::Title => self.fields.title,
-                Part::Summary => self.fields.summary,
-                Part::Everything => self.fields.everything,
+            let f = self.fields;
+            let fields = match part {
+                Part::Title => (f.title, f.title_prefix),
+                Part::Summary => (f.summary, f.summary_prefix),
+                Part::Everything => (f.everything, f.everything_prefix),
             };
+            let code = kind.code();
             // Newest first: the id is the score; what readers may not see
             // scores 0 and is dropped.
             let newest = TopDocs::with_limit(wanted.max(1)).custom_score(move |segment: &SegmentReader| {
                 let columns = segment.fast_fields();
                 let ids = columns.u64("id").expect("the id column").first_or_default_col(0);
+                let kinds = columns.u64(KIND).expect("the kind column").first_or_default_col(0);
                 let visible_from = columns
                     .i64(VISIBLE_FROM)
                     .expect("the visibility column")
                     .first_or_default_col(i64::MAX);
                 move |doc: DocId| {
-                    if public_only && visible_from.get_val(doc) > now {
+                    if kinds.get_val(doc) != code || (public_only && visible_from.get_val(doc) > now) {
                         0
                     } else {
                         ids.get_val(doc)
@@ -671,7 +766,7 @@ impl SearchIndex {
                 }
             });
             let top = searcher
-                .search(&self.matching(kind, field, query, false)?, &newest)
+                .search(&self.matching(fields, query, false)?, &newest)
                 .map_err(failed("searching"))?;
             for (id, address) in top.into_iter().filter(|(id, _)| *id > 0) {
                 let hit = found.entry(address).or_insert(Ranked {
@@ -695,7 +790,7 @@ impl SearchIndex {
             (Occur::Must, Box::new(TermSetQuery::new(ids))),
             (
                 Occur::Must,
-                Box::new(self.matching(kind, self.fields.exact, query, true)?),
+                Box::new(self.matching((self.fields.exact, self.fields.exact_prefix), query, true)?),
             ),
         ]);
         for address in searcher.search(&exact, &DocSetCollector).map_err(failed("searching"))? {
@@ -891,7 +986,10 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<(String, usize)> {
-        let mut t = Folding::default();
+        tokens_of(Folding::default(), text)
+    }
+
+    fn tokens_of(mut t: Folding, text: &str) -> Vec<(String, usize)> {
         let mut stream = t.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
@@ -915,6 +1013,25 @@ mod tests {
         let long = "a".repeat(MAX_WORD_BYTES + 1);
         assert_eq!(tokens(&format!("x {long} y")), vec![("x".into(), 0), ("y".into(), 2)]);
         assert!(tokens("  !! ").is_empty());
+    }
+
+    #[test]
+    fn prefix_tokens_are_the_starts_of_every_word() {
+        let prefixes = |exact| Folding {
+            exact,
+            prefixes: true,
+            ..Folding::default()
+        };
+        let texts = |t: Vec<(String, usize)>| t.into_iter().map(|(w, _)| w).collect::<Vec<_>>();
+        assert_eq!(
+            texts(tokens_of(prefixes(false), "Đà Nẵng")),
+            ["d", "da", "n", "na", "nan"]
+        );
+        assert_eq!(
+            texts(tokens_of(prefixes(true), "Đà Nẵng")),
+            ["đ", "đà", "n", "nẵ", "nẵn"]
+        );
+        assert!(tokens_of(prefixes(false), " , ").is_empty());
     }
 
     #[test]

@@ -17,7 +17,25 @@ pub fn nfc(input: &str) -> String {
 pub fn fold(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut pending_space = false;
-    for ch in input.nfd() {
+    // Each character decomposed on its own (NFD without the reordering of
+    // marks, which are all dropped anyway): the same letters in the same
+    // order, at a fraction of the cost.
+    let letters = input.chars().flat_map(|c| {
+        let mut parts = [None; 4];
+        if c.is_ascii() {
+            parts[0] = Some(c);
+        } else {
+            let mut n = 0;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) && n < parts.len() {
+                    parts[n] = Some(d);
+                    n += 1;
+                }
+            });
+        }
+        parts.into_iter().flatten()
+    });
+    for ch in letters {
         if is_combining_mark(ch) {
             continue;
         }
@@ -196,6 +214,26 @@ mod properties {
             prop_assert_eq!(fold(&nfd), once.clone());
             prop_assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "));
             prop_assert!(once.chars().all(|c| c == ' ' || c.is_alphanumeric()));
+        }
+
+        /// The quick fold is the fold by NFD, marks dropped, letter for letter.
+        #[test]
+        fn folding_matches_the_nfd_definition(text in "(\\PC|[ạảãàáâậầấẩẫăắằặẳẵệểễềếọỏõòóôộổỗồốơờớợởỡđĐưừứựửữ]){0,40}") {
+            let mut reference = String::new();
+            let mut pending_space = false;
+            for ch in text.nfd().filter(|c| !is_combining_mark(*c)) {
+                let ch = if ch == 'đ' || ch == 'Đ' { 'd' } else { ch };
+                if ch.is_alphanumeric() {
+                    if pending_space && !reference.is_empty() {
+                        reference.push(' ');
+                    }
+                    pending_space = false;
+                    reference.extend(ch.to_lowercase());
+                } else {
+                    pending_space = true;
+                }
+            }
+            prop_assert_eq!(fold(&text), reference);
         }
 
         /// A slug is always one bantin accepts (or empty), and short enough.
