@@ -28,12 +28,14 @@ use std::sync::Mutex;
 
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, RegexQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term,
+};
 
 use super::{Query, Term as QueryTerm};
 use crate::db::{Conn, StoreError, StoreResult};
@@ -380,6 +382,8 @@ pub struct SearchIndex {
     applied: AtomicI64,
     generation: AtomicI64,
     dir: PathBuf,
+    /// Which segments hold their items newest first.
+    order: Mutex<std::collections::HashMap<tantivy::index::SegmentId, bool>>,
     /// Held while the process runs: one process per index.
     _lock: std::fs::File,
 }
@@ -501,6 +505,7 @@ impl SearchIndex {
             applied: AtomicI64::new(applied),
             generation: AtomicI64::new(generation),
             dir: dir.to_path_buf(),
+            order: Mutex::default(),
             _lock: lock,
         }))
     }
@@ -608,12 +613,13 @@ impl SearchIndex {
                 .map_err(failed("opening a writer"))?;
             writer.delete_all_documents().map_err(failed("clearing"))?;
             let mut written = 0;
+            // Newest first: see `newest`.
             for kind in [Kind::Articles, Kind::Events, Kind::Officials] {
-                let mut after = 0;
+                let mut before = i64::MAX;
                 loop {
-                    let batch = documents(conn, kind, None, after, 1000)?;
+                    let batch = documents(conn, kind, None, before, 1000)?;
                     let Some(last) = batch.last() else { break };
-                    after = last.id;
+                    before = last.id;
                     for doc in &batch {
                         writer.add_document(self.document(doc)).map_err(failed("adding"))?;
                     }
@@ -746,29 +752,15 @@ impl SearchIndex {
                 Part::Summary => (f.summary, f.summary_prefix),
                 Part::Everything => (f.everything, f.everything_prefix),
             };
-            let code = kind.code();
-            // Newest first: the id is the score; what readers may not see
-            // scores 0 and is dropped.
-            let newest = TopDocs::with_limit(wanted.max(1)).custom_score(move |segment: &SegmentReader| {
-                let columns = segment.fast_fields();
-                let ids = columns.u64("id").expect("the id column").first_or_default_col(0);
-                let kinds = columns.u64(KIND).expect("the kind column").first_or_default_col(0);
-                let visible_from = columns
-                    .i64(VISIBLE_FROM)
-                    .expect("the visibility column")
-                    .first_or_default_col(i64::MAX);
-                move |doc: DocId| {
-                    if kinds.get_val(doc) != code || (public_only && visible_from.get_val(doc) > now) {
-                        0
-                    } else {
-                        ids.get_val(doc)
-                    }
-                }
-            });
-            let top = searcher
-                .search(&self.matching(fields, query, false)?, &newest)
-                .map_err(failed("searching"))?;
-            for (id, address) in top.into_iter().filter(|(id, _)| *id > 0) {
+            let top = self.newest(
+                &searcher,
+                &self.matching(fields, query, false)?,
+                kind,
+                public_only,
+                now,
+                wanted,
+            )?;
+            for (id, address) in top {
                 let hit = found.entry(address).or_insert(Ranked {
                     id: id as i64,
                     tier: *tier,
@@ -818,6 +810,103 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// The newest `wanted` items of `kind` matching `query` (that readers
+    /// may see at `now`, with `public_only`), as (id, address).
+    ///
+    /// A rebuild writes items newest first, so in its segments the first
+    /// matches are the newest and the scan stops after `wanted` of them:
+    /// a word found in every article costs what a rare one costs. Other
+    /// segments (what the log added since, merges) are read to the end.
+    fn newest(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        kind: Kind,
+        public_only: bool,
+        now: i64,
+        wanted: usize,
+    ) -> StoreResult<Vec<(u64, DocAddress)>> {
+        use std::cmp::Reverse;
+        let wanted = wanted.max(1);
+        let weight = query
+            .weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))
+            .map_err(failed("searching"))?;
+        let mut top: std::collections::BinaryHeap<Reverse<(u64, DocAddress)>> = std::collections::BinaryHeap::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let Some(columns) = Columns::of(segment) else { continue };
+            let descending = self.descending(segment, &columns);
+            let alive = segment.alive_bitset();
+            let mut scorer = weight.scorer(segment, 1.0).map_err(failed("searching"))?;
+            let mut taken = 0usize;
+            let mut doc = scorer.doc();
+            while doc != tantivy::TERMINATED {
+                let visible = alive.is_none_or(|a| a.is_alive(doc))
+                    && columns.kinds.get_val(doc) == kind.code()
+                    && (!public_only || columns.visible_from.get_val(doc) <= now);
+                if visible {
+                    let id = columns.ids.get_val(doc);
+                    let entry = Reverse((id, DocAddress::new(ord as u32, doc)));
+                    if top.len() < wanted {
+                        top.push(entry);
+                    } else if top.peek().is_some_and(|least| entry < *least) {
+                        top.pop();
+                        top.push(entry);
+                    }
+                    taken += 1;
+                    if descending && taken >= wanted {
+                        break;
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        let mut found: Vec<(u64, DocAddress)> = top.into_iter().map(|Reverse(e)| e).collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(found)
+    }
+
+    /// Whether the ids of `segment` fall from its first document to its
+    /// last (checked once per segment: segments never change).
+    fn descending(&self, segment: &SegmentReader, columns: &Columns) -> bool {
+        let id = segment.segment_id();
+        let mut known = self.order.lock().unwrap_or_else(|p| p.into_inner());
+        *known.entry(id).or_insert_with(|| {
+            let n = segment.max_doc();
+            (1..n).all(|doc| columns.ids.get_val(doc - 1) > columns.ids.get_val(doc))
+        })
+    }
+}
+
+/// The fast columns of a segment, each with one value per document.
+struct Columns {
+    ids: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    kinds: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    visible_from: std::sync::Arc<dyn tantivy::columnar::ColumnValues<i64>>,
+}
+
+impl Columns {
+    fn of(segment: &SegmentReader) -> Option<Columns> {
+        use tantivy::columnar::Cardinality;
+        let fast = segment.fast_fields();
+        let u64s = |name: &str| {
+            fast.u64(name)
+                .ok()
+                .filter(|c| c.get_cardinality() == Cardinality::Full)
+                .map(|c| c.values)
+        };
+        Some(Columns {
+            ids: u64s("id")?,
+            kinds: u64s(KIND)?,
+            visible_from: fast
+                .i64(VISIBLE_FROM)
+                .ok()
+                .filter(|c| c.get_cardinality() == Cardinality::Full)?
+                .values,
+        })
+    }
+}
+
 /// A match, and what ranks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranked {
@@ -849,8 +938,8 @@ fn key(kind: Kind, id: i64) -> String {
 }
 
 /// Items as the index sees them: those in `ids`, or else those with an id
-/// above `after`, at most `limit`, by id.
-fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit: i64) -> StoreResult<Vec<Document>> {
+/// below `before`; at most `limit`, newest (highest id) first.
+fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, before: i64, limit: i64) -> StoreResult<Vec<Document>> {
     use crate::db::schema::{articles, events, officials, positions};
     Ok(match kind {
         Kind::Articles => {
@@ -863,12 +952,12 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
                     articles::status,
                     articles::published_at,
                 ))
-                .order(articles::id)
+                .order(articles::id.desc())
                 .limit(limit)
                 .into_boxed::<crate::db::Backend>();
             q = match ids {
                 Some(ids) => q.filter(articles::id.eq_any(ids.to_vec())),
-                None => q.filter(articles::id.gt(after)),
+                None => q.filter(articles::id.lt(before)),
             };
             type Row = (
                 i64,
@@ -906,12 +995,12 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
                     events::location,
                     events::starts_at,
                 ))
-                .order(events::id)
+                .order(events::id.desc())
                 .limit(limit)
                 .into_boxed::<crate::db::Backend>();
             q = match ids {
                 Some(ids) => q.filter(events::id.eq_any(ids.to_vec())),
-                None => q.filter(events::id.gt(after)),
+                None => q.filter(events::id.lt(before)),
             };
             type Row = (
                 i64,
@@ -937,12 +1026,12 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, after: i64, limit
         Kind::Officials => {
             let mut q = officials::table
                 .select((officials::id, officials::full_name))
-                .order(officials::id)
+                .order(officials::id.desc())
                 .limit(limit)
                 .into_boxed::<crate::db::Backend>();
             q = match ids {
                 Some(ids) => q.filter(officials::id.eq_any(ids.to_vec())),
-                None => q.filter(officials::id.gt(after)),
+                None => q.filter(officials::id.lt(before)),
             };
             let people: Vec<(i64, String)> = q.load(conn)?;
             let ids: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
@@ -1032,6 +1121,64 @@ mod tests {
             ["đ", "đà", "n", "nẵ", "nẵn"]
         );
         assert!(tokens_of(prefixes(false), " , ").is_empty());
+    }
+
+    fn article(id: i64, title: &str, visible: bool) -> Document {
+        Document {
+            kind: Kind::Articles,
+            id,
+            date: None,
+            visible_from: if visible { ALWAYS } else { NEVER },
+            title: title.into(),
+            summary: String::new(),
+            texts: vec![],
+        }
+    }
+
+    #[test]
+    fn the_newest_matches_come_first_from_every_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(&dir.path().join("i")).unwrap();
+        let mut w = index.writer.lock().unwrap();
+        let mark = Mark {
+            generation: 1,
+            applied: 1,
+        };
+        // A rebuilt segment, newest first (every fifth one hidden), then
+        // what the log added later, oldest first, and an edit of an old one.
+        let writer = w.writer.as_mut().unwrap();
+        for id in (1..=300).rev() {
+            writer
+                .add_document(index.document(&article(id, "Hội nghị", id % 5 != 0)))
+                .unwrap();
+        }
+        let Writer { writer, mark: at } = &mut *w;
+        index.commit(writer.as_mut().unwrap(), at, mark).unwrap();
+        let writer = w.writer.as_mut().unwrap();
+        for id in 301..=303 {
+            writer
+                .add_document(index.document(&article(id, "Hội nghị", true)))
+                .unwrap();
+        }
+        writer.delete_term(Term::from_field_text(index.fields.key, &key(Kind::Articles, 299)));
+        writer
+            .add_document(index.document(&article(299, "Hội nghị mới", true)))
+            .unwrap();
+        let Writer { writer, mark: at } = &mut *w;
+        index.commit(writer.as_mut().unwrap(), at, mark).unwrap();
+        drop(w);
+        let query = Query::parse("hoi nghi ").unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let ids = |public_only| {
+            index
+                .rank(Kind::Articles, &query, public_only, now, 6)
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(true), [303, 302, 301, 299, 298, 297]);
+        assert_eq!(ids(false), [303, 302, 301, 300, 299, 298]);
     }
 
     #[test]

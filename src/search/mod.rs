@@ -222,10 +222,23 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
             .any(|(t, prefix)| if *prefix { f.starts_with(t.as_str()) } else { f == *t })
     };
     let word_spans: Vec<usize> = spans.iter().enumerate().filter(|(_, s)| s.2).map(|(i, _)| i).collect();
-    let first_hit = word_spans
-        .iter()
-        .position(|&i| hit(&text[spans[i].0..spans[i].1]))
-        .unwrap_or(0);
+    // The text folded once; word for word the same as folding each word
+    // (unless a word folds to nothing or to two, when each is folded alone).
+    let folded_text = fold(&text);
+    let folded: Vec<&str> = folded_text.split(' ').filter(|w| !w.is_empty()).collect();
+    let aligned = folded.len() == word_spans.len();
+    let hit_word = |k: usize| {
+        if aligned {
+            let f = folded[k];
+            targets
+                .iter()
+                .any(|(t, prefix)| if *prefix { f.starts_with(t.as_str()) } else { f == t })
+        } else {
+            let (s, e, _) = spans[word_spans[k]];
+            hit(&text[s..e])
+        }
+    };
+    let first_hit = (0..word_spans.len()).position(hit_word).unwrap_or(0);
     let from_word = first_hit.saturating_sub(max_words / 3);
     let to_word = (from_word + max_words).min(word_spans.len());
     if word_spans.is_empty() {
@@ -244,6 +257,7 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
     }
     for (s, e, is_word) in &spans[first_span..=last_span] {
         let piece = &text[*s..*e];
+        // The window is short: its few words are folded one by one.
         if *is_word && hit(piece) {
             out.push_str("<mark>");
             escape_html(piece, &mut out);
