@@ -22,6 +22,7 @@
 //! the same every second, so readers seldom wait. When the log has been
 //! purged past the index, or the generation differs, the index is rebuilt.
 
+use std::cmp::Reverse;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
@@ -95,9 +96,8 @@ const EXACT_PREFIX_TOKENIZER: &str = "bantin-exact-prefix";
 const PREFIX_CHARS: usize = 3;
 /// Memory of the writer that follows the log (tantivy's minimum is 15 MB).
 const FOLLOW_BUDGET: usize = 16 << 20;
-/// Memory and threads of a full rebuild.
+/// Memory of a full rebuild.
 const REBUILD_BUDGET: usize = 64 << 20;
-const REBUILD_THREADS: usize = 2;
 /// Changes read from the log at once while catching up.
 const CATCH_UP_BATCH: i64 = 2000;
 /// Longest word indexed, in bytes: longer ones are no words anyone types.
@@ -485,9 +485,7 @@ impl SearchIndex {
             );
         }
         let mark = index.load_metas()?.payload.as_deref().and_then(Mark::parse);
-        let writer = index
-            .writer_with_num_threads(1, FOLLOW_BUDGET)
-            .context("opening the search index")?;
+        let writer = follower(&index).context("opening the search index")?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -600,6 +598,10 @@ impl SearchIndex {
         Ok(written)
     }
 
+    fn follower(&self) -> tantivy::Result<IndexWriter> {
+        follower(&self.index)
+    }
+
     fn rebuild_locked(&self, conn: &mut Conn, w: &mut Writer, log: LogState) -> StoreResult<usize> {
         let started = std::time::Instant::now();
         // The follower's writer goes (one writer at a time); a larger one builds.
@@ -607,10 +609,13 @@ impl SearchIndex {
             drop(old);
         }
         let result = (|| {
+            // One thread, no merging while it writes: segments that follow
+            // each other in the order written, merged in that order below.
             let mut writer: IndexWriter = self
                 .index
-                .writer_with_num_threads(REBUILD_THREADS, REBUILD_BUDGET)
+                .writer_with_num_threads(1, REBUILD_BUDGET)
                 .map_err(failed("opening a writer"))?;
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
             writer.delete_all_documents().map_err(failed("clearing"))?;
             let mut written = 0;
             // Newest first: see `newest`.
@@ -634,14 +639,32 @@ impl SearchIndex {
                     applied: log.position,
                 },
             )?;
+            // One segment, newest first: where a segment starts tells where
+            // it was written (articles, then events, then officials, each
+            // newest first).
+            let searcher = self.reader.searcher();
+            let mut order: Vec<((u64, Reverse<u64>), tantivy::index::SegmentId)> = searcher
+                .segment_readers()
+                .iter()
+                .filter(|segment| segment.max_doc() > 0)
+                .filter_map(|segment| {
+                    let columns = Columns::of(segment)?;
+                    Some((
+                        (columns.kinds.get_val(0), Reverse(columns.ids.get_val(0))),
+                        segment.segment_id(),
+                    ))
+                })
+                .collect();
+            order.sort();
+            if order.len() > 1 {
+                let ids: Vec<_> = order.into_iter().map(|(_, id)| id).collect();
+                writer.merge(&ids).wait().map_err(failed("merging"))?;
+            }
             writer.wait_merging_threads().map_err(failed("merging"))?;
+            self.reader.reload().map_err(failed("reloading"))?;
             Ok(written)
         })();
-        w.writer = Some(
-            self.index
-                .writer_with_num_threads(1, FOLLOW_BUDGET)
-                .map_err(failed("opening a writer"))?,
-        );
+        w.writer = Some(self.follower().map_err(failed("opening a writer"))?);
         if let Ok(written) = &result {
             tracing::info!(
                 items = written,
@@ -827,7 +850,6 @@ impl SearchIndex {
         now: i64,
         wanted: usize,
     ) -> StoreResult<Vec<(u64, DocAddress)>> {
-        use std::cmp::Reverse;
         let wanted = wanted.max(1);
         let weight = query
             .weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))
@@ -866,14 +888,18 @@ impl SearchIndex {
         Ok(found)
     }
 
-    /// Whether the ids of `segment` fall from its first document to its
-    /// last (checked once per segment: segments never change).
+    /// Whether, for each kind, the ids of `segment` fall from its first
+    /// document to its last (checked once per segment: segments never change).
     fn descending(&self, segment: &SegmentReader, columns: &Columns) -> bool {
         let id = segment.segment_id();
         let mut known = self.order.lock().unwrap_or_else(|p| p.into_inner());
         *known.entry(id).or_insert_with(|| {
-            let n = segment.max_doc();
-            (1..n).all(|doc| columns.ids.get_val(doc - 1) > columns.ids.get_val(doc))
+            let mut last: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+            (0..segment.max_doc()).all(|doc| {
+                let (kind, id) = (columns.kinds.get_val(doc), columns.ids.get_val(doc));
+                let before = last.insert(kind, id);
+                before.is_none_or(|before| before > id)
+            })
         })
     }
 }
@@ -932,6 +958,19 @@ fn regex_literal(word: &str) -> String {
     }
     out
 }
+
+/// The writer that follows the log. What it adds is merged among itself,
+/// never into a rebuilt segment (which would lose its newest-first order).
+fn follower(index: &Index) -> tantivy::Result<IndexWriter> {
+    let writer = index.writer_with_num_threads(1, FOLLOW_BUDGET)?;
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(FOLLOWED_SEGMENT_DOCS);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
+}
+
+/// Segments the follower merges stay below this many items.
+const FOLLOWED_SEGMENT_DOCS: usize = 20_000;
 
 fn key(kind: Kind, id: i64) -> String {
     format!("{}:{id}", kind.name())
