@@ -187,7 +187,13 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
         .char_indices()
         .nth(SNIPPET_SOURCE_CHARS)
         .map_or(text.len(), |(i, _)| i);
-    let text = nfc(&text[..end]);
+    // Stored text is NFC already (bodies and fields are normalised when
+    // written); the quick check spares composing it again.
+    let text = &text[..end];
+    let text = match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(nfc(text)),
+    };
     // (start, end, is_word) spans, in order.
     let mut spans: Vec<(usize, usize, bool)> = Vec::new();
     let mut start = 0;
@@ -255,10 +261,14 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
     if from_word > 0 {
         out.push('…');
     }
+    let mut k = word_spans.partition_point(|&i| i < first_span);
     for (s, e, is_word) in &spans[first_span..=last_span] {
         let piece = &text[*s..*e];
-        // The window is short: its few words are folded one by one.
-        if *is_word && hit(piece) {
+        let marked = *is_word && {
+            k += 1;
+            hit_word(k - 1)
+        };
+        if marked {
             out.push_str("<mark>");
             escape_html(piece, &mut out);
             out.push_str("</mark>");

@@ -36,9 +36,6 @@ pub fn fold(input: &str) -> String {
         parts.into_iter().flatten()
     });
     for ch in letters {
-        if is_combining_mark(ch) {
-            continue;
-        }
         let ch = match ch {
             'đ' | 'Đ' => 'd',
             other => other,
