@@ -70,5 +70,5 @@ pub fn search(
 }
 
 /// The `site_counters` row of the search index's generation; older exports
-/// carry it (as the FTS index's version) and imports leave it out.
+/// carry it (the old FTS index's version) and imports leave it out.
 pub const INDEX_MARKER: &str = super::engine::GENERATION;
