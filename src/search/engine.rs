@@ -884,7 +884,7 @@ impl SearchIndex {
             }
         }
         let mut found: Vec<(u64, DocAddress)> = top.into_iter().map(|Reverse(e)| e).collect();
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|e| Reverse(e.0));
         Ok(found)
     }
 
