@@ -121,8 +121,9 @@ pub async fn search(r: Reader, params: web::Query<SearchQuery>) -> Result<HttpRe
     let index = state.search.clone();
     let found = crate::db::run(auth.pool(&state), move |conn| {
         let mut hits = Vec::new();
+        index.sync(conn)?;
         for kind in kinds {
-            for hit in store::search(conn, &index, kind, &query, public_only, now, offset + limit + 1, 0)? {
+            for hit in store::ranked(conn, &index, kind, &query, public_only, now, offset + limit + 1, 0)? {
                 hits.push((kind, hit));
             }
         }

@@ -230,6 +230,10 @@ struct Fields {
     summary_prefix: Field,
     everything_prefix: Field,
     exact_prefix: Field,
+    /// Fast columns (see [`DATE`]).
+    kind: Field,
+    date: Field,
+    visible_from: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -262,10 +266,10 @@ fn schema() -> (Schema, Fields) {
         summary_prefix: b.add_text_field("summary_prefix", starts(PREFIX_TOKENIZER)),
         everything_prefix: b.add_text_field("everything_prefix", starts(PREFIX_TOKENIZER)),
         exact_prefix: b.add_text_field("exact_prefix", starts(EXACT_PREFIX_TOKENIZER)),
+        kind: b.add_u64_field(KIND, NumericOptions::default().set_fast()),
+        date: b.add_i64_field(DATE, NumericOptions::default().set_fast()),
+        visible_from: b.add_i64_field(VISIBLE_FROM, NumericOptions::default().set_fast()),
     };
-    b.add_u64_field(KIND, NumericOptions::default().set_fast());
-    b.add_i64_field(DATE, NumericOptions::default().set_fast());
-    b.add_i64_field(VISIBLE_FROM, NumericOptions::default().set_fast());
     (b.build(), fields)
 }
 
@@ -343,7 +347,8 @@ fn log_state(conn: &mut Conn) -> StoreResult<LogState> {
 }
 
 /// The `site_counters` row naming the generation of the content: set anew
-/// by every import, so that every instance's index is rebuilt.
+/// by every import, so that every instance's index is rebuilt. (Older
+/// exports carry it as the old FTS index's version; imports leave it out.)
 pub const GENERATION: &str = "search_index";
 
 /// Starts a new generation (after an import, inside its transaction).
@@ -679,7 +684,7 @@ impl SearchIndex {
         let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_text(f.key, key(doc.kind, doc.id));
-        d.add_u64(self.schema_field(KIND), doc.kind.code());
+        d.add_u64(f.kind, doc.kind.code());
         d.add_u64(f.id, doc.id as u64);
         for (field, prefix) in [(f.title, f.title_prefix), (f.everything, f.everything_prefix)] {
             d.add_text(field, &doc.title);
@@ -698,13 +703,9 @@ impl SearchIndex {
             d.add_text(f.exact_prefix, text);
         }
         let seconds = |at: Option<chrono::NaiveDateTime>, none| at.map_or(none, |at| at.and_utc().timestamp());
-        d.add_i64(self.schema_field(DATE), seconds(doc.date, i64::MIN));
-        d.add_i64(self.schema_field(VISIBLE_FROM), doc.visible_from);
+        d.add_i64(f.date, seconds(doc.date, i64::MIN));
+        d.add_i64(f.visible_from, doc.visible_from);
         d
-    }
-
-    fn schema_field(&self, name: &str) -> Field {
-        self.index.schema().get_field(name).expect("a field of the schema")
     }
 
     /// Every term of `query` (the words folded, or as written) in `field`

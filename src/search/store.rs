@@ -39,8 +39,23 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> StoreResult<Vec<Hit>> {
-    use crate::db::schema::articles;
     index.sync(conn)?;
+    ranked(conn, index, kind, query, public_only, now, limit, offset)
+}
+
+/// [`search`] on an index already brought up to date (several kinds at once).
+#[allow(clippy::too_many_arguments)]
+pub fn ranked(
+    conn: &mut Conn,
+    index: &SearchIndex,
+    kind: Kind,
+    query: &Query,
+    public_only: bool,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<Vec<Hit>> {
+    use crate::db::schema::articles;
     let wanted = (offset + limit + 1).clamp(100, MAX_CANDIDATES) as usize;
     let mut page: Vec<Hit> = index
         .rank(kind, query, public_only, now, wanted)?
@@ -68,7 +83,3 @@ pub fn search(
     }
     Ok(page)
 }
-
-/// The `site_counters` row of the search index's generation; older exports
-/// carry it (the old FTS index's version) and imports leave it out.
-pub const INDEX_MARKER: &str = super::engine::GENERATION;

@@ -17,7 +17,7 @@ use crate::db::schema::{
     slug_history, tags, users, webhooks,
 };
 use crate::db::{Backend, Conn};
-use crate::search::store::INDEX_MARKER;
+use crate::search::engine::GENERATION;
 
 /// Rows read per query when exporting.
 const EXPORT_BATCH: i64 = 1000;
@@ -354,7 +354,7 @@ tables! {
         rating_4: i64,
         rating_5: i64,
     }
-    site_counters => SiteCounter, whole(name) only(site_counters::name.ne(INDEX_MARKER)) {
+    site_counters => SiteCounter, whole(name) only(site_counters::name.ne(GENERATION)) {
         name: String,
         value: i64,
     }
