@@ -21,6 +21,11 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The public website that shows the content (`BANTIN_SITE_URL`).
     pub site_url: Option<String>,
+    /// The portal's name, on print pages and feeds (`BANTIN_SITE_NAME`).
+    pub site_name: String,
+    /// Where an article is on the public site (`BANTIN_ARTICLE_URL`): a
+    /// template with `{site}`, `{slug}` and `{id}` (see [`crate::http::site`]).
+    pub article_url: Option<String>,
     pub jwt_secret: Vec<u8>,
     pub cors_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
@@ -58,6 +63,26 @@ pub struct Config {
     /// `<data_dir>/search-index`): derived from the database, rebuilt when
     /// missing. One per process.
     pub search_dir: PathBuf,
+    pub media: MediaSettings,
+}
+
+/// Where uploads go and what they may be.
+#[derive(Debug, Clone)]
+pub struct MediaSettings {
+    /// `BANTIN_MEDIA_URL`: a directory (default `<data_dir>/media`) or
+    /// `s3://bucket/prefix` for several instances.
+    pub location: String,
+    /// `BANTIN_S3_ENDPOINT`, `BANTIN_S3_REGION`, `BANTIN_S3_ACCESS_KEY_ID`,
+    /// `BANTIN_S3_SECRET_ACCESS_KEY` (the usual `AWS_*` variables are read
+    /// too).
+    pub s3: crate::media::files::S3Settings,
+    /// `BANTIN_MAX_UPLOAD_MB` (default 50): any upload.
+    pub max_upload_bytes: usize,
+    /// Photos: 20 MB, or the upload limit if lower.
+    pub max_image_bytes: usize,
+    /// `BANTIN_MAX_IMAGE_PIXELS` (default 50 million): larger photos
+    /// (and decompression bombs) are refused before they are decoded.
+    pub max_image_pixels: u64,
 }
 
 /// Where webhooks may go and how hard bantin tries.
@@ -185,7 +210,24 @@ impl Config {
         let search_dir = var("BANTIN_SEARCH_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("search-index"));
+        let max_upload_mb: usize = settings.parse("BANTIN_MAX_UPLOAD_MB", 50)?;
+        if max_upload_mb == 0 {
+            bail!("BANTIN_MAX_UPLOAD_MB must be at least 1");
+        }
+        let media = MediaSettings {
+            location: var("BANTIN_MEDIA_URL").unwrap_or_else(|| data_dir.join("media").to_string_lossy().into_owned()),
+            s3: crate::media::files::S3Settings {
+                endpoint: var("BANTIN_S3_ENDPOINT"),
+                region: var("BANTIN_S3_REGION"),
+                access_key_id: var("BANTIN_S3_ACCESS_KEY_ID"),
+                secret_access_key: var("BANTIN_S3_SECRET_ACCESS_KEY"),
+            },
+            max_upload_bytes: max_upload_mb << 20,
+            max_image_bytes: max_upload_mb.min(20) << 20,
+            max_image_pixels: settings.parse("BANTIN_MAX_IMAGE_PIXELS", 50_000_000)?,
+        };
         Ok(Config {
+            media,
             search_dir,
             database_url,
             database_read_url,
@@ -193,6 +235,8 @@ impl Config {
             bind: var("BANTIN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: absolute_url("BANTIN_PUBLIC_URL", var("BANTIN_PUBLIC_URL"))?,
             site_url: absolute_url("BANTIN_SITE_URL", var("BANTIN_SITE_URL"))?,
+            site_name: var("BANTIN_SITE_NAME").unwrap_or_else(|| "Cổng thông tin điện tử".into()),
+            article_url: var("BANTIN_ARTICLE_URL"),
             jwt_secret: Vec::new(),
             cors_origins,
             trusted_proxies,

@@ -129,17 +129,22 @@ fn main() -> anyhow::Result<()> {
         Command::Demo => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
-            let loaded = bantin::demo::load(&mut conn, SystemClock.now())?;
+            let media = bantin::media::files::MediaFiles::open(&config.media.location, &config.media.s3)?;
+            let loaded = bantin::demo::load_with_media(&mut conn, SystemClock.now(), Some(&media))?;
             println!(
                 "demo content loaded: {} organizations, {} officials, {} events, {} categories, {} articles, \
-                 {} comments, {} ratings (existing items kept)",
+                 {} comments, {} ratings, {} pages, {} link groups, {} documents, {} playlists (existing items kept)",
                 loaded.organizations,
                 loaded.officials,
                 loaded.events,
                 loaded.categories,
                 loaded.articles,
                 loaded.comments,
-                loaded.ratings
+                loaded.ratings,
+                loaded.pages,
+                loaded.link_groups,
+                loaded.documents,
+                loaded.playlists
             );
             Ok(())
         }

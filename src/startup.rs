@@ -24,28 +24,35 @@ use futures_util::future::Either;
 
 /// Every route under `/api/v1`, plus health and docs.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(crate::health::routes).service(
-        web::scope("/api/v1")
-            .wrap(middleware::from_fn(crate::http::response_cache::middleware))
-            .wrap(middleware::from_fn(crate::idempotency::middleware))
-            .wrap(middleware::from_fn(crate::http::gate::gate))
-            .configure(crate::auth::api::routes)
-            .configure(crate::users::api::routes)
-            .configure(crate::keys::api::routes)
-            .configure(crate::changes::api::routes)
-            .configure(crate::webhooks::api::routes)
-            .configure(crate::articles::api::routes)
-            .configure(crate::taxonomy::api::categories::routes)
-            .configure(crate::taxonomy::api::tags::routes)
-            .configure(crate::organizations::api::routes)
-            .configure(crate::officials::api::routes)
-            .configure(crate::events::api::routes)
-            .configure(crate::challenges::api::routes)
-            .configure(crate::ratings::api::routes)
-            .configure(crate::comments::api::routes)
-            .configure(crate::stats::api::routes)
-            .configure(crate::search::api::routes),
-    );
+    cfg.configure(crate::health::routes)
+        .service(
+            web::scope("/api/v1")
+                .wrap(middleware::from_fn(crate::http::response_cache::middleware))
+                .wrap(middleware::from_fn(crate::idempotency::middleware))
+                .wrap(middleware::from_fn(crate::http::gate::gate))
+                .configure(crate::auth::api::routes)
+                .configure(crate::users::api::routes)
+                .configure(crate::keys::api::routes)
+                .configure(crate::changes::api::routes)
+                .configure(crate::webhooks::api::routes)
+                .configure(crate::articles::api::routes)
+                .configure(crate::taxonomy::api::categories::routes)
+                .configure(crate::taxonomy::api::tags::routes)
+                .configure(crate::organizations::api::routes)
+                .configure(crate::officials::api::routes)
+                .configure(crate::events::api::routes)
+                .configure(crate::challenges::api::routes)
+                .configure(crate::ratings::api::routes)
+                .configure(crate::comments::api::routes)
+                .configure(crate::stats::api::routes)
+                .configure(crate::search::api::routes)
+                .configure(crate::media::api::routes)
+                .configure(crate::documents::api::routes)
+                .configure(crate::pages::api::routes)
+                .configure(crate::links::api::routes)
+                .configure(crate::playlists::api::routes),
+        )
+        .configure(crate::media::serve::routes);
 }
 
 fn cors(config: &Config) -> Cors {
@@ -169,7 +176,9 @@ impl Application {
             crate::db::QueryCounter::default(),
         )?;
         let search = open_search_index(&config, &background)?;
-        let mut state = AppState::new(pool, queries, config, clock, search);
+        let media = crate::media::files::MediaFiles::open(&config.media.location, &config.media.s3)
+            .with_context(|| format!("opening the media store {}", config.media.location))?;
+        let mut state = AppState::new(pool, queries, config, clock, search, media);
         if let Some(cache) = &state.cache {
             // Where the log stands before anything is served and kept.
             let mut conn = background.get()?;

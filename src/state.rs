@@ -75,6 +75,10 @@ pub struct AppState {
     pub key_uses: Arc<Pending<i64>>,
     /// What this process commits to its database (the change log moved).
     pub signal: Arc<crate::db::signal::Signal>,
+    /// Where uploaded files are kept.
+    pub media: crate::media::files::MediaFiles,
+    /// Photos being made into variants at once (each holds its pixels).
+    pub media_work: Arc<tokio::sync::Semaphore>,
     /// Public answers kept in memory (`None` when `BANTIN_CACHE_MB=0`).
     pub cache: Option<Arc<crate::cache::ResponseCache>>,
     /// The search index of this process.
@@ -88,6 +92,7 @@ impl AppState {
         config: Config,
         clock: SharedClock,
         search: Arc<crate::search::engine::SearchIndex>,
+        media: crate::media::files::MediaFiles,
     ) -> Self {
         let keys = Arc::new(JwtKeys::new(&config.jwt_secret));
         let visitors = Arc::new(VisitorIds::new(&config.jwt_secret));
@@ -113,7 +118,12 @@ impl AppState {
         });
         let signal = crate::db::signal::for_database(&config.database_url);
         let cache = crate::cache::ResponseCache::new(config.cache_mb, signal.clone()).map(Arc::new);
+        // Two photos decoded at a time per process: each holds its pixels
+        // (4 bytes each, 200 MB for a 50-megapixel photo) while it is resized.
+        let media_work = Arc::new(tokio::sync::Semaphore::new(2));
         AppState {
+            media,
+            media_work,
             search,
             read_pool: pool.clone(),
             background: pool.clone(),

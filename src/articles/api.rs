@@ -29,7 +29,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .patch(update)
                 .delete(delete),
         )
-        .service(at("/officials/{id_or_slug}/articles").get(official_articles));
+        .service(at("/officials/{id_or_slug}/articles").get(official_articles))
+        .service(at("/articles/{id_or_slug}/print").get(super::print::print_article));
 }
 
 /// List articles. Readers see published articles; editors see everything.

@@ -12,12 +12,13 @@ use super::query::{ListFilter, Sort, SortField, SortKey, DEFAULT_SORT, SORTS};
 use crate::clock::to_stored;
 use crate::db::{IdOrSlug, Scope};
 use crate::http::error::ParamIssue;
-use crate::http::input::{check_length, check_slug, check_url, set_text, text, time_param};
+use crate::http::input::{check_length, check_slug, set_text, text, time_param};
 use crate::http::lang::LangParam;
 use crate::http::pagination::{page_limit, parse_time_key, relevance_offset, time_key, Cursor};
 use crate::http::params;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
+use crate::media::refs::{self as media_refs, ImageInput};
 
 /// The body of `POST /articles` (where `title` is required) and of
 /// `PATCH /articles/{id}` (where only the fields sent change; `null` clears
@@ -43,10 +44,10 @@ pub struct ArticleInput {
     /// HTML, up to 200,000 characters; scripts, event handlers and unsafe URLs are removed.
     pub body: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Image>)]
-    pub cover_image: Option<Option<Image>>,
+    #[schema(value_type = Option<ImageInput>)]
+    pub cover_image: Option<Option<ImageInput>>,
     /// Up to 50 images.
-    pub images: Option<Vec<Image>>,
+    pub images: Option<Vec<ImageInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub byline: Option<Option<String>>,
@@ -69,17 +70,8 @@ pub struct ArticleInput {
     pub comments_enabled: Option<bool>,
 }
 
-fn clean_image(errors: &mut Vec<FieldError>, field: &str, image: Image) -> Image {
-    check_url(errors, &format!("{field}.url"), &Some(image.url.clone()));
-    let mut optional = |name: &str, raw: Option<String>, max| {
-        raw.map(|raw| text(errors, &format!("{field}.{name}"), &raw, 0, max))
-            .filter(|t| !t.is_empty())
-    };
-    Image {
-        caption: optional("caption", image.caption, 500),
-        alt: optional("alt", image.alt, 300),
-        url: image.url,
-    }
+fn clean_image(errors: &mut Vec<FieldError>, field: &str, image: ImageInput) -> Image {
+    media_refs::clean(errors, field, image)
 }
 
 /// Applies an input to the stored columns (`base`: the current article, or

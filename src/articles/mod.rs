@@ -5,6 +5,7 @@ pub mod html;
 pub mod include;
 pub mod input;
 pub mod model;
+pub mod print;
 pub mod query;
 pub mod stats;
 pub mod store;

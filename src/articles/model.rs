@@ -2,8 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::db::schema::articles;
 
@@ -22,18 +20,7 @@ crate::text_enum! {
 /// Statuses a reader may see (a scheduled article once its time has come).
 pub const VISIBLE_STATUSES: [&str; 2] = ["published", "scheduled"];
 
-/// A photo with its caption, as on the portal ("Chủ tịch UBMTTQ thị xã … phát biểu tại hội nghị").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"url": "https://honglinh.hatinh.gov.vn/media/hoi-nghi-1.jpg",
-    "caption": "Chủ tịch UBMTTQ thị xã Đặng Ngọc Sơn phát biểu tại hội nghị", "alt": null}))]
-pub struct Image {
-    /// An absolute http(s) URL or a path on this site starting with `/`.
-    pub url: String,
-    pub caption: Option<String>,
-    /// Text for screen readers; defaults to nothing.
-    pub alt: Option<String>,
-}
+pub use crate::media::refs::Image;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles)]

@@ -304,6 +304,7 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         crate::comments::store::record_article_gone(conn, row.id, stamp)?;
         diesel::delete(articles::table.find(row.id)).execute(conn)?;
         slug::forget(conn, SlugTable::Articles, row.id)?;
+        crate::media::uses::clear(conn, Kind::Articles, row.id)?;
         let gone = Touched::delete(row.id, Some(row.slug.clone()), row.is_announced());
         changes::store::record_one(conn, stamp, Kind::Articles, gone)
     })
@@ -437,6 +438,8 @@ fn save(
         unknown.extend(refs::unknown(conn, Target::Events, "event_ids", ids)?);
     }
     refs::all_known(unknown)?;
+    let mut media = crate::media::refs::resolve_column(conn, &mut data.cover_image, "cover_image")?;
+    media.extend(crate::media::refs::resolve_list(conn, &mut data.images, "images")?);
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Articles, &data.title)?;
     }
@@ -470,6 +473,9 @@ fn save(
         &data.slug,
         now,
     )?;
+    if current.is_some() || !media.is_empty() {
+        crate::media::uses::set(conn, Kind::Articles, id, &media)?;
+    }
     let was_public = current.is_some_and(ArticleRow::is_announced);
     let touched = Touched::upsert(id, Some(data.slug.clone()), was_public, data.is_announced());
     changes::store::record_one(conn, stamp, Kind::Articles, touched)?;

@@ -15,6 +15,11 @@ crate::text_enum! {
         Categories = "categories",
         Tags = "tags",
         Comments = "comments",
+        Media = "media",
+        Documents = "documents",
+        Pages = "pages",
+        Links = "links",
+        Playlists = "playlists",
     }
 }
 
@@ -29,6 +34,11 @@ impl Kind {
             Kind::Categories => "category",
             Kind::Tags => "tag",
             Kind::Comments => "comment",
+            Kind::Media => "media",
+            Kind::Documents => "document",
+            Kind::Pages => "page",
+            Kind::Links => "link_group",
+            Kind::Playlists => "playlist",
         }
     }
 

@@ -90,6 +90,33 @@ pub fn current(
                 out.insert(comment.id, value);
             }
         }
+        Kind::Media => {
+            for item in crate::media::store::find_many(conn, ids)? {
+                out.insert(item.id, json(crate::media::views::view(&item))?);
+            }
+        }
+        Kind::Documents => {
+            let docs = crate::documents::store::find_many(conn, ids)?;
+            let names = crate::documents::views::Names::load(conn, &docs)?;
+            for doc in &docs {
+                out.insert(doc.id, json(crate::documents::views::view(doc, &names))?);
+            }
+        }
+        Kind::Pages => {
+            for page in crate::pages::store::find_many(conn, ids)? {
+                out.insert(page.id, json(crate::pages::views::view(&page, lang))?);
+            }
+        }
+        Kind::Links => {
+            for group in crate::links::store::find_many(conn, ids)? {
+                out.insert(group.id, json(crate::links::views::view(&group, lang))?);
+            }
+        }
+        Kind::Playlists => {
+            for list in crate::playlists::store::find_many(conn, ids)? {
+                out.insert(list.id, json(crate::playlists::views::view(&list))?);
+            }
+        }
     }
     Ok(out)
 }

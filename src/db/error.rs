@@ -51,6 +51,12 @@ pub enum StoreError {
     /// Other records still refer to this one.
     #[error("still referenced")]
     InUse,
+    /// A media item others still show: who (`articles/12`, `playlists/2`).
+    #[error("media in use by {0:?}")]
+    MediaInUse(Vec<String>),
+    /// A media item of the wrong kind where the input names one.
+    #[error("media of the wrong kind: {0:?}")]
+    MediaKind(Reference, &'static str),
     /// Records named in the input that do not exist.
     #[error("unknown references: {0:?}")]
     UnknownReferences(Vec<Reference>),

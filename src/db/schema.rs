@@ -87,6 +87,104 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        kind -> Text,
+        mime_type -> Text,
+        extension -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        original_name -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        duration_ms -> Nullable<BigInt>,
+        placeholder -> Nullable<Text>,
+        color -> Nullable<Text>,
+        variants -> Text,
+        alt -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        credit -> Nullable<Text>,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_uses (media_id, owner_kind, owner_id) {
+        media_id -> BigInt,
+        owner_kind -> Text,
+        owner_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        slug -> Text,
+        number -> Text,
+        number_key -> Text,
+        doc_type -> Text,
+        issuer_id -> Nullable<BigInt>,
+        issuer_name -> Nullable<Text>,
+        signer_id -> Nullable<BigInt>,
+        signer_name -> Nullable<Text>,
+        issued_on -> Date,
+        effective_from -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        summary -> Text,
+        field -> Nullable<Text>,
+        status -> Text,
+        replaced_by -> Nullable<BigInt>,
+        attachments -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        title_en -> Nullable<Text>,
+        body -> Text,
+        body_en -> Nullable<Text>,
+        parent_id -> Nullable<BigInt>,
+        position -> Integer,
+        map -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    link_groups (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        position -> Integer,
+        links -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    playlists (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        position -> Integer,
+        tracks -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(articles -> users (author_id));
@@ -109,6 +207,7 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        logo -> Nullable<Text>,
     }
 }
 
@@ -125,6 +224,7 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        photo -> Nullable<Text>,
     }
 }
 
@@ -342,6 +442,9 @@ diesel::joinable!(article_events -> articles (article_id));
 diesel::joinable!(article_events -> events (event_id));
 diesel::joinable!(api_key_usage -> api_keys (key_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(media_uses -> media (media_id));
+diesel::joinable!(documents -> organizations (issuer_id));
+diesel::joinable!(documents -> officials (signer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
@@ -369,4 +472,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_key_usage,
     webhooks,
     webhook_deliveries,
+    media,
+    media_uses,
+    documents,
+    pages,
+    link_groups,
+    playlists,
 );

@@ -17,6 +17,10 @@ pub enum SlugTable {
     Organizations,
     Categories,
     Tags,
+    Documents,
+    Pages,
+    Links,
+    Playlists,
 }
 
 impl SlugTable {
@@ -29,6 +33,10 @@ impl SlugTable {
             SlugTable::Organizations => "to-chuc",
             SlugTable::Categories => "chuyen-muc",
             SlugTable::Tags => "the",
+            SlugTable::Documents => "van-ban",
+            SlugTable::Pages => "trang",
+            SlugTable::Links => "lien-ket",
+            SlugTable::Playlists => "danh-sach-phat",
         }
     }
 }
@@ -59,6 +67,22 @@ macro_rules! with_table {
             }
             SlugTable::Tags => {
                 use schema::tags as $t;
+                $body
+            }
+            SlugTable::Documents => {
+                use schema::documents as $t;
+                $body
+            }
+            SlugTable::Pages => {
+                use schema::pages as $t;
+                $body
+            }
+            SlugTable::Links => {
+                use schema::link_groups as $t;
+                $body
+            }
+            SlugTable::Playlists => {
+                use schema::playlists as $t;
                 $body
             }
         }
@@ -96,6 +120,10 @@ impl SlugTable {
             SlugTable::Organizations => "organizations",
             SlugTable::Categories => "categories",
             SlugTable::Tags => "tags",
+            SlugTable::Documents => "documents",
+            SlugTable::Pages => "pages",
+            SlugTable::Links => "links",
+            SlugTable::Playlists => "playlists",
         }
     }
 }

@@ -36,6 +36,43 @@ struct DemoSite {
     articles: Vec<DemoArticle>,
     comments: Vec<DemoComment>,
     ratings: Vec<DemoRatings>,
+    pages: Vec<DemoPage>,
+    link_groups: Vec<crate::links::input::LinkGroupInput>,
+    documents: Vec<DemoDocument>,
+    playlists: Vec<DemoPlaylist>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPage {
+    parent: Option<String>,
+    page: crate::pages::input::PageInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoDocument {
+    issuer: Option<String>,
+    signer: Option<String>,
+    document: crate::documents::input::DocumentInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPlaylist {
+    title: String,
+    slug: String,
+    description: Option<String>,
+    position: i32,
+    tracks: Vec<DemoTrack>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTrack {
+    title: String,
+    /// The length of the silent recording made for it.
+    seconds: u32,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +155,11 @@ pub struct Loaded {
     pub articles: usize,
     pub comments: usize,
     pub ratings: usize,
+    pub pages: usize,
+    pub link_groups: usize,
+    pub documents: usize,
+    /// Only when the media store is given ([`load_with_media`]).
+    pub playlists: usize,
 }
 
 /// Why a demo item was refused, in English.
@@ -142,9 +184,20 @@ fn id_of<T>(found: Option<T>, what: &str, slug: &str, id: impl Fn(&T) -> i64) ->
         .ok_or_else(|| anyhow!("demo {what} {slug} is missing"))
 }
 
-/// Loads the demo portal; items whose slug already exists are left as they are.
+/// Loads the demo portal; items whose slug already exists are left as they
+/// are. Without a media store, the playlist (whose songs are files) is left out.
 pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
+    load_with_media(conn, now, None)
+}
+
+/// [`load`], with the playlist's songs stored in `media`.
+pub fn load_with_media(
+    conn: &mut Conn,
+    now: NaiveDateTime,
+    media: Option<&crate::media::files::MediaFiles>,
+) -> anyhow::Result<Loaded> {
     let site: DemoSite = serde_json::from_str(PORTAL).context("demo data")?;
+    let (pages, link_groups, documents, playlists) = (site.pages, site.link_groups, site.documents, site.playlists);
     let mut loaded = Loaded::default();
     let stamp = Stamp::system(now);
     write_tx(conn, |conn| -> anyhow::Result<()> {
@@ -321,9 +374,136 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> anyhow::Result<Loaded> {
                 loaded.ratings += usize::from(added);
             }
         }
+        for DemoPage { parent, mut page } in pages {
+            let slug = page.slug.clone().unwrap_or_default();
+            if crate::pages::store::find(conn, &IdOrSlug::Slug(slug.clone()))
+                .map_err(fail(&slug))?
+                .is_some()
+            {
+                continue;
+            }
+            if let Some(parent) = parent {
+                let found = crate::pages::store::find(conn, &IdOrSlug::Slug(parent.clone())).map_err(fail(&slug))?;
+                page.parent_id = Some(Some(id_of(found, "page", &parent, |p| p.id)?));
+            }
+            let data = crate::pages::input::apply(page, crate::pages::model::PageData::new(now), true, now)
+                .map_err(fail(&slug))?;
+            crate::pages::store::create(conn, data, &stamp).map_err(fail(&slug))?;
+            loaded.pages += 1;
+        }
+        for group in link_groups {
+            let slug = group.slug.clone().unwrap_or_default();
+            if crate::links::store::find(conn, &IdOrSlug::Slug(slug.clone()))
+                .map_err(fail(&slug))?
+                .is_some()
+            {
+                continue;
+            }
+            let data = crate::links::input::apply(group, crate::links::model::LinkGroupData::new(now), true, now)
+                .map_err(fail(&slug))?;
+            crate::links::store::create(conn, data, &stamp).map_err(fail(&slug))?;
+            loaded.link_groups += 1;
+        }
+        for DemoDocument {
+            issuer,
+            signer,
+            mut document,
+        } in documents
+        {
+            let number = document.number.clone().unwrap_or_default();
+            let key = crate::documents::number_key(&number);
+            if !crate::documents::store::by_number(conn, &key, 1)
+                .map_err(fail(&number))?
+                .is_empty()
+            {
+                continue;
+            }
+            if let Some(org) = issuer {
+                let found =
+                    crate::organizations::store::find(conn, &IdOrSlug::Slug(org.clone())).map_err(fail(&number))?;
+                document.issuer_id = Some(Some(id_of(found, "organization", &org, |o| o.id)?));
+            }
+            if let Some(person) = signer {
+                let found =
+                    crate::officials::store::find(conn, &IdOrSlug::Slug(person.clone())).map_err(fail(&number))?;
+                document.signer_id = Some(Some(id_of(found, "official", &person, |o| o.id)?));
+            }
+            let data =
+                crate::documents::input::apply(document, crate::documents::model::DocumentData::new(now), true, now)
+                    .map_err(fail(&number))?;
+            crate::documents::store::create(conn, data, &stamp).map_err(fail(&number))?;
+            loaded.documents += 1;
+        }
+        if let Some(files) = media {
+            for list in playlists {
+                if crate::playlists::store::find(conn, &IdOrSlug::Slug(list.slug.clone()))
+                    .map_err(fail(&list.slug))?
+                    .is_some()
+                {
+                    continue;
+                }
+                let mut tracks = Vec::new();
+                for track in list.tracks {
+                    let song = silent_mp3(&track.title, track.seconds);
+                    let id = crate::media::store::ingest_blocking(
+                        conn,
+                        files,
+                        &song,
+                        &format!("{}.mp3", track.title),
+                        &stamp,
+                    )
+                    .map_err(|e| anyhow!("demo song {}: {e}", track.title))?;
+                    tracks.push(crate::playlists::input::TrackInput {
+                        media_id: id,
+                        title: track.title,
+                        composer: None,
+                        performer: None,
+                    });
+                }
+                let input = crate::playlists::input::PlaylistInput {
+                    title: Some(list.title),
+                    slug: Some(list.slug.clone()),
+                    description: Some(list.description),
+                    position: Some(list.position),
+                    tracks: Some(tracks),
+                };
+                let data =
+                    crate::playlists::input::apply(input, crate::playlists::model::PlaylistData::new(now), true, now)
+                        .map_err(fail(&list.slug))?;
+                crate::playlists::store::create(conn, data, &stamp).map_err(fail(&list.slug))?;
+                loaded.playlists += 1;
+            }
+        }
         Ok(())
     })?;
     Ok(loaded)
+}
+
+/// A silent MP3 of `seconds` (MPEG-1 layer III, 32 kbit/s, 44.1 kHz), with
+/// its title in an ID3v2 tag: the demo's stand-in for a recording.
+pub fn silent_mp3(title: &str, seconds: u32) -> Vec<u8> {
+    let mut frame = vec![0xFF, 0xFB, 0x10, 0xC4];
+    frame.resize(104, 0); // 144 × 32000 / 44100 = 104 bytes a frame
+    let mut text = vec![3u8]; // UTF-8
+    text.extend(title.as_bytes());
+    let mut tag = b"TIT2".to_vec();
+    tag.extend((text.len() as u32).to_be_bytes());
+    tag.extend([0, 0]);
+    tag.extend(text);
+    let size = tag.len() as u32;
+    let mut out = b"ID3\x03\x00\x00".to_vec();
+    out.extend([
+        (size >> 21) as u8 & 0x7F,
+        (size >> 14) as u8 & 0x7F,
+        (size >> 7) as u8 & 0x7F,
+        size as u8 & 0x7F,
+    ]);
+    out.extend(tag);
+    let frames = (u64::from(seconds) * 44_100).div_ceil(1152);
+    for _ in 0..frames {
+        out.extend(&frame);
+    }
+    out
 }
 
 fn insert_comment(

@@ -46,6 +46,15 @@ pub enum FieldIssue {
     /// A webhook address bantin will not send to (private, loopback,
     /// not among `BANTIN_WEBHOOK_ALLOWED_HOSTS`, or not resolvable).
     AddressRefused,
+    /// Two fields of which only one may be sent (`media_id` and `url`).
+    Conflicting {
+        other: &'static str,
+    },
+    /// A media item of another kind than the field takes (an audio file
+    /// where an image goes).
+    MediaKind {
+        wanted: &'static str,
+    },
 }
 
 impl FieldError {
@@ -70,6 +79,8 @@ impl FieldError {
             FieldIssue::NotAllowed => "not_allowed",
             FieldIssue::InThePast => "in_the_past",
             FieldIssue::AddressRefused => "address_refused",
+            FieldIssue::Conflicting { .. } => "conflicting",
+            FieldIssue::MediaKind { .. } => "media_kind",
         }
     }
 }
@@ -138,6 +149,22 @@ pub enum ApiError {
     UsernameTaken,
     #[error("still referenced")]
     InUse,
+    /// A media item still shown by these items (`articles/12`).
+    #[error("media in use")]
+    MediaInUse(Vec<String>),
+    /// An upload that is not one of the allowed file types, whatever its name says.
+    #[error("unsupported file type")]
+    UnsupportedFileType,
+    /// An upload of an allowed type that cannot be read (truncated, corrupt)
+    /// or a photo over the pixel limit: the reason, in English.
+    #[error("invalid file: {0}")]
+    InvalidFile(String),
+    /// A multipart body that cannot be read, or without its `file` part.
+    #[error("malformed upload: {0}")]
+    MalformedUpload(String),
+    /// `Range` outside the file: its size, for `Content-Range`.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable { size: u64 },
     #[error("last admin")]
     LastAdmin,
     #[error("conflict")]
@@ -250,7 +277,11 @@ impl ApiError {
             MethodNotAllowed { .. } => "method_not_allowed",
             SlugTaken(_) => "slug_taken",
             UsernameTaken => "username_taken",
-            InUse => "in_use",
+            InUse | MediaInUse(_) => "in_use",
+            UnsupportedFileType => "unsupported_file_type",
+            InvalidFile(_) => "invalid_file",
+            MalformedUpload(_) => "malformed_upload",
+            RangeNotSatisfiable { .. } => "range_not_satisfiable",
             LastAdmin => "last_admin",
             Conflict => "conflict",
             IdempotencyKeyReused => "idempotency_key_reused",
@@ -312,6 +343,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 builder.insert_header((header::ALLOW, allow.as_str()));
             }
+            ApiError::RangeNotSatisfiable { size } => {
+                builder.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
+            }
             _ => {}
         }
         builder.json(self.problem(lang))
@@ -325,7 +359,10 @@ impl ResponseError for ApiError {
             MalformedJson(_) | BadParameter { .. } | InvalidCursor | NulInText | VisitorInvalid => {
                 StatusCode::BAD_REQUEST
             }
-            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            UnsupportedMediaType | UnsupportedFileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            MalformedUpload(_) => StatusCode::BAD_REQUEST,
+            RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
@@ -337,9 +374,14 @@ impl ResponseError for ApiError {
             NotFound => StatusCode::NOT_FOUND,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            SlugTaken(_) | UsernameTaken | InUse | LastAdmin | Conflict | DuplicateComment | IdempotencyInProgress => {
-                StatusCode::CONFLICT
-            }
+            SlugTaken(_)
+            | UsernameTaken
+            | InUse
+            | MediaInUse(_)
+            | LastAdmin
+            | Conflict
+            | DuplicateComment
+            | IdempotencyInProgress => StatusCode::CONFLICT,
             IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -359,6 +401,8 @@ impl From<StoreError> for ApiError {
             StoreError::SlugTaken(slug) => ApiError::SlugTaken(slug),
             StoreError::UsernameTaken => ApiError::UsernameTaken,
             StoreError::InUse => ApiError::InUse,
+            StoreError::MediaInUse(users) => ApiError::MediaInUse(users),
+            StoreError::MediaKind(r, wanted) => ApiError::validation(path(&r), FieldIssue::MediaKind { wanted }),
             StoreError::UnknownReferences(references) => ApiError::Validation(
                 references
                     .iter()

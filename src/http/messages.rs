@@ -35,6 +35,10 @@ impl FieldError {
             (AddressRefused, Lang::En) => {
                 "bantin will not send to this address (private, not allowed, or not resolvable).".into()
             }
+            (Conflicting { other }, Lang::Vi) => format!("Chỉ gửi một trong hai: trường này hoặc {other}."),
+            (Conflicting { other }, Lang::En) => format!("Send this field or {other}, not both."),
+            (MediaKind { wanted }, Lang::Vi) => format!("Tệp trong thư viện phải là loại {wanted}."),
+            (MediaKind { wanted }, Lang::En) => format!("The media item must be of kind {wanted}."),
             (Slug, Lang::Vi) => "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.".into(),
             (Slug, Lang::En) => {
                 "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.".into()
@@ -225,6 +229,46 @@ impl ApiError {
                     "It cannot be deleted while other content refers to it.",
                 )
                 .into(),
+            ),
+            MediaInUse(users) => (
+                pick("Đang được sử dụng", "In use"),
+                if vi {
+                    format!("Không thể xóa tệp vì vẫn được dùng ở: {}.", users.join(", "))
+                } else {
+                    format!("The file cannot be deleted while it is used by: {}.", users.join(", "))
+                },
+            ),
+            UnsupportedFileType => (
+                pick("Loại tệp không được hỗ trợ", "Unsupported file type"),
+                pick(
+                    "Chỉ nhận ảnh JPEG, PNG, WebP, GIF; âm thanh MP3, M4A; tài liệu PDF, DOCX, XLSX, ODT (loại tệp được xác định theo nội dung, không theo tên).",
+                    "Only JPEG, PNG, WebP and GIF images, MP3 and M4A audio, and PDF, DOCX, XLSX and ODT documents are accepted (the type is read from the content, not the name).",
+                )
+                .into(),
+            ),
+            InvalidFile(why) => (
+                pick("Tệp không hợp lệ", "Invalid file"),
+                if vi {
+                    format!("Không đọc được tệp: {why}.")
+                } else {
+                    format!("The file cannot be used: {why}.")
+                },
+            ),
+            MalformedUpload(why) => (
+                pick("Yêu cầu tải lên không hợp lệ", "Malformed upload"),
+                if vi {
+                    format!("Nội dung multipart/form-data không hợp lệ: {why}.")
+                } else {
+                    format!("The multipart/form-data body cannot be read: {why}.")
+                },
+            ),
+            RangeNotSatisfiable { size } => (
+                pick("Khoảng byte không hợp lệ", "Range not satisfiable"),
+                if vi {
+                    format!("Khoảng byte yêu cầu nằm ngoài tệp ({size} byte).")
+                } else {
+                    format!("The requested range is outside the file ({size} bytes).")
+                },
             ),
             LastAdmin => (
                 pick("Không thể bỏ quản trị viên cuối cùng", "Last admin"),

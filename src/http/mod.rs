@@ -19,6 +19,7 @@ pub mod reader;
 pub mod respond;
 pub mod response_cache;
 pub mod routes;
+pub mod site;
 pub mod versions;
 pub mod visitor;
 

@@ -296,3 +296,16 @@ mod properties {
         }
     }
 }
+
+/// The query string of a small list kept in editors' order (link groups,
+/// playlists): a page of it, in a language.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrderedListQuery {
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// `vi` (default) or `en`.
+    pub lang: Option<crate::http::lang::LangParam>,
+}

@@ -70,6 +70,11 @@ impl Precondition {
             return Ok(());
         }
         let id = slug::id_of(conn, table, key)?.ok_or(ApiError::NotFound)?;
+        self.check_id(conn, kind, id)
+    }
+
+    /// [`Precondition::check`] for an item known by its id (media have no slug).
+    pub fn check_id(&self, conn: &mut Conn, kind: Kind, id: i64) -> Result<(), ApiError> {
         match self {
             Precondition::AtVersion(versions) => {
                 let current = crate::changes::store::version(conn, kind, id)?;

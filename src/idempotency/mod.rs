@@ -58,10 +58,14 @@ pub async fn middleware(
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or(ApiError::Internal)?;
-    let limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
+    let mut limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
         max_bytes: 1024 * 1024,
         timeout: std::time::Duration::from_secs(30),
     });
+    if req.path() == crate::media::api::UPLOAD_PATH {
+        // An upload repeated with its key is held like any other body.
+        limits.max_bytes = state.config.media.max_upload_bytes + crate::media::api::FORM_OVERHEAD;
+    }
     let body = actix_web::rt::time::timeout(limits.timeout, read(req.take_payload(), limits.max_bytes))
         .await
         .map_err(|_| ApiError::RequestTimeout)??;

@@ -27,6 +27,11 @@ crate::text_enum! {
         CategoriesWrite = "categories:write",
         TagsWrite = "tags:write",
         CommentsModerate = "comments:moderate",
+        MediaWrite = "media:write",
+        DocumentsWrite = "documents:write",
+        PagesWrite = "pages:write",
+        LinksWrite = "links:write",
+        PlaylistsWrite = "playlists:write",
     }
 }
 
@@ -41,6 +46,11 @@ impl Scope {
             Kind::Categories => Scope::CategoriesWrite,
             Kind::Tags => Scope::TagsWrite,
             Kind::Comments => Scope::CommentsModerate,
+            Kind::Media => Scope::MediaWrite,
+            Kind::Documents => Scope::DocumentsWrite,
+            Kind::Pages => Scope::PagesWrite,
+            Kind::Links => Scope::LinksWrite,
+            Kind::Playlists => Scope::PlaylistsWrite,
         }
     }
 }

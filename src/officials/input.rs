@@ -56,6 +56,11 @@ pub struct OfficialInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub photo_url: Option<Option<String>>,
+    /// The portrait: `{"media_id": 7}` (an image of the media library) or
+    /// `{"url": …}`. Sets `photo_url` too (its full size).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<crate::media::refs::ImageInput>)]
+    pub photo: Option<Option<crate::media::refs::ImageInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub bio: Option<Option<String>>,
@@ -90,6 +95,7 @@ pub fn apply(
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
+    let photo_url_sent = input.photo_url.is_some();
     set_checked(
         &mut errors,
         "photo_url",
@@ -98,6 +104,17 @@ pub fn apply(
         URL,
         &mut data.photo_url,
     );
+    if let Some(photo) = input.photo {
+        if photo.is_some() && photo_url_sent {
+            errors.push(FieldError::new("photo", FieldIssue::Conflicting { other: "photo_url" }));
+        }
+        let photo = photo.map(|p| crate::media::refs::clean(&mut errors, "photo", p));
+        data.photo_url = photo.as_ref().map(|p| p.url.clone()).filter(|u| !u.is_empty());
+        data.photo = photo.map(|p| serde_json::to_string(&p).unwrap_or_default());
+    } else if photo_url_sent {
+        // A bare URL replaces the portrait.
+        data.photo = None;
+    }
     set_text(&mut errors, "bio", input.bio, 10_000, &mut data.bio);
     set_text(&mut errors, "bio_en", input.bio_en, 10_000, &mut data.bio_en);
     set_checked(

@@ -17,6 +17,8 @@ pub struct Official {
     pub email: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The portrait as an image (JSON): a media item or a URL.
+    pub photo: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -31,6 +33,7 @@ pub struct OfficialData {
     pub office_phone: Option<String>,
     pub email: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub photo: Option<String>,
 }
 
 impl OfficialData {
@@ -46,6 +49,7 @@ impl OfficialData {
             office_phone: None,
             email: None,
             updated_at: now,
+            photo: None,
         }
     }
 }
@@ -62,6 +66,7 @@ impl From<&Official> for OfficialData {
             office_phone: o.office_phone.clone(),
             email: o.email.clone(),
             updated_at: o.updated_at,
+            photo: o.photo.clone(),
         }
     }
 }

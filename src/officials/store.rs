@@ -113,6 +113,10 @@ fn save(
                 .collect(),
         )?;
     }
+    let media = crate::media::refs::resolve_column(conn, &mut data.photo, "photo")?;
+    if let Some(photo) = crate::media::refs::read(data.photo.as_deref()) {
+        data.photo_url = Some(photo.url);
+    }
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Officials, &data.full_name)?;
     }
@@ -142,6 +146,7 @@ fn save(
         &data.slug,
         now,
     )?;
+    crate::media::uses::set(conn, changes::Kind::Officials, id, &media)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Officials, touched)?;
     if current.is_some() {
@@ -175,6 +180,7 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         }
         diesel::delete(officials::table.find(official.id)).execute(conn)?;
         slug::forget(conn, SlugTable::Officials, official.id)?;
+        crate::media::uses::clear(conn, changes::Kind::Officials, official.id)?;
         let gone = Touched::delete(official.id, Some(official.slug.clone()), true);
         changes::store::record_one(conn, stamp, changes::Kind::Officials, gone)
     })

@@ -44,6 +44,8 @@ pub struct OfficialView {
     pub slug: String,
     pub full_name: String,
     pub photo_url: Option<String>,
+    /// The portrait with its sizes (for a media item), or just its URL.
+    pub photo: Option<crate::media::refs::Image>,
     /// Short biography in the requested language, falling back to Vietnamese.
     pub bio: Option<String>,
     pub office_phone: Option<String>,
@@ -156,6 +158,8 @@ impl Directory {
             slug: o.slug.clone(),
             full_name: o.full_name.clone(),
             photo_url: o.photo_url.clone(),
+            photo: crate::media::refs::read(o.photo.as_deref())
+                .or_else(|| o.photo_url.clone().map(crate::media::refs::Image::of_url)),
             bio: o.bio.clone().map(|vi| lang.pick(vi, o.bio_en.clone())),
             office_phone: o.office_phone.clone(),
             email: o.email.clone(),

@@ -20,12 +20,14 @@ use crate::http::pagination::PageMeta;
 use crate::keys::api as keys;
 use crate::officials::api as officials;
 use crate::organizations::api as organizations;
+use crate::playlists::api as playlists;
 use crate::ratings::api as ratings;
 use crate::search::api as search;
 use crate::stats::api as stats;
 use crate::taxonomy::api as taxonomy;
 use crate::users::api as users;
 use crate::webhooks::api as webhooks;
+use crate::{documents::api as documents, links::api as links, media::api as media, pages::api as pages};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -60,6 +62,13 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         keys::list_keys, keys::create_key, keys::get_key, keys::update_key, keys::revoke_key, keys::delete_key,
         webhooks::list_webhooks, webhooks::create_webhook, webhooks::get_webhook, webhooks::update_webhook,
         webhooks::delete_webhook, webhooks::list_deliveries, webhooks::ping_webhook,
+        media::list_media, media::upload, media::get_media, media::update_media, media::delete_media,
+        crate::media::serve::serve_file,
+        documents::list_documents, documents::get_document, documents::create, documents::update, documents::delete,
+        pages::list_pages, pages::get_page, pages::create, pages::update, pages::delete,
+        links::list_links, links::get_link_group, links::create, links::update, links::delete,
+        playlists::list_playlists, playlists::get_playlist, playlists::create, playlists::update, playlists::delete,
+        crate::articles::print::print_article,
     ),
     components(schemas(Problem, ProblemField, PageMeta, crate::http::lang::LangParam, crate::officials::views::OfficialRef, crate::events::views::EventRef)),
     modifiers(&BearerAuth),
@@ -77,6 +86,11 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         (name = "users", description = "Accounts (admin only)"),
         (name = "keys", description = "API keys: content keys for apps and portals, integration keys for scripts (admin only)"),
         (name = "webhooks", description = "Signed notifications of changes, for portals and CDNs (admin only)"),
+        (name = "media", description = "The media library: photos (with sizes for every screen), songs and document files"),
+        (name = "documents", description = "Official documents (văn bản): decisions, resolutions, plans, notices, reports"),
+        (name = "pages", description = "Standing pages (giới thiệu, lịch sử, bản đồ) as a menu tree"),
+        (name = "links", description = "Blocks of links to other websites (liên kết website)"),
+        (name = "playlists", description = "Songs about the town, in playlists"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -57,7 +57,18 @@ enum Rule {
 const RULES: &[(&str, &str, Rule)] = &[
     ("ArticleInput", "title", Rule::NotBlank),
     ("ArticleInput", "slug", Rule::Slug),
-    ("Image", "url", Rule::Url),
+    ("ImageInput", "url", Rule::Url),
+    ("DocumentInput", "number", Rule::NotBlank),
+    ("DocumentInput", "abstract", Rule::NotBlank),
+    ("DocumentInput", "slug", Rule::Slug),
+    ("PageInput", "title", Rule::NotBlank),
+    ("PageInput", "slug", Rule::Slug),
+    ("LinkGroupInput", "name", Rule::NotBlank),
+    ("LinkGroupInput", "slug", Rule::Slug),
+    ("LinkInput", "title", Rule::NotBlank),
+    ("PlaylistInput", "title", Rule::NotBlank),
+    ("PlaylistInput", "slug", Rule::Slug),
+    ("TrackInput", "title", Rule::NotBlank),
     ("EventInput", "title", Rule::NotBlank),
     ("EventInput", "slug", Rule::Slug),
     ("OfficialInput", "full_name", Rule::NotBlank),
@@ -96,9 +107,38 @@ const LIMITS: &[(&str, &str, u64)] = &[
     ("ArticleInput", "tags", 20),
     ("ArticleInput", "official_ids", 100),
     ("ArticleInput", "event_ids", 100),
-    ("Image", "url", 2000),
-    ("Image", "caption", 500),
-    ("Image", "alt", 300),
+    ("ImageInput", "url", 2000),
+    ("ImageInput", "caption", 500),
+    ("ImageInput", "alt", 300),
+    ("MediaInput", "alt", 300),
+    ("MediaInput", "caption", 500),
+    ("MediaInput", "credit", 200),
+    ("DocumentInput", "number", 100),
+    ("DocumentInput", "slug", 200),
+    ("DocumentInput", "issuer_name", 300),
+    ("DocumentInput", "signer_name", 200),
+    ("DocumentInput", "abstract", 2000),
+    ("DocumentInput", "field", 200),
+    ("DocumentInput", "attachments", 20),
+    ("AttachmentInput", "title", 300),
+    ("PageInput", "title", 300),
+    ("PageInput", "title_en", 300),
+    ("PageInput", "slug", 200),
+    ("PageInput", "body", 200_000),
+    ("PageInput", "body_en", 200_000),
+    ("LinkGroupInput", "name", 200),
+    ("LinkGroupInput", "name_en", 200),
+    ("LinkGroupInput", "slug", 200),
+    ("LinkGroupInput", "links", 100),
+    ("LinkInput", "title", 300),
+    ("LinkInput", "url", 2000),
+    ("PlaylistInput", "title", 300),
+    ("PlaylistInput", "slug", 200),
+    ("PlaylistInput", "description", 2000),
+    ("PlaylistInput", "tracks", 200),
+    ("TrackInput", "title", 300),
+    ("TrackInput", "composer", 200),
+    ("TrackInput", "performer", 200),
     ("EventInput", "title", 300),
     ("EventInput", "title_en", 300),
     ("EventInput", "slug", 200),
@@ -136,6 +176,10 @@ const REQUIRED_ON_CREATE: &[(&str, &[&str])] = &[
     ("EventInput", &["title", "starts_at"]),
     ("OfficialInput", &["full_name"]),
     ("OrganizationInput", &["name", "kind"]),
+    ("DocumentInput", &["number", "type", "issued_on", "abstract"]),
+    ("PageInput", &["title"]),
+    ("LinkGroupInput", &["name"]),
+    ("PlaylistInput", &["title"]),
 ];
 
 impl Rule {
@@ -341,9 +385,20 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
 /// An item of a resource editors write, by id or slug: its `GET` follows
 /// renamed slugs and its writes take `If-Match`.
 fn is_editable_item(path: &str) -> bool {
-    ["articles", "events", "officials", "organizations", "categories", "tags"]
-        .iter()
-        .any(|c| path == format!("/api/v1/{c}/{{id_or_slug}}"))
+    [
+        "articles",
+        "events",
+        "officials",
+        "organizations",
+        "categories",
+        "tags",
+        "documents",
+        "pages",
+        "links",
+        "playlists",
+    ]
+    .iter()
+    .any(|c| path == format!("/api/v1/{c}/{{id_or_slug}}"))
 }
 
 /// A `POST` whose body is shared with `PATCH` gets its own schema, which
@@ -373,8 +428,17 @@ fn list_names(path: &str, name: &str) -> Option<String> {
         "include" if events => Some(pattern(&["articles"], false)),
         "include" if path == "/api/v1/changes" => Some(pattern(&["actor"], false)),
         "types" => Some(pattern(crate::changes::Kind::ALL, true)),
-        "type" => Some(pattern(
-            &["articles", "events", "officials", "article", "event", "official"],
+        "type" if path == "/api/v1/search" => Some(pattern(
+            &[
+                "articles",
+                "events",
+                "officials",
+                "documents",
+                "article",
+                "event",
+                "official",
+                "document",
+            ],
             true,
         )),
         "sort" if articles => Some("^-?(published_at|updated_at|created_at|title)$".into()),

@@ -63,6 +63,10 @@ pub struct OrganizationInput {
     #[schema(value_type = Option<String>)]
     pub description_en: Option<Option<String>>,
     pub position: Option<i32>,
+    /// `{"media_id": 7}` (an image of the media library) or `{"url": …}`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<crate::media::refs::ImageInput>)]
+    pub logo: Option<Option<crate::media::refs::ImageInput>>,
 }
 
 /// Applies an input to the stored columns, collecting every problem.
@@ -111,6 +115,11 @@ pub fn apply(
     }
     if let Some(position) = input.position {
         data.position = position;
+    }
+    if let Some(logo) = input.logo {
+        data.logo = logo
+            .map(|l| crate::media::refs::clean(&mut errors, "logo", l))
+            .map(|l| serde_json::to_string(&l).unwrap_or_default());
     }
     data.updated_at = now;
     finish(errors)?;

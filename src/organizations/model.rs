@@ -33,6 +33,8 @@ pub struct Organization {
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The logo as an image (JSON): a media item or a URL.
+    pub logo: Option<String>,
 }
 
 /// Every writable column.
@@ -51,6 +53,7 @@ pub struct OrganizationData {
     pub description_en: Option<String>,
     pub position: i32,
     pub updated_at: NaiveDateTime,
+    pub logo: Option<String>,
 }
 
 impl OrganizationData {
@@ -69,6 +72,7 @@ impl OrganizationData {
             description_en: None,
             position: 0,
             updated_at: now,
+            logo: None,
         }
     }
 }
@@ -88,6 +92,7 @@ impl From<&Organization> for OrganizationData {
             description_en: o.description_en.clone(),
             position: o.position,
             updated_at: o.updated_at,
+            logo: o.logo.clone(),
         }
     }
 }

@@ -81,6 +81,7 @@ fn save(
             }
         }
     }
+    let media = crate::media::refs::resolve_column(conn, &mut data.logo, "logo")?;
     if data.slug.is_empty() {
         data.slug = slug::derive(conn, SlugTable::Organizations, &data.name)?;
     }
@@ -108,6 +109,7 @@ fn save(
         &data.slug,
         stamp.at,
     )?;
+    crate::media::uses::set(conn, changes::Kind::Organizations, id, &media)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Organizations, touched)?;
     if current.is_some() {
@@ -142,6 +144,7 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         }
         diesel::delete(organizations::table.find(org.id)).execute(conn)?;
         slug::forget(conn, SlugTable::Organizations, org.id)?;
+        crate::media::uses::clear(conn, changes::Kind::Organizations, org.id)?;
         let gone = Touched::delete(org.id, Some(org.slug.clone()), true);
         changes::store::record_one(conn, stamp, changes::Kind::Organizations, gone)
     })

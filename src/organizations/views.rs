@@ -49,6 +49,8 @@ pub struct OrganizationView {
     pub description: Option<String>,
     /// Display order among siblings (lower first).
     pub position: i32,
+    /// The logo with its sizes (for a media item), or just its URL.
+    pub logo: Option<crate::media::refs::Image>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// With `?tree=true`: the organizations under this one.
@@ -71,6 +73,7 @@ pub fn view(o: &Organization, lang: Lang) -> OrganizationView {
         email: o.email.clone(),
         description: o.description.clone().map(|vi| lang.pick(vi, o.description_en.clone())),
         position: o.position,
+        logo: crate::media::refs::read(o.logo.as_deref()),
         created_at: utc(o.created_at),
         updated_at: utc(o.updated_at),
         children: None,

@@ -22,14 +22,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// `?type=`: which kinds to search (singular names work too); all by default.
 fn kinds(raw: Option<&str>) -> Result<Vec<Kind>, ApiError> {
     let Some(raw) = raw else {
-        return Ok(vec![Kind::Articles, Kind::Events, Kind::Officials]);
+        return Ok(Kind::ALL.to_vec());
     };
-    let names = ["articles", "events", "officials", "article", "event", "official"];
+    let names = [
+        "articles",
+        "events",
+        "officials",
+        "documents",
+        "article",
+        "event",
+        "official",
+        "document",
+    ];
     let mut kinds = Vec::new();
     for name in crate::http::params::include(Some(raw), &names)? {
         let kind = match name.trim_end_matches('s') {
             "article" => Kind::Articles,
             "event" => Kind::Events,
+            "document" => Kind::Documents,
             _ => Kind::Officials,
         };
         if !kinds.contains(&kind) {
@@ -60,6 +70,7 @@ fn results(conn: &mut Conn, hits: &[(Kind, Hit)], query: &Query, lang: Lang) -> 
     let official_ids = ids(Kind::Officials);
     let officials = crate::officials::store::find_many(conn, &official_ids)?;
     let positions = crate::officials::store::positions_of(conn, &official_ids)?;
+    let documents = crate::documents::store::find_many(conn, &ids(Kind::Documents))?;
     Ok(hits
         .iter()
         .filter_map(|(kind, hit)| match kind {
@@ -101,11 +112,24 @@ fn results(conn: &mut Conn, hits: &[(Kind, Hit)], query: &Query, lang: Lang) -> 
                     date: None,
                 }
             }),
+            Kind::Documents => documents.iter().find(|d| d.id == hit.id).map(|d| {
+                let type_name = crate::documents::model::DocType::parse(&d.doc_type)
+                    .unwrap_or(crate::documents::model::DocType::Other)
+                    .name_vi();
+                SearchResult {
+                    kind: "document",
+                    id: d.id,
+                    slug: d.slug.clone(),
+                    title: format!("{type_name} {}", d.number),
+                    snippet: snippet(&d.summary, query, SNIPPET_WORDS),
+                    date: d.issued_on.and_hms_opt(0, 0, 0).map(utc),
+                }
+            }),
         })
         .collect())
 }
 
-/// Search articles, events and officials, best match first.
+/// Search articles, events, officials and documents, best match first.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = Paged<SearchResult>),
         (status = 400, description = "No word in `q`, `q` over 200 characters, unknown `type`", body = Problem, content_type = "application/problem+json")))]

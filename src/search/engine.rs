@@ -47,14 +47,18 @@ pub enum Kind {
     Articles,
     Events,
     Officials,
+    Documents,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Articles, Kind::Events, Kind::Officials, Kind::Documents];
+
     fn name(self) -> &'static str {
         match self {
             Kind::Articles => "articles",
             Kind::Events => "events",
             Kind::Officials => "officials",
+            Kind::Documents => "documents",
         }
     }
 
@@ -63,13 +67,12 @@ impl Kind {
             Kind::Articles => 1,
             Kind::Events => 2,
             Kind::Officials => 3,
+            Kind::Documents => 4,
         }
     }
 
     fn from_name(name: &str) -> Option<Kind> {
-        [Kind::Articles, Kind::Events, Kind::Officials]
-            .into_iter()
-            .find(|k| k.name() == name)
+        Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -578,7 +581,7 @@ impl SearchIndex {
                 .collect();
             touched.sort_by_key(|(k, id)| (k.name(), *id));
             touched.dedup();
-            for kind in [Kind::Articles, Kind::Events, Kind::Officials] {
+            for kind in Kind::ALL {
                 let ids: Vec<i64> = touched.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id).collect();
                 if ids.is_empty() {
                     continue;
@@ -624,7 +627,7 @@ impl SearchIndex {
             writer.delete_all_documents().map_err(failed("clearing"))?;
             let mut written = 0;
             // Newest first: see `newest`.
-            for kind in [Kind::Articles, Kind::Events, Kind::Officials] {
+            for kind in Kind::ALL {
                 let mut before = i64::MAX;
                 loop {
                     let batch = documents(conn, kind, None, before, 1000)?;
@@ -980,7 +983,7 @@ fn key(kind: Kind, id: i64) -> String {
 /// Items as the index sees them: those in `ids`, or else those with an id
 /// below `before`; at most `limit`, newest (highest id) first.
 fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, before: i64, limit: i64) -> StoreResult<Vec<Document>> {
-    use crate::db::schema::{articles, events, officials, positions};
+    use crate::db::schema::{articles, documents, events, officials, positions};
     Ok(match kind {
         Kind::Articles => {
             let mut q = articles::table
@@ -1098,7 +1101,57 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, before: i64, limi
                 })
                 .collect()
         }
+        Kind::Documents => {
+            let mut q = documents::table
+                .select((
+                    documents::id,
+                    documents::number,
+                    documents::summary,
+                    documents::field,
+                    documents::issuer_name,
+                    documents::signer_name,
+                    documents::issued_on,
+                ))
+                .order(documents::id.desc())
+                .limit(limit)
+                .into_boxed::<crate::db::Backend>();
+            q = match ids {
+                Some(ids) => q.filter(documents::id.eq_any(ids.to_vec())),
+                None => q.filter(documents::id.lt(before)),
+            };
+            type Row = (
+                i64,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                chrono::NaiveDate,
+            );
+            q.load::<Row>(conn)?
+                .into_iter()
+                .map(|(id, number, abstract_, field, issuer, signer, issued_on)| Document {
+                    kind,
+                    id,
+                    date: issued_on.and_hms_opt(0, 0, 0),
+                    visible_from: ALWAYS,
+                    title: document_title(&number, &abstract_),
+                    summary: String::new(),
+                    texts: vec![[field, issuer, signer]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")],
+                })
+                .collect()
+        }
     })
+}
+
+/// A document's title as indexed: its number (however typed, the words
+/// match) and its abstract, which is what a document is called.
+pub fn document_title(number: &str, abstract_: &str) -> String {
+    format!("{number} {abstract_}")
 }
 
 /// The text an event's titles are indexed under (Vietnamese and English).

@@ -11,7 +11,7 @@ use crate::http::lang::LangParam;
 pub struct SearchQuery {
     /// Words with or without tone marks; `"a phrase"` in quotes; the last word also matches as a prefix.
     pub q: Option<String>,
-    /// `articles`, `events` or `officials` (comma-separated); all three by default.
+    /// `articles`, `events`, `officials` or `documents` (comma-separated); all four by default.
     #[serde(rename = "type")]
     pub kind: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
     "title": "Thường trực Thị ủy giao ban với Thường trực Ủy ban MTTQ…",
     "snippet": "…Thường trực Thị ủy đã tổ chức <mark>hội</mark> <mark>nghị</mark> giao ban…", "date": "2022-07-19T10:30:00Z"}))]
 pub struct SearchResult {
-    /// `article`, `event` or `official`.
+    /// `article`, `event`, `official` or `document`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub id: i64,
@@ -17,6 +17,6 @@ pub struct SearchResult {
     pub title: String,
     /// HTML: the matched words in `<mark>`, everything else escaped.
     pub snippet: String,
-    /// Publication date (articles) or start (events).
+    /// Publication date (articles), start (events) or issue date (documents).
     pub date: Option<DateTime<Utc>>,
 }

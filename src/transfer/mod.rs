@@ -1,7 +1,7 @@
 //! `bantin export` and `bantin import`: a whole site as one file, to move it
 //! between engines (SQLite ⇄ PostgreSQL) or to keep it as a backup.
 //!
-//! # The file: `bantin-export`, version 3
+//! # The file: `bantin-export`, version 4
 //!
 //! UTF-8 text, one JSON object per line (NDJSON), each line ending in `\n`.
 //! Blank lines are ignored. There are three kinds of line, in this order:
@@ -9,7 +9,7 @@
 //! 1. **The header**, the first line:
 //!
 //!    ```json
-//!    {"format":"bantin-export","version":3,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite",
+//!    {"format":"bantin-export","version":4,"exported_at":"2026-11-27T05:07:28","source_engine":"sqlite",
 //!     "personal_data":["users.username","users.display_name","users.password_hash","comments.author_name",
 //!     "comments.author_email","comments.client_hash","ratings.visitor_id"]}
 //!    ```
@@ -23,6 +23,11 @@
 //!    Version 3 added the change log, slug history, API keys and webhooks
 //!    (the last five tables below); files of versions 1 and 2 are read, and
 //!    the change log then starts with one entry per item imported.
+//!    Version 4 added the media library, documents, pages, link groups,
+//!    playlists, which items use which media (`media_uses`), and the
+//!    `organizations.logo` and `officials.photo` columns; the files
+//!    themselves are not in the export (keep the media directory or
+//!    bucket with it).
 //!
 //! 2. **One line per row**, the row's columns by name:
 //!
@@ -38,10 +43,11 @@
 //!    | table | key | columns |
 //!    |---|---|---|
 //!    | `users` | `id` | `id`, `username`, `display_name`, `password_hash`, `role`, `created_at`, `updated_at` |
+//!    | `media` | `id` | `id`, `kind`, `mime_type`, `extension`, `sha256`, `size`, `original_name`, `width`, `height`, `duration_ms`, `placeholder`, `color`, `variants`, `alt`, `caption`, `credit`, `uploaded_by`, `created_at`, `updated_at` |
 //!    | `categories` | `id` | `id`, `slug`, `name`, `description`, `created_at`, `updated_at` |
 //!    | `tags` | `id` | `id`, `slug`, `name`, `description`, `created_at`, `updated_at` |
-//!    | `organizations` | `id` | `id`, `slug`, `name`, `name_en`, `kind`, `parent_id`, `address`, `phone`, `email`, `description`, `description_en`, `position`, `created_at`, `updated_at` |
-//!    | `officials` | `id` | `id`, `slug`, `full_name`, `name_folded`, `photo_url`, `bio`, `bio_en`, `office_phone`, `email`, `created_at`, `updated_at` |
+//!    | `organizations` | `id` | `id`, `slug`, `name`, `name_en`, `kind`, `parent_id`, `address`, `phone`, `email`, `description`, `description_en`, `position`, `created_at`, `updated_at`, `logo` |
+//!    | `officials` | `id` | `id`, `slug`, `full_name`, `name_folded`, `photo_url`, `bio`, `bio_en`, `office_phone`, `email`, `created_at`, `updated_at`, `photo` |
 //!    | `positions` | `id` | `id`, `official_id`, `organization_id`, `title`, `title_en`, `started_on`, `ended_on`, `rank` |
 //!    | `articles` | `id` | `id`, `slug`, `title`, `summary`, `cover_image`, `images`, `byline`, `category_id`, `author_id`, `status`, `published_at`, `comments_enabled`, `view_count`, `created_at`, `updated_at`, `body` |
 //!    | `article_tags` | `article_id`, `tag_id` | `article_id`, `tag_id`, `position` |
@@ -52,6 +58,11 @@
 //!    | `comments` | `id` | `id`, `article_id`, `parent_id`, `author_name`, `author_email`, `body`, `body_hash`, `status`, `client_hash`, `created_at`, `updated_at` |
 //!    | `ratings` | `article_id`, `visitor_id` | `article_id`, `visitor_id`, `score`, `created_at`, `updated_at` |
 //!    | `article_stats` | `article_id` | `article_id`, `comment_count`, `rating_count`, `rating_sum`, `rating_1`, `rating_2`, `rating_3`, `rating_4`, `rating_5` |
+//!    | `documents` | `id` | `id`, `slug`, `number`, `number_key`, `doc_type`, `issuer_id`, `issuer_name`, `signer_id`, `signer_name`, `issued_on`, `effective_from`, `expires_on`, `summary`, `field`, `status`, `replaced_by`, `attachments`, `created_at`, `updated_at` |
+//!    | `pages` | `id` | `id`, `slug`, `title`, `title_en`, `body`, `body_en`, `parent_id`, `position`, `map`, `created_at`, `updated_at` |
+//!    | `link_groups` | `id` | `id`, `slug`, `name`, `name_en`, `position`, `links`, `created_at`, `updated_at` |
+//!    | `playlists` | `id` | `id`, `slug`, `title`, `description`, `position`, `tracks`, `created_at`, `updated_at` |
+//!    | `media_uses` | `media_id`, `owner_id` | `media_id`, `owner_kind`, `owner_id` |
 //!    | `site_counters` | `name` | `name`, `value` |
 //!    | `changes` | `seq` | `seq`, `kind`, `resource_id`, `slug`, `op`, `event`, `at`, `actor_kind`, `actor_id` |
 //!    | `slug_history` | `kind`, `slug` | `kind`, `slug`, `resource_id`, `created_at` |
@@ -59,8 +70,9 @@
 //!    | `api_key_usage` | `key_id`, `day` | `key_id`, `day`, `requests` |
 //!    | `webhooks` | `id` | `id`, `name`, `url`, `events`, `secret`, `active`, `disabled_reason`, `failures`, `cursor`, `created_by`, `created_at`, `updated_at` |
 //!
-//!    A table with no rows has no lines. Two tables refer to themselves
-//!    (`organizations.parent_id`, `comments.parent_id`); there a row may come
+//!    A table with no rows has no lines. Four tables refer to themselves
+//!    (`organizations.parent_id`, `comments.parent_id`, `documents.replaced_by`,
+//!    `pages.parent_id`); there a row may come
 //!    before the row it refers to, and an importer must allow for that.
 //!    Every column is present; a column unknown to this version is an error
 //!    (a missing nullable column reads as `null`).
@@ -135,7 +147,7 @@ use tables::{existing_rows, export_tables, Pending, TABLES};
 /// The `format` of the header line.
 pub const FORMAT: &str = "bantin-export";
 /// The version of the format this module writes and reads.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The personal data an export holds, named in its header (version 2), so
 /// that whoever keeps the file knows what it must protect (Decree

@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::write_row;
 use crate::db::schema::{
     api_key_usage, api_keys, article_events, article_officials, article_stats, article_tags, articles, categories,
-    changes, comments, event_officials, events, officials, organizations, positions, ratings, site_counters,
-    slug_history, tags, users, webhooks,
+    changes, comments, documents, event_officials, events, link_groups, media, media_uses, officials, organizations,
+    pages, playlists, positions, ratings, site_counters, slug_history, tags, users, webhooks,
 };
 use crate::db::{Backend, Conn};
 use crate::search::engine::GENERATION;
@@ -215,6 +215,27 @@ tables! {
         created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
     }
+    media => Media, keyset(id) {
+        id: i64,
+        kind: String,
+        mime_type: String,
+        extension: String,
+        sha256: String,
+        size: i64,
+        original_name: Option<String>,
+        width: Option<i32>,
+        height: Option<i32>,
+        duration_ms: Option<i64>,
+        placeholder: Option<String>,
+        color: Option<String>,
+        variants: String,
+        alt: Option<String>,
+        caption: Option<String>,
+        credit: Option<String>,
+        uploaded_by: Option<i64>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
     categories => Category, keyset(id) {
         id: i64,
         slug: String,
@@ -246,6 +267,7 @@ tables! {
         position: i32,
         created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
+        logo: Option<String>,
     }
     officials => Official, keyset(id) {
         id: i64,
@@ -259,6 +281,7 @@ tables! {
         email: Option<String>,
         created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
+        photo: Option<String>,
     }
     positions => Position, keyset(id) {
         id: i64,
@@ -353,6 +376,65 @@ tables! {
         rating_3: i64,
         rating_4: i64,
         rating_5: i64,
+    }
+    documents => DocumentRow, keyset(id) parent(replaced_by) {
+        id: i64,
+        slug: String,
+        number: String,
+        number_key: String,
+        doc_type: String,
+        issuer_id: Option<i64>,
+        issuer_name: Option<String>,
+        signer_id: Option<i64>,
+        signer_name: Option<String>,
+        issued_on: NaiveDate,
+        effective_from: Option<NaiveDate>,
+        expires_on: Option<NaiveDate>,
+        summary: String,
+        field: Option<String>,
+        status: String,
+        replaced_by: Option<i64>,
+        attachments: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    pages => PageRow, keyset(id) parent(parent_id) {
+        id: i64,
+        slug: String,
+        title: String,
+        title_en: Option<String>,
+        body: String,
+        body_en: Option<String>,
+        parent_id: Option<i64>,
+        position: i32,
+        map: Option<String>,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    link_groups => LinkGroupRow, keyset(id) {
+        id: i64,
+        slug: String,
+        name: String,
+        name_en: Option<String>,
+        position: i32,
+        links: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    playlists => PlaylistRow, keyset(id) {
+        id: i64,
+        slug: String,
+        title: String,
+        description: Option<String>,
+        position: i32,
+        tracks: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
+    media_uses => MediaUse, pairs(media_id, owner_id) {
+        media_id: i64,
+        owner_kind: String,
+        owner_id: i64,
     }
     site_counters => SiteCounter, whole(name) only(site_counters::name.ne(GENERATION)) {
         name: String,

@@ -130,7 +130,7 @@ fn exports_are_private_and_never_overwritten_unasked() {
     assert!(forced.status.success());
     assert!(std::fs::read_to_string(&file)
         .unwrap()
-        .starts_with("{\"format\":\"bantin-export\",\"version\":3"));
+        .starts_with("{\"format\":\"bantin-export\",\"version\":4"));
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
 
     // A version-1 file (no personal-data list) still imports.

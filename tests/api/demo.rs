@@ -15,7 +15,11 @@ on_both_engines! {
                     categories: 4,
                     articles: 5,
                     comments: 4,
-                    ratings: 7
+                    ratings: 7,
+                    pages: 2,
+                    link_groups: 1,
+                    documents: 2,
+                    playlists: 0,
                 }
             );
         }
@@ -99,5 +103,35 @@ on_both_engines! {
             "Secretary of the Town Party Committee"
         );
         assert_eq!(article["events"][0]["slug"], "hoi-nghi-giao-ban-6-thang-dau-nam-2022");
+    }
+}
+
+on_both_engines! {
+    async fn demo_portal_has_its_map_songs_links_and_documents() {
+        let app = TestApp::spawn().await;
+        {
+            let mut conn = app.state.pool.get().unwrap();
+            let loaded = bantin::demo::load_with_media(&mut conn, app.now(), Some(&app.state.media)).unwrap();
+            assert_eq!((loaded.pages, loaded.link_groups, loaded.documents, loaded.playlists), (2, 1, 2, 1));
+            let again = bantin::demo::load_with_media(&mut conn, app.now(), Some(&app.state.media)).unwrap();
+            assert_eq!(again, bantin::demo::Loaded::default(), "loading twice changes nothing");
+        }
+        let map = app.get("/api/v1/pages/ban-do-thi-xa-hong-linh").await.json();
+        assert_eq!(map["map"]["zoom"], 13);
+        let songs = app.get("/api/v1/playlists/cac-ca-khuc-hay-ve-hong-linh").await.json();
+        let tracks = songs["tracks"].as_array().unwrap();
+        assert_eq!(tracks.len(), 2);
+        for track in tracks {
+            let file = app.get(track["url"].as_str().unwrap()).await;
+            assert_eq!(file.status, 200);
+            assert_eq!(file.header("content-type").as_deref(), Some("audio/mpeg"));
+        }
+        let ms = tracks[1]["duration_ms"].as_i64().unwrap();
+        assert!((5_900..6_100).contains(&ms), "six seconds: {ms}");
+        let links = app.get("/api/v1/links/lien-ket-website").await.json();
+        assert_eq!(links["links"][0]["url"], "https://hatinh.gov.vn");
+        let found = app.get("/api/v1/documents?q=45-KL%2FTU").await.json();
+        assert_eq!(found["data"][0]["signer"]["slug"], "dang-thanh-hai");
+        assert_eq!(found["data"][0]["type_name"], "Kết luận");
     }
 }

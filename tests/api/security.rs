@@ -219,7 +219,10 @@ on_both_engines! {
         };
         let again = beacon(&issued).await;
         assert_eq!(again.json()["visitor_id"], issued.as_str());
-        for invented in ["VisitorAAAAAAAAAAAAAAA", "x", &format!("{}A", &issued[..issued.len() - 1])] {
+        // The issued id with its last character changed (never to itself).
+        let last = if issued.ends_with('A') { "B" } else { "A" };
+        let tampered = format!("{}{last}", &issued[..issued.len() - 1]);
+        for invented in ["VisitorAAAAAAAAAAAAAAA", "x", &tampered] {
             beacon(invented).await.assert_problem(400, "visitor_invalid");
         }
     }

@@ -188,7 +188,7 @@ async fn a_site_moves_between_engines_unchanged() {
     assert!(!exported.contains("search_index"), "the index marker stays behind");
     let header: Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
     assert_eq!(header["format"], "bantin-export");
-    assert_eq!(header["version"], 3);
+    assert_eq!(header["version"], 4);
     assert_eq!(header["source_engine"], "sqlite");
     let end: Value = serde_json::from_str(exported.lines().last().unwrap()).unwrap();
     assert_eq!(end["end"], Value::Bool(true));
@@ -304,7 +304,7 @@ on_both_engines! {
         let (exported, summary) = export_of(&source, now);
         assert_eq!(summary.count("articles"), 5);
         assert!(exported.starts_with(
-            r#"{"format":"bantin-export","version":3,"exported_at":"2026-11-27T05:07:28","source_engine":"#
+            r#"{"format":"bantin-export","version":4,"exported_at":"2026-11-27T05:07:28","source_engine":"#
         ));
         // The header names the personal data the file holds.
         let header: serde_json::Value = serde_json::from_str(exported.lines().next().unwrap()).unwrap();
@@ -353,9 +353,9 @@ on_both_engines! {
         assert!(error.contains("end line") && error.contains("ratings"), "{error}");
         assert_eq!(export_of(&target, now).1.total(), 0);
         // A version this bantin does not know.
-        let newer = exported.replacen(r#""version":3"#, r#""version":99"#, 1);
+        let newer = exported.replacen(r#""version":4"#, r#""version":99"#, 1);
         let error = format!("{:#}", import(&mut conn, newer.as_bytes()).unwrap_err());
-        assert!(error.contains("version 99") && error.contains("version 3"), "{error}");
+        assert!(error.contains("version 99") && error.contains("version 4"), "{error}");
         // An unknown table, named with its line.
         let mut unknown = lines.clone();
         unknown.insert(1, r#"{"table":"secrets","row":{"name":"jwt","value":"x"}}"#);

@@ -1,0 +1,228 @@
+//! What editors send about documents, and the list's query string.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Attachment, DocType, DocumentData, Status};
+use crate::http::input::{check_slug, finish, set_text, text};
+use crate::http::patch::nullable;
+use crate::http::{ApiError, FieldError, FieldIssue};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentListQuery {
+    /// A number however it is typed (`125/QĐ-UBND`, `125 qd ubnd`) or words of the abstract.
+    pub q: Option<String>,
+    /// Only this type.
+    #[serde(rename = "type")]
+    #[param(rename = "type", value_type = Option<DocType>)]
+    pub doc_type: Option<String>,
+    /// Only documents issued by this organization (id or slug).
+    pub issuer: Option<String>,
+    /// Only this field (lĩnh vực), as written.
+    pub field: Option<String>,
+    /// Only documents issued in this year.
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 2200)]
+    pub year: Option<String>,
+    #[param(value_type = Option<Status>)]
+    pub status: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// A file of a document: a media item of the library.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentInput {
+    pub media_id: i64,
+    /// What the file is ("Toàn văn", "Phụ lục"); defaults to its file name.
+    pub title: Option<String>,
+}
+
+/// `POST` (number, type, issued_on and abstract required) and `PATCH`
+/// (only the fields sent; `null` clears).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "125/QĐ-UBND", "type": "decision", "issuer_id": 3, "signer_id": 2,
+    "issued_on": "2022-07-19", "effective_from": "2022-07-19",
+    "abstract": "Về việc kiện toàn Ban Chỉ đạo chuyển đổi số thị xã Hồng Lĩnh", "field": "Khoa học - Công nghệ",
+    "attachments": [{"media_id": 12, "title": "Toàn văn"}]}))]
+pub struct DocumentInput {
+    /// Number and symbol as issued (số ký hiệu): `125/QĐ-UBND`.
+    pub number: Option<String>,
+    /// The slug is the folded number and the year (`125-qd-ubnd-2022`) unless one is sent.
+    pub slug: Option<String>,
+    #[serde(rename = "type")]
+    #[schema(value_type = Option<DocType>)]
+    pub doc_type: Option<String>,
+    /// The issuing organization (cơ quan ban hành) …
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub issuer_id: Option<Option<i64>>,
+    /// … or its name, for an issuer outside the directory (a ministry).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub issuer_name: Option<Option<String>>,
+    /// The official who signed (người ký) …
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub signer_id: Option<Option<i64>>,
+    /// … or a name.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub signer_name: Option<Option<String>>,
+    /// `YYYY-MM-DD` (ngày ban hành).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub issued_on: Option<String>,
+    /// `YYYY-MM-DD` (ngày hiệu lực).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub effective_from: Option<Option<String>>,
+    /// `YYYY-MM-DD` (ngày hết hiệu lực).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub expires_on: Option<Option<String>>,
+    /// The summary (trích yếu).
+    #[serde(rename = "abstract")]
+    pub abstract_: Option<String>,
+    /// The field (lĩnh vực): free text, filtered on as written.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub field: Option<Option<String>>,
+    /// Default `in_force`. `replaced` goes with `replaced_by`.
+    #[schema(value_type = Option<Status>)]
+    pub status: Option<String>,
+    /// The document that replaces this one.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub replaced_by: Option<Option<i64>>,
+    /// The files (full text, annexes), in order; replaces the list. At most 20.
+    pub attachments: Option<Vec<AttachmentInput>>,
+}
+
+fn date(errors: &mut Vec<FieldError>, field: &str, raw: &str) -> Option<NaiveDate> {
+    let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)));
+    if parsed.is_none() {
+        errors.push(FieldError::new(field, FieldIssue::Format));
+    }
+    parsed
+}
+
+/// Applies an input to the stored columns, collecting every problem.
+pub fn apply(
+    input: DocumentInput,
+    mut data: DocumentData,
+    creating: bool,
+    now: NaiveDateTime,
+) -> Result<DocumentData, ApiError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    match input.number {
+        Some(number) => {
+            data.number = text(&mut errors, "number", &number, 1, 100);
+            data.number_key = super::number_key(&data.number);
+            if data.number_key.is_empty() && !data.number.is_empty() {
+                errors.push(FieldError::new("number", FieldIssue::Format));
+            }
+        }
+        None if creating => errors.push(FieldError::new("number", FieldIssue::Required)),
+        None => {}
+    }
+    match input.doc_type {
+        Some(t) if DocType::parse(&t).is_some() => data.doc_type = t,
+        Some(_) => errors.push(FieldError::new("type", FieldIssue::OneOf(DocType::ALL))),
+        None if creating => errors.push(FieldError::new("type", FieldIssue::Required)),
+        None => {}
+    }
+    match input.issued_on {
+        Some(raw) => {
+            if let Some(d) = date(&mut errors, "issued_on", &raw) {
+                data.issued_on = d;
+            }
+        }
+        None if creating => errors.push(FieldError::new("issued_on", FieldIssue::Required)),
+        None => {}
+    }
+    for (field, value, target) in [
+        ("effective_from", input.effective_from, &mut data.effective_from),
+        ("expires_on", input.expires_on, &mut data.expires_on),
+    ] {
+        if let Some(value) = value {
+            *target = value.and_then(|raw| date(&mut errors, field, &raw));
+        }
+    }
+    if let (Some(from), Some(to)) = (data.effective_from, data.expires_on) {
+        if to < from {
+            errors.push(FieldError::new("expires_on", FieldIssue::EndsBeforeStart));
+        }
+    }
+    match input.abstract_ {
+        Some(a) => data.summary = text(&mut errors, "abstract", &a, 1, 2000),
+        None if creating => errors.push(FieldError::new("abstract", FieldIssue::Required)),
+        None => {}
+    }
+    check_slug(&mut errors, "slug", &input.slug);
+    if let Some(slug) = input.slug {
+        data.slug = slug;
+    }
+    if let Some(issuer) = input.issuer_id {
+        data.issuer_id = issuer;
+    }
+    if let Some(signer) = input.signer_id {
+        data.signer_id = signer;
+    }
+    set_text(
+        &mut errors,
+        "issuer_name",
+        input.issuer_name,
+        300,
+        &mut data.issuer_name,
+    );
+    set_text(
+        &mut errors,
+        "signer_name",
+        input.signer_name,
+        200,
+        &mut data.signer_name,
+    );
+    set_text(&mut errors, "field", input.field, 200, &mut data.field);
+    match input.status {
+        Some(s) if Status::parse(&s).is_some() => data.status = s,
+        Some(_) => errors.push(FieldError::new("status", FieldIssue::OneOf(Status::ALL))),
+        None => {}
+    }
+    if let Some(replaced_by) = input.replaced_by {
+        data.replaced_by = replaced_by;
+    }
+    if data.replaced_by.is_some() && data.status != Status::Replaced.as_str() {
+        // A replacement is named only for a replaced document.
+        errors.push(FieldError::new("replaced_by", FieldIssue::NotAllowed));
+    }
+    if let Some(files) = input.attachments {
+        if files.len() > 20 {
+            errors.push(FieldError::new("attachments", FieldIssue::Length { min: 0, max: 20 }));
+        }
+        let files: Vec<Attachment> = files
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| Attachment {
+                media_id: f.media_id,
+                title: f
+                    .title
+                    .map(|t| text(&mut errors, &format!("attachments[{i}].title"), &t, 0, 300))
+                    .filter(|t| !t.is_empty()),
+                url: String::new(),
+                mime_type: String::new(),
+                size: 0,
+            })
+            .collect();
+        data.attachments = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());
+    }
+    data.updated_at = now;
+    finish(errors)?;
+    Ok(data)
+}

@@ -1,0 +1,48 @@
+//! Addresses on the public website that shows bantin's content, from
+//! configuration only (never from request headers): `BANTIN_ARTICLE_URL`,
+//! a template with `{site}` (`BANTIN_SITE_URL`), `{slug}` and `{id}`;
+//! by default `{site}/tin-tuc/{slug}`, or, with no site configured, the
+//! article in the API (`BANTIN_PUBLIC_URL/api/v1/articles/{slug}`).
+
+use crate::config::Config;
+
+/// Where readers find the article on the public site.
+pub fn article_url(config: &Config, id: i64, slug: &str) -> String {
+    let template = match (&config.article_url, &config.site_url) {
+        (Some(template), _) => template.clone(),
+        (None, Some(_)) => "{site}/tin-tuc/{slug}".into(),
+        (None, None) => {
+            let api = config.public_url.clone().unwrap_or_default();
+            return format!("{}/api/v1/articles/{slug}", api.trim_end_matches('/'));
+        }
+    };
+    template
+        .replace("{site}", config.site_url.as_deref().unwrap_or("").trim_end_matches('/'))
+        .replace("{slug}", slug)
+        .replace("{id}", &id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_comes_from_the_template_the_site_or_the_api() {
+        let mut config = Config::for_data_dir(std::path::Path::new("/tmp/x"));
+        config.public_url = Some("https://api.example.vn/".into());
+        assert_eq!(
+            article_url(&config, 7, "hoi-nghi"),
+            "https://api.example.vn/api/v1/articles/hoi-nghi"
+        );
+        config.site_url = Some("https://honglinh.hatinh.gov.vn/".into());
+        assert_eq!(
+            article_url(&config, 7, "hoi-nghi"),
+            "https://honglinh.hatinh.gov.vn/tin-tuc/hoi-nghi"
+        );
+        config.article_url = Some("{site}/bai-viet/{id}-{slug}.html".into());
+        assert_eq!(
+            article_url(&config, 7, "hoi-nghi"),
+            "https://honglinh.hatinh.gov.vn/bai-viet/7-hoi-nghi.html"
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! `/links`: blocks of links to other websites.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
+
+use super::input::{apply, LinkGroupInput};
+use super::model::LinkGroupData;
+use super::store;
+use super::views::{view, LinkGroupView};
+use crate::changes::{self, Stamp};
+use crate::db::slug::SlugTable;
+use crate::db::{Conn, IdOrSlug};
+use crate::http::cache::cached_page;
+use crate::http::editable::{to_value, Editable};
+use crate::http::error::Problem;
+use crate::http::lang::{Lang, LangQuery};
+use crate::http::pagination::{page_limit, page_sorted, OrderedListQuery, Paged};
+use crate::http::reader::Reader;
+use crate::http::routes::at;
+use crate::http::ApiError;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(at("/links").get(list_links).post(create)).service(
+        at("/links/{id_or_slug}")
+            .get(get_link_group)
+            .patch(update)
+            .delete(delete),
+    );
+}
+
+/// List the groups of links in order, each with its links.
+#[utoipa::path(get, path = "/api/v1/links", tag = "links", params(OrderedListQuery),
+    responses(
+        (status = 200, description = "Groups of links in order", body = Paged<LinkGroupView>),
+        (status = 304, description = "Not modified"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_links(r: Reader, query: web::Query<OrderedListQuery>) -> Result<HttpResponse, ApiError> {
+    let limit = page_limit(query.limit.as_deref())?;
+    let all = crate::db::run(r.pool(), store::all).await?;
+    let page = page_sorted(all, "position", limit, query.cursor.as_deref(), |g| {
+        (g.position as i64, g.id)
+    })?;
+    let lang = r.lang;
+    cached_page(&r.req, &page.map(|g| view(&g, lang)), r.auth.audience())
+}
+
+/// Get a group of links by id or slug.
+#[utoipa::path(get, path = "/api/v1/links/{id_or_slug}", tag = "links",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), LangQuery),
+    responses((status = 200, body = LinkGroupView), (status = 304, description = "Not modified"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_link_group(
+    r: Reader,
+    key: web::Path<String>,
+    _query: web::Query<LangQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (key, lang) = (IdOrSlug::parse(&key), r.lang);
+    r.item(changes::Kind::Links, SlugTable::Links, key, move |conn, key| {
+        let group = store::find(conn, key)?.ok_or(ApiError::NotFound)?;
+        Ok((group.id, view(&group, lang)))
+    })
+    .await
+}
+
+/// Link groups as editors write them.
+pub struct LinkGroups;
+
+impl Editable for LinkGroups {
+    const COLLECTION: &'static str = "links";
+    const KIND: changes::Kind = changes::Kind::Links;
+    const SLUGS: SlugTable = SlugTable::Links;
+    type Create = LinkGroupInput;
+    type Update = LinkGroupInput;
+
+    fn create(conn: &mut Conn, input: LinkGroupInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        let data = apply(input, LinkGroupData::new(stamp.at), true, stamp.at)?;
+        Ok(store::create(conn, data, stamp)?)
+    }
+
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: LinkGroupInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        store::update(conn, key, stamp, |current| {
+            apply(input, LinkGroupData::from(current), false, stamp.at)
+        })
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, key, stamp)?)
+    }
+
+    fn answer(conn: &mut Conn, id: i64, lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {
+        let group = store::find(conn, &IdOrSlug::Id(id))?.ok_or(ApiError::NotFound)?;
+        to_value(view(&group, lang))
+    }
+}
+
+crate::editable_endpoints! {
+    resource: LinkGroups, tag: "links", collection: "/api/v1/links",
+    item: "/api/v1/links/{id_or_slug}", view: LinkGroupView,
+    create: ("create_link_group", LinkGroupInput, "Create a group of links (editor)."),
+    update: ("update_link_group", LinkGroupInput, "Change a group of links (editor). Only the fields sent change; `links` replaces the list."),
+    delete: ("delete_link_group", "Delete a group of links (editor)."),
+    invalid: "Invalid field, or a logo that is not an image of the media library",
+}

@@ -1,0 +1,435 @@
+//! `/media`: the media library. Editors upload with `multipart/form-data`;
+//! everyone reads.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Kind, MediaText, NewMedia};
+use super::process::{self, Refusal};
+use super::store;
+use super::views::{view, MediaView};
+use crate::changes::{self, Stamp};
+use crate::http::auth::Auth;
+use crate::http::cache::cached_page;
+use crate::http::editable::to_value;
+use crate::http::error::Problem;
+use crate::http::extract::Json;
+use crate::http::input::{finish, set_text, text};
+use crate::http::lang::Lang;
+use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::patch::nullable;
+use crate::http::reader::Reader;
+use crate::http::routes::at;
+use crate::http::{params, respond, versions, ApiError, FieldError, FieldIssue};
+use crate::state::AppState;
+
+pub const UPLOAD_PATH: &str = "/api/v1/media";
+/// What a form adds around the file (boundaries, headers, the text parts).
+pub const FORM_OVERHEAD: usize = 64 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(at("/media").get(list_media).post(upload)).service(
+        at("/media/{id}")
+            .get(get_media)
+            .patch(update_media)
+            .delete(delete_media),
+    );
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MediaListQuery {
+    /// Only this kind.
+    #[param(value_type = Option<Kind>)]
+    pub kind: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+const SORT: &str = "newest";
+
+/// List the media library, newest first.
+#[utoipa::path(get, path = "/api/v1/media", tag = "media", params(MediaListQuery),
+    responses(
+        (status = 200, description = "A page of media items", body = Paged<MediaView>),
+        (status = 304, description = "Not modified"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let limit = page_limit(query.limit.as_deref())?;
+    let kind = params::one_of("kind", query.kind.as_deref(), Kind::parse, Kind::ALL)?;
+    let before = query
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c, SORT).map(|c| c.id))
+        .transpose()?;
+    let rows = crate::db::run(r.pool(), move |conn| {
+        store::list(conn, kind.map(|k| k.as_str()), before, limit + 1)
+    })
+    .await?;
+    let page = Paged::from_rows(rows, limit, |m| Cursor {
+        sort: SORT.into(),
+        key: None,
+        id: m.id,
+    });
+    cached_page(&r.req, &page.map(|m| view(&m)), r.auth.audience())
+}
+
+/// Get a media item.
+#[utoipa::path(get, path = "/api/v1/media/{id}", tag = "media",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = MediaView), (status = 304, description = "Not modified"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_media(r: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    r.item(
+        changes::Kind::Media,
+        crate::db::slug::SlugTable::Articles,
+        crate::db::IdOrSlug::Id(id),
+        move |conn, _| {
+            let item = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            Ok((item.id, view(&item)))
+        },
+    )
+    .await
+}
+
+/// The parts of an upload form, as OpenAPI describes it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file. Its type is read from its content: JPEG, PNG, WebP, GIF;
+    /// MP3, M4A; PDF, DOCX, XLSX, ODT.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Text for screen readers (photos).
+    alt: Option<String>,
+    caption: Option<String>,
+    /// Who made it (photographer, composer).
+    credit: Option<String>,
+}
+
+/// A form read: the file with its name, and the text parts.
+struct Form {
+    file: Vec<u8>,
+    name: Option<String>,
+    alt: Option<String>,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+/// Upload a file (editor, or a key with `media:write`).
+///
+/// Send `multipart/form-data` with the file in the part named `file` and,
+/// optionally, `alt`, `caption` and `credit`. The type is read from the
+/// bytes, never from the name or the part's `Content-Type`. Photos are
+/// turned upright, stripped of their metadata (EXIF, GPS) and made into
+/// widths 320, 640, 1280 and 1920 (never wider than the photo) in WebP and
+/// JPEG. The same bytes uploaded again answer `200` with the existing item.
+#[utoipa::path(post, path = "/api/v1/media", tag = "media", operation_id = "upload_media",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored", body = MediaView, headers(("Location" = String))),
+        (status = 200, description = "The same file was uploaded before: that item", body = MediaView),
+        (status = 400, description = "`malformed_upload`: not a readable multipart form", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`idempotency_in_progress`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over `BANTIN_MAX_UPLOAD_MB` (photos: 20 MB)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_file_type`: not an allowed type (whatever its name says), or not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_file` (truncated, corrupt, or a photo over the pixel limit) or `validation_failed` (no `file` part, a text part too long)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn upload(
+    req: HttpRequest,
+    auth: Auth,
+    lang: Lang,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_write(changes::Kind::Media)?;
+    let settings = state.config.media.clone();
+    let timeout = state.config.body_timeout * 10;
+    let form = actix_web::rt::time::timeout(timeout, read_form(&req, payload, settings.max_upload_bytes))
+        .await
+        .map_err(|_| ApiError::RequestTimeout)??;
+    let mut errors = Vec::new();
+    let mut words = |field: &str, raw: Option<String>, max| {
+        raw.map(|raw| text(&mut errors, field, &raw, 0, max))
+            .filter(|t| !t.is_empty())
+    };
+    let (alt, caption, credit) = (
+        words("alt", form.alt, 300),
+        words("caption", form.caption, 500),
+        words("credit", form.credit, 200),
+    );
+    let original_name = form
+        .name
+        .map(|n| crate::http::input::clean_text(&n))
+        .filter(|n| !n.is_empty());
+    if original_name.as_ref().is_some_and(|n| n.chars().count() > 255) {
+        errors.push(FieldError::new("file", FieldIssue::Length { min: 0, max: 255 }));
+    }
+    finish(errors)?;
+    let bytes = form.file;
+    let (kind, _) = process::sniff(&bytes).ok_or(ApiError::UnsupportedFileType)?;
+    if kind == Kind::Image && bytes.len() > settings.max_image_bytes {
+        return Err(ApiError::PayloadTooLarge {
+            limit: settings.max_image_bytes,
+        });
+    }
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let stamp = Stamp::new(state.clock.now(), auth.actor());
+    let known = sha256.clone();
+    if let Some(existing) = crate::db::run(&state.pool, move |conn| store::find_by_hash(conn, &known)).await? {
+        return answer(&state, existing.id, false).await;
+    }
+    let done = {
+        let _turn = state.media_work.acquire().await.map_err(|_| ApiError::Unavailable)?;
+        let max_pixels = settings.max_image_pixels;
+        web::block(move || process::process(&bytes, max_pixels).map(|p| (p, bytes.len())))
+            .await
+            .map_err(|_| ApiError::Internal)?
+    };
+    let (processed, size) = done.map_err(|refusal| match refusal {
+        Refusal::Unsupported => ApiError::UnsupportedFileType,
+        Refusal::Invalid(why) => ApiError::InvalidFile(why),
+        Refusal::TooManyPixels { width, height, limit } => ApiError::InvalidFile(format!(
+            "the photo is {width} × {height} pixels, more than the {limit} allowed"
+        )),
+    })?;
+    let mut variants = Vec::with_capacity(processed.files.len());
+    for (variant, bytes) in processed.files {
+        state
+            .media
+            .put(&variant.object_key(&sha256), bytes)
+            .await
+            .map_err(super::serve::unavailable)?;
+        variants.push(variant);
+    }
+    let item = NewMedia {
+        kind: processed.kind.as_str().into(),
+        mime_type: super::model::mime_of(processed.format).into(),
+        extension: variants.last().map(|v| v.extension().to_string()).unwrap_or_default(),
+        sha256,
+        size: size as i64,
+        original_name,
+        width: processed.width.map(|w| w as i32),
+        height: processed.height.map(|h| h as i32),
+        duration_ms: processed.duration_ms,
+        placeholder: processed.placeholder,
+        color: processed.color,
+        variants: serde_json::to_string(&variants).map_err(|_| ApiError::Internal)?,
+        alt,
+        caption,
+        credit,
+        uploaded_by: stamp.by.user_id(),
+        created_at: stamp.at,
+        updated_at: stamp.at,
+    };
+    let (id, new) = crate::db::run(&state.pool, move |conn| store::create(conn, item, &stamp)).await?;
+    let _ = lang;
+    answer(&state, id, new).await
+}
+
+/// The item an upload answers with: 201 and its `Location` when new.
+async fn answer(state: &AppState, id: i64, new: bool) -> Result<HttpResponse, ApiError> {
+    let (item, version) = crate::db::run(&state.pool, move |conn| {
+        let item = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        Ok::<_, ApiError>((
+            to_value(view(&item))?,
+            changes::store::version(conn, changes::Kind::Media, id)?,
+        ))
+    })
+    .await?;
+    let mut response = if new {
+        respond::created("media", id, &item)
+    } else {
+        HttpResponse::Ok().json(&item)
+    };
+    versions::tag(&mut response, version, &item);
+    Ok(response)
+}
+
+/// Reads the form: one `file` part (at most `max` bytes) and short text parts.
+async fn read_form(req: &HttpRequest, payload: web::Payload, max: usize) -> Result<Form, ApiError> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Err(ApiError::UnsupportedFileType);
+    }
+    if let Some(declared) = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if declared > max + FORM_OVERHEAD {
+            return Err(ApiError::PayloadTooLarge { limit: max });
+        }
+    }
+    let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
+    let malformed = |e: actix_multipart::MultipartError| ApiError::MalformedUpload(e.to_string());
+    let mut form = Form {
+        file: Vec::new(),
+        name: None,
+        alt: None,
+        caption: None,
+        credit: None,
+    };
+    let mut has_file = false;
+    let mut errors = Vec::new();
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(malformed)?;
+        let name = field.name().unwrap_or("").to_string();
+        let limit = if name == "file" { max } else { 4096 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(malformed)?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(if name == "file" {
+                    ApiError::PayloadTooLarge { limit: max }
+                } else {
+                    ApiError::validation(name, FieldIssue::Length { min: 0, max: 1000 })
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let as_text = |bytes: Vec<u8>| {
+            String::from_utf8(bytes).map_err(|_| ApiError::validation(name.clone(), FieldIssue::Format))
+        };
+        match name.as_str() {
+            "file" if has_file => errors.push(FieldError::new("file", FieldIssue::Length { min: 1, max: 1 })),
+            "file" => {
+                has_file = true;
+                form.name = field
+                    .content_disposition()
+                    .and_then(|d| d.get_filename())
+                    .map(str::to_string);
+                form.file = bytes;
+            }
+            "alt" => form.alt = Some(as_text(bytes)?),
+            "caption" => form.caption = Some(as_text(bytes)?),
+            "credit" => form.credit = Some(as_text(bytes)?),
+            _ => errors.push(FieldError::new(name.clone(), FieldIssue::NotAllowed)),
+        }
+    }
+    if !has_file {
+        errors.push(FieldError::new("file", FieldIssue::Required));
+    }
+    finish(errors)?;
+    if form.file.is_empty() {
+        return Err(ApiError::UnsupportedFileType);
+    }
+    Ok(form)
+}
+
+/// What editors change about an item after upload.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"alt": "Hội trường UBND thị xã", "caption": "Toàn cảnh hội nghị", "credit": "Cổng TTĐT thị xã Hồng Lĩnh"}))]
+pub struct MediaInput {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub alt: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub caption: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub credit: Option<Option<String>>,
+}
+
+/// Change a media item's alt text, caption or credit (editor). The file never changes.
+#[utoipa::path(patch, path = "/api/v1/media/{id}", tag = "media", operation_id = "update_media",
+    request_body = MediaInput, security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = MediaView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_media(
+    req: HttpRequest,
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Json<MediaInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_write(changes::Kind::Media)?;
+    let stamp = Stamp::new(state.clock.now(), auth.actor());
+    let precondition = versions::Precondition::of(&req)?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let input = body.into_inner();
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write_tx(conn, |conn| {
+            precondition.check_id(conn, changes::Kind::Media, id)?;
+            store::update(conn, id, &stamp, |current| {
+                let mut text = MediaText::from(current);
+                let mut errors = Vec::new();
+                set_text(&mut errors, "alt", input.alt, 300, &mut text.alt);
+                set_text(&mut errors, "caption", input.caption, 500, &mut text.caption);
+                set_text(&mut errors, "credit", input.credit, 200, &mut text.credit);
+                text.updated_at = stamp.at;
+                finish(errors)?;
+                Ok::<_, ApiError>(text)
+            })
+        })
+    })
+    .await?;
+    answer(&state, id, false).await
+}
+
+/// Delete a media item (editor): only one nothing shows (else 409 `in_use`,
+/// naming what does). Its files go too.
+#[utoipa::path(delete, path = "/api/v1/media/{id}", tag = "media", operation_id = "delete_media",
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses(
+        (status = 204),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`in_use`: articles, officials, organizations, documents, links or playlists show it", body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_media(
+    req: HttpRequest,
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_write(changes::Kind::Media)?;
+    let stamp = Stamp::new(state.clock.now(), auth.actor());
+    let precondition = versions::Precondition::of(&req)?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let gone = crate::db::run(&state.pool, move |conn| {
+        crate::db::write_tx(conn, |conn| {
+            precondition.check_id(conn, changes::Kind::Media, id)?;
+            Ok::<_, ApiError>(store::delete(conn, id, &stamp)?)
+        })
+    })
+    .await?;
+    for variant in gone.variants() {
+        if let Err(e) = state.media.delete(&variant.object_key(&gone.sha256)).await {
+            // The row is gone; a file left behind is only wasted space.
+            tracing::warn!(error = %e, id, "deleting a media file failed");
+        }
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,433 @@
+//! What an upload is, whatever its name or `Content-Type` claim: the type is
+//! read from the bytes and checked against an allow-list, then each kind is
+//! made safe to serve. A photo is decoded (within a pixel limit), turned
+//! upright, stripped of its metadata (EXIF, GPS) by re-encoding, and made
+//! into the sizes apps choose from; a song or a document is kept as sent
+//! once its structure is checked.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader};
+
+use super::model::{Kind, Variant};
+
+/// The widths made of every photo (never wider than the photo itself).
+pub const WIDTHS: [u32; 4] = [320, 640, 1280, 1920];
+const JPEG_QUALITY: u8 = 82;
+const ORIGINAL_JPEG_QUALITY: u8 = 90;
+const WEBP_QUALITY: f32 = 80.0;
+const ORIGINAL_WEBP_QUALITY: f32 = 90.0;
+
+/// Why an upload is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not one of the allowed types (what it looked like, if anything).
+    Unsupported,
+    /// An allowed type, but broken (a truncated JPEG, a ZIP that is not a
+    /// document): the reason, in English.
+    Invalid(String),
+    /// A photo with more pixels than allowed (a decompression bomb, or just
+    /// too big to resize here).
+    TooManyPixels { width: u32, height: u32, limit: u64 },
+}
+
+/// What the bytes are: one of the allowed formats, by content.
+pub fn sniff(bytes: &[u8]) -> Option<(Kind, &'static str)> {
+    let format = match infer::get(bytes)?.extension() {
+        "jpg" => "jpeg",
+        "png" => "png",
+        "webp" => "webp",
+        "gif" => "gif",
+        "mp3" => "mp3",
+        // An M4A may call itself plain MP4: sound and no picture is a song.
+        "m4a" | "mp4" if contains(bytes, b"soun") && !contains(bytes, b"vide") => "m4a",
+        "pdf" => "pdf",
+        "docx" => "docx",
+        "xlsx" => "xlsx",
+        // Office files whose first entries are not `word/` or `xl/`: the
+        // central directory names every part.
+        "zip" if contains(bytes, b"word/document.xml") => "docx",
+        "zip" if contains(bytes, b"xl/workbook.xml") => "xlsx",
+        "odt" => "odt",
+        _ => return None,
+    };
+    let kind = match format {
+        "jpeg" | "png" | "webp" | "gif" => Kind::Image,
+        "mp3" | "m4a" => Kind::Audio,
+        _ => Kind::Document,
+    };
+    Some((kind, format))
+}
+
+/// An upload made ready to store: the files to write and what was learnt.
+#[derive(Debug)]
+pub struct Processed {
+    pub kind: Kind,
+    pub format: &'static str,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration_ms: Option<i64>,
+    pub placeholder: Option<String>,
+    pub color: Option<String>,
+    pub files: Vec<(Variant, Vec<u8>)>,
+}
+
+/// Checks and prepares an upload. CPU-bound: run it off the async workers.
+pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, Refusal> {
+    let (kind, format) = sniff(bytes).ok_or(Refusal::Unsupported)?;
+    match kind {
+        Kind::Image => image(bytes, format, max_pixels),
+        Kind::Audio | Kind::Document => {
+            check_structure(bytes, format)?;
+            let duration_ms = match format {
+                "m4a" => m4a_duration(bytes),
+                "mp3" => mp3_duration(bytes),
+                _ => None,
+            };
+            Ok(Processed {
+                kind,
+                format,
+                width: None,
+                height: None,
+                duration_ms,
+                placeholder: None,
+                color: None,
+                files: vec![(variant("original", format, None, bytes.len()), bytes.to_vec())],
+            })
+        }
+    }
+}
+
+fn variant(name: &str, format: &str, size: Option<(u32, u32)>, bytes: usize) -> Variant {
+    Variant {
+        name: name.into(),
+        format: format.into(),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        size: bytes as u64,
+    }
+}
+
+/// The end of a file that says it is whole: a JPEG's end-of-image marker,
+/// a ZIP's end of central directory, a PDF's `%%EOF`.
+fn check_structure(bytes: &[u8], format: &str) -> Result<(), Refusal> {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let whole = match format {
+        "jpeg" => {
+            let trimmed = trim_end(bytes, |b| b == 0 || b == b'\n' || b == b'\r');
+            trimmed.ends_with(&[0xFF, 0xD9])
+        }
+        "pdf" => contains(tail, b"%%EOF"),
+        "docx" | "xlsx" | "odt" => {
+            // The end-of-central-directory record sits in the last 64 KiB + 22 bytes.
+            let eocd = &bytes[bytes.len().saturating_sub(65_557)..];
+            contains(eocd, b"PK\x05\x06")
+        }
+        _ => true,
+    };
+    if whole {
+        Ok(())
+    } else {
+        Err(Refusal::Invalid(format!("the {format} file is truncated")))
+    }
+}
+
+fn trim_end(bytes: &[u8], strip: impl Fn(u8) -> bool) -> &[u8] {
+    let end = bytes.iter().rposition(|b| !strip(*b)).map_or(0, |i| i + 1);
+    &bytes[..end]
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn image_format(format: &str) -> ImageFormat {
+    match format {
+        "png" => ImageFormat::Png,
+        "webp" => ImageFormat::WebP,
+        "gif" => ImageFormat::Gif,
+        _ => ImageFormat::Jpeg,
+    }
+}
+
+fn image(bytes: &[u8], format: &'static str, max_pixels: u64) -> Result<Processed, Refusal> {
+    check_structure(bytes, format)?;
+    let broken = |e: image::ImageError| Refusal::Invalid(format!("the {format} image cannot be read: {e}"));
+    // The header first: a bomb is refused before a pixel is decoded.
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), image_format(format))
+        .into_dimensions()
+        .map_err(broken)?;
+    if width == 0 || height == 0 {
+        return Err(Refusal::Invalid(format!("the {format} image has no pixels")));
+    }
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(Refusal::TooManyPixels {
+            width,
+            height,
+            limit: max_pixels,
+        });
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(max_pixels.saturating_mul(16).max(64 << 20));
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(broken)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(broken)?;
+    picture.apply_orientation(orientation);
+    let (width, height) = picture.dimensions();
+
+    // The original, upright and without metadata. A GIF keeps its bytes (and
+    // its animation): the format carries no EXIF.
+    let original = match format {
+        "gif" => bytes.to_vec(),
+        "png" => encode_png(&picture)?,
+        "webp" => encode_webp(&picture, ORIGINAL_WEBP_QUALITY)?,
+        _ => encode_jpeg(&picture, ORIGINAL_JPEG_QUALITY)?,
+    };
+    let original = (
+        variant("original", format, Some((width, height)), original.len()),
+        original,
+    );
+
+    // Each width from the next larger one: a large photo is read once.
+    let mut files = Vec::new();
+    let mut source = picture;
+    for &w in WIDTHS.iter().rev() {
+        if w >= width {
+            continue;
+        }
+        let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width)).max(1) as u32;
+        let smaller = source.resize_exact(w, h, image::imageops::FilterType::Triangle);
+        let name = format!("w{w}");
+        let webp = encode_webp(&smaller, WEBP_QUALITY)?;
+        let jpeg = encode_jpeg(&smaller, JPEG_QUALITY)?;
+        files.push((variant(&name, "webp", Some((w, h)), webp.len()), webp));
+        files.push((variant(&name, "jpeg", Some((w, h)), jpeg.len()), jpeg));
+        source = smaller;
+    }
+    // Smallest first, as `srcset` lists them, WebP before JPEG; the original last.
+    files.sort_by_key(|(v, _)| (v.width, v.format != "webp"));
+    files.push(original);
+    let tiny = source.thumbnail(32, 32).to_rgba8();
+    let placeholder = blurhash::encode(4, 3, tiny.width(), tiny.height(), tiny.as_raw()).ok();
+    Ok(Processed {
+        kind: Kind::Image,
+        format,
+        width: Some(width),
+        height: Some(height),
+        duration_ms: None,
+        placeholder,
+        color: Some(average_colour(&tiny)),
+        files,
+    })
+}
+
+fn average_colour(tiny: &image::RgbaImage) -> String {
+    let (mut r, mut g, mut b, mut n) = (0u64, 0u64, 0u64, 0u64);
+    for p in tiny.pixels() {
+        let a = u64::from(p[3]);
+        r += u64::from(p[0]) * a;
+        g += u64::from(p[1]) * a;
+        b += u64::from(p[2]) * a;
+        n += a;
+    }
+    if n == 0 {
+        return "#ffffff".into();
+    }
+    format!("#{:02x}{:02x}{:02x}", r / n, g / n, b / n)
+}
+
+/// Transparent pixels over white: JPEG has no alpha.
+fn flattened(picture: &DynamicImage) -> image::RgbImage {
+    if !picture.color().has_alpha() {
+        return picture.to_rgb8();
+    }
+    let rgba = picture.to_rgba8();
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let p = rgba.get_pixel(x, y);
+        let a = u16::from(p[3]);
+        let over = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
+        image::Rgb([over(p[0]), over(p[1]), over(p[2])])
+    })
+}
+
+fn failed(what: &str) -> impl Fn(image::ImageError) -> Refusal + '_ {
+    move |e| Refusal::Invalid(format!("making the {what} failed: {e}"))
+}
+
+fn encode_jpeg(picture: &DynamicImage, quality: u8) -> Result<Vec<u8>, Refusal> {
+    let rgb = flattened(picture);
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&rgb)
+        .map_err(failed("JPEG"))?;
+    Ok(out)
+}
+
+fn encode_png(picture: &DynamicImage) -> Result<Vec<u8>, Refusal> {
+    let mut out = Cursor::new(Vec::new());
+    picture.write_to(&mut out, ImageFormat::Png).map_err(failed("PNG"))?;
+    Ok(out.into_inner())
+}
+
+fn encode_webp(picture: &DynamicImage, quality: f32) -> Result<Vec<u8>, Refusal> {
+    let (w, h) = picture.dimensions();
+    let memory = if picture.color().has_alpha() {
+        let rgba = picture.to_rgba8();
+        webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(quality)
+    } else {
+        let rgb = picture.to_rgb8();
+        webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(quality)
+    };
+    Ok(memory.to_vec())
+}
+
+/// An M4A's length, from its movie header (`mvhd`): duration / time scale.
+fn m4a_duration(bytes: &[u8]) -> Option<i64> {
+    let at = bytes.windows(4).position(|w| w == b"mvhd")? + 4;
+    let be32 = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as u64)
+    };
+    let be64 = |i: usize| {
+        bytes
+            .get(i..i + 8)
+            .map(|b| u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    };
+    let (scale, duration) = match *bytes.get(at)? {
+        0 => (be32(at + 12)?, be32(at + 16)?),
+        1 => (be32(at + 20)?, be64(at + 24)?),
+        _ => return None,
+    };
+    (scale > 0).then(|| (duration.saturating_mul(1000) / scale) as i64)
+}
+
+/// An MP3's length: from its Xing/Info frame count when it has one (VBR),
+/// else from its first frame's bit rate (CBR).
+fn mp3_duration(bytes: &[u8]) -> Option<i64> {
+    let mut at = 0usize;
+    if bytes.starts_with(b"ID3") && bytes.len() > 10 {
+        let size = bytes[6..10]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 7) | usize::from(b & 0x7F));
+        at = 10 + size;
+    }
+    // The first frame header: 11 sync bits.
+    let start = (at..bytes.len().saturating_sub(4)).find(|&i| bytes[i] == 0xFF && bytes[i + 1] & 0xE0 == 0xE0)?;
+    let h = &bytes[start..start + 4];
+    let version = (h[1] >> 3) & 0x3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+    let layer = (h[1] >> 1) & 0x3; // 1: layer III
+    if layer != 1 || version == 1 {
+        return None;
+    }
+    let mpeg1 = version == 3;
+    const V1: [u32; 16] = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0];
+    const V2: [u32; 16] = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0];
+    let kbps = if mpeg1 { V1 } else { V2 }[usize::from(h[2] >> 4)];
+    let rates: [u32; 3] = match version {
+        3 => [44_100, 48_000, 32_000],
+        2 => [22_050, 24_000, 16_000],
+        _ => [11_025, 12_000, 8_000],
+    };
+    let rate = *rates.get(usize::from((h[2] >> 2) & 0x3))?;
+    let samples_per_frame: u64 = if mpeg1 { 1152 } else { 576 };
+    let mono = (h[3] >> 6) == 3;
+    let side = match (mpeg1, mono) {
+        (true, false) => 32,
+        (true, true) | (false, false) => 17,
+        (false, true) => 9,
+    };
+    let xing = start + 4 + side;
+    if let Some(tag) = bytes.get(xing..xing + 12) {
+        if (&tag[..4] == b"Xing" || &tag[..4] == b"Info") && tag[7] & 1 == 1 {
+            let frames = u32::from_be_bytes([tag[8], tag[9], tag[10], tag[11]]) as u64;
+            return Some((frames * samples_per_frame * 1000 / u64::from(rate)) as i64);
+        }
+    }
+    if kbps == 0 {
+        return None;
+    }
+    Some(((bytes.len() - start) as u64 * 8 / u64::from(kbps)) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let picture = DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }));
+        encode_jpeg(&picture, 90).unwrap()
+    }
+
+    #[test]
+    fn a_photo_gets_every_smaller_width_in_both_formats_and_never_a_larger_one() {
+        let done = process(&jpeg(1500, 1000), 50_000_000).unwrap();
+        let names: Vec<String> = done
+            .files
+            .iter()
+            .map(|(v, _)| format!("{}.{}", v.name, v.extension()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "w320.webp",
+                "w320.jpg",
+                "w640.webp",
+                "w640.jpg",
+                "w1280.webp",
+                "w1280.jpg",
+                "original.jpg"
+            ]
+        );
+        let w640 = &done.files[2].0;
+        assert_eq!((w640.width, w640.height), (Some(640), Some(427)));
+        assert_eq!((done.width, done.height), (Some(1500), Some(1000)));
+        assert!(done.placeholder.is_some());
+    }
+
+    #[test]
+    fn a_truncated_jpeg_and_a_script_named_like_a_photo_are_refused() {
+        let whole = jpeg(400, 300);
+        let cut = &whole[..whole.len() / 2];
+        assert!(matches!(process(cut, 50_000_000), Err(Refusal::Invalid(_))));
+        assert_eq!(
+            process(b"<?php system($_GET['c']); ?>", 50_000_000).unwrap_err(),
+            Refusal::Unsupported
+        );
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
+        assert_eq!(process(svg, 50_000_000).unwrap_err(), Refusal::Unsupported);
+    }
+
+    #[test]
+    fn the_pixel_limit_is_read_from_the_header() {
+        let refused = process(&jpeg(200, 100), 10_000).unwrap_err();
+        assert_eq!(
+            refused,
+            Refusal::TooManyPixels {
+                width: 200,
+                height: 100,
+                limit: 10_000
+            }
+        );
+    }
+
+    #[test]
+    fn an_mp3_length_comes_from_its_bit_rate() {
+        // MPEG-1 layer III, 128 kbit/s, 44.1 kHz, no CRC: 417-byte frames.
+        let mut mp3 = Vec::new();
+        for _ in 0..100 {
+            mp3.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x00]);
+            mp3.extend(std::iter::repeat_n(0u8, 413));
+        }
+        let ms = mp3_duration(&mp3).unwrap();
+        assert!((2600..2620).contains(&ms), "{ms}");
+    }
+}

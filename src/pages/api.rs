@@ -1,0 +1,130 @@
+//! `/pages`: the portal's standing pages, as a menu tree.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
+
+use super::input::{apply, PageInput, PageListQuery};
+use super::model::{Page, PageData};
+use super::store;
+use super::views::{tree, view, PageView};
+use crate::changes::{self, Stamp};
+use crate::db::slug::SlugTable;
+use crate::db::{Conn, IdOrSlug};
+use crate::http::cache::cached_page;
+use crate::http::editable::{to_value, Editable};
+use crate::http::error::Problem;
+use crate::http::lang::{Lang, LangQuery};
+use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
+use crate::http::reader::Reader;
+use crate::http::routes::at;
+use crate::http::ApiError;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(at("/pages").get(list_pages).post(create))
+        .service(at("/pages/{id_or_slug}").get(get_page).patch(update).delete(delete));
+}
+
+const SORT: &str = "position";
+
+/// List pages in menu order, flat (paged) or as a tree (the menu).
+#[utoipa::path(get, path = "/api/v1/pages", tag = "pages", params(PageListQuery),
+    responses(
+        (status = 200, description = "Pages in order; with `tree=true` every page, nested", body = Paged<PageView>),
+        (status = 304, description = "Not modified"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<HttpResponse, ApiError> {
+    let Reader { req, auth, lang, state } = r;
+    let query = query.into_inner();
+    let limit = page_limit(query.limit.as_deref())?;
+    let all = crate::db::run(auth.pool(&state), store::all).await?;
+    if query.tree == Some(true) {
+        let total = all.len() as i64;
+        let page = Paged {
+            data: tree(&all, None, lang),
+            meta: PageMeta {
+                next_cursor: None,
+                limit: total,
+                total: Some(total),
+            },
+        };
+        return cached_page(&req, &page, auth.audience());
+    }
+    // An unknown parent has no children: an empty list, as with any filter.
+    let parent = query.parent.as_deref().map(IdOrSlug::parse).map(|key| {
+        all.iter()
+            .find(|o| match &key {
+                IdOrSlug::Id(id) => o.id == *id,
+                IdOrSlug::Slug(slug) => &o.slug == slug,
+            })
+            .map(|o| o.id)
+    });
+    let matching: Vec<Page> = all
+        .into_iter()
+        .filter(|o| parent.is_none_or(|p| p.is_some() && o.parent_id == p))
+        .collect();
+    let page = page_sorted(matching, SORT, limit, query.cursor.as_deref(), |o| {
+        (o.position as i64, o.id)
+    })?;
+    cached_page(&req, &page.map(|o| view(&o, lang)), auth.audience())
+}
+
+/// Get an page by id or slug.
+#[utoipa::path(get, path = "/api/v1/pages/{id_or_slug}", tag = "pages",
+    params(("id_or_slug" = String, Path, description = "Numeric id or slug"), LangQuery),
+    responses((status = 200, body = PageView), (status = 304, description = "Not modified"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_page(
+    r: Reader,
+    key: web::Path<String>,
+    _query: web::Query<LangQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (key, lang) = (IdOrSlug::parse(&key), r.lang);
+    r.item(changes::Kind::Pages, SlugTable::Pages, key, move |conn, key| {
+        let page = store::find(conn, key)?.ok_or(ApiError::NotFound)?;
+        Ok((page.id, view(&page, lang)))
+    })
+    .await
+}
+
+/// Pages as editors write them.
+pub struct Pages;
+
+impl Editable for Pages {
+    const COLLECTION: &'static str = "pages";
+    const KIND: changes::Kind = changes::Kind::Pages;
+    const SLUGS: SlugTable = SlugTable::Pages;
+    type Create = PageInput;
+    type Update = PageInput;
+
+    fn create(conn: &mut Conn, input: PageInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        let data = apply(input, PageData::new(stamp.at), true, stamp.at)?;
+        Ok(store::create(conn, data, stamp)?)
+    }
+
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: PageInput, stamp: &Stamp) -> Result<i64, ApiError> {
+        store::update(conn, key, stamp, |current| {
+            apply(input, PageData::from(current), false, stamp.at)
+        })
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(store::delete(conn, key, stamp)?)
+    }
+
+    fn answer(conn: &mut Conn, id: i64, lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {
+        let page = store::find(conn, &IdOrSlug::Id(id))?.ok_or(ApiError::NotFound)?;
+        to_value(view(&page, lang))
+    }
+}
+
+crate::editable_endpoints! {
+    resource: Pages, tag: "pages", collection: "/api/v1/pages",
+    item: "/api/v1/pages/{id_or_slug}", view: PageView,
+    create: ("create_page", PageInput, "Create a page (editor)."),
+    update: ("update_page", PageInput, "Change a page (editor). Only the fields sent change."),
+    delete: ("delete_page",
+        "Delete a page (editor): only one with no pages under it (else 409 `in_use`).",
+        "`in_use`"),
+    invalid: "Invalid field, unknown parent, or a parent that would make a cycle",
+}
