@@ -64,6 +64,16 @@ impl ResponseCache {
         })
     }
 
+    /// Hits, misses, and the bytes held now (for `/metrics`).
+    pub fn stats(&self) -> (u64, u64, u64) {
+        self.entries.run_pending_tasks();
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+            self.entries.weighted_size(),
+        )
+    }
+
     /// Forgets every entry: the public content changed.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);

@@ -26,6 +26,8 @@ pub struct Config {
     /// Where an article is on the public site (`BANTIN_ARTICLE_URL`): a
     /// template with `{site}`, `{slug}` and `{id}` (see [`crate::http::site`]).
     pub article_url: Option<String>,
+    /// The same for documents (`BANTIN_DOCUMENT_URL`, default `{site}/van-ban/{slug}`).
+    pub document_url: Option<String>,
     pub jwt_secret: Vec<u8>,
     pub cors_origins: Vec<String>,
     pub trusted_proxies: Vec<IpAddr>,
@@ -64,6 +66,9 @@ pub struct Config {
     /// missing. One per process.
     pub search_dir: PathBuf,
     pub media: MediaSettings,
+    /// `BANTIN_METRICS_TOKEN`: `/metrics` answers this bearer token from
+    /// anywhere (and, without it, only direct loopback callers).
+    pub metrics_token: Option<String>,
 }
 
 /// Where uploads go and what they may be.
@@ -227,6 +232,7 @@ impl Config {
             max_image_pixels: settings.parse("BANTIN_MAX_IMAGE_PIXELS", 50_000_000)?,
         };
         Ok(Config {
+            metrics_token: var("BANTIN_METRICS_TOKEN"),
             media,
             search_dir,
             database_url,
@@ -237,6 +243,7 @@ impl Config {
             site_url: absolute_url("BANTIN_SITE_URL", var("BANTIN_SITE_URL"))?,
             site_name: var("BANTIN_SITE_NAME").unwrap_or_else(|| "Cổng thông tin điện tử".into()),
             article_url: var("BANTIN_ARTICLE_URL"),
+            document_url: var("BANTIN_DOCUMENT_URL"),
             jwt_secret: Vec::new(),
             cors_origins,
             trusted_proxies,

@@ -29,7 +29,9 @@ pub fn spawn(state: AppState) {
         loop {
             ticker.tick().await;
             let s = counting.clone();
-            let _ = actix_web::web::block(move || flush_counts(&s)).await;
+            if actix_web::web::block(move || flush_counts(&s)).await.is_ok() {
+                crate::metrics::job_succeeded("flush_counts");
+            }
         }
     });
     actix_web::rt::spawn(async move {
@@ -37,7 +39,11 @@ pub fn spawn(state: AppState) {
         loop {
             ticker.tick().await;
             let s = state.clone();
-            match crate::db::run(&state.background, move |conn| housekeeping(&s, conn)).await {
+            let done = crate::db::run(&state.background, move |conn| housekeeping(&s, conn)).await;
+            if done.is_ok() {
+                crate::metrics::job_succeeded("housekeeping");
+            }
+            match done {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled articles published"),
                 Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
@@ -52,8 +58,9 @@ async fn follow_for_search(state: AppState) {
     let mut committed = state.signal.subscribe();
     loop {
         let index = state.search.clone();
-        if let Err(e) = crate::db::run(&state.background, move |conn| index.sync(conn)).await {
-            tracing::warn!(error = %e, "following the change log for the search index failed");
+        match crate::db::run(&state.background, move |conn| index.sync(conn)).await {
+            Ok(_) => crate::metrics::job_succeeded("search_index"),
+            Err(e) => tracing::warn!(error = %e, "following the change log for the search index failed"),
         }
         let _ = tokio::time::timeout(Duration::from_secs(1), committed.changed()).await;
     }

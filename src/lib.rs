@@ -3,6 +3,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod cache;
 pub mod challenges;
@@ -14,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod documents;
 pub mod events;
+pub mod feeds;
 pub mod health;
 pub mod http;
 pub mod idempotency;
@@ -21,6 +23,7 @@ pub mod jobs;
 pub mod keys;
 pub mod links;
 pub mod media;
+pub mod metrics;
 pub mod officials;
 pub mod openapi;
 pub mod organizations;

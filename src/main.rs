@@ -54,6 +54,19 @@ enum Command {
         /// The export file; `-` or nothing reads standard input.
         file: Option<String>,
     },
+    /// Copy the live database into FILE while the service runs (SQLite:
+    /// VACUUM INTO, one consistent moment; PostgreSQL: pg_dump). Media files
+    /// are not in it: back up the media directory or bucket beside it.
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Put a SQLite backup in place of the database (stop the service
+    /// first). The replaced database is kept as <name>.before-restore.
+    Restore {
+        /// A file `bantin backup` made.
+        file: std::path::PathBuf,
+    },
     /// The search index (BANTIN_SEARCH_DIR, by default <data dir>/search-index).
     Search {
         #[command(subcommand)]
@@ -182,6 +195,26 @@ fn main() -> anyhow::Result<()> {
                 )?,
             };
             println!("{summary}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let made = bantin::backup::backup(&config, &file)?;
+            println!(
+                "backup written to {}: {:.1} MB in {:.1} s (back up {} too)",
+                made.file.display(),
+                made.bytes as f64 / 1e6,
+                made.seconds,
+                config.media.location
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let restored = bantin::backup::restore(&config, &file)?;
+            println!(
+                "{} restored from {}; the search index is rebuilt at the next start",
+                restored.display(),
+                file.display()
+            );
             Ok(())
         }
         Command::Search {

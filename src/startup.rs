@@ -50,9 +50,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(crate::documents::api::routes)
                 .configure(crate::pages::api::routes)
                 .configure(crate::links::api::routes)
-                .configure(crate::playlists::api::routes),
+                .configure(crate::playlists::api::routes)
+                .configure(crate::feeds::api::routes)
+                .configure(crate::feeds::embed::api_routes),
         )
-        .configure(crate::media::serve::routes);
+        .configure(crate::media::serve::routes)
+        .configure(crate::feeds::embed::page_routes)
+        .configure(crate::metrics::routes);
 }
 
 fn cors(config: &Config) -> Cors {
@@ -178,7 +182,14 @@ impl Application {
         let search = open_search_index(&config, &background)?;
         let media = crate::media::files::MediaFiles::open(&config.media.location, &config.media.s3)
             .with_context(|| format!("opening the media store {}", config.media.location))?;
+        // The metrics recorder, before the first request is counted.
+        crate::metrics::handle();
+        let run_lock = match crate::db::parse_url(&config.database_url)? {
+            crate::db::Engine::Sqlite { path } => Some(Arc::new(crate::backup::hold(&path)?)),
+            crate::db::Engine::Postgres { .. } => None,
+        };
         let mut state = AppState::new(pool, queries, config, clock, search, media);
+        state.db_lock = run_lock;
         if let Some(cache) = &state.cache {
             // Where the log stands before anything is served and kept.
             let mut conn = background.get()?;
@@ -246,6 +257,22 @@ impl Application {
                             res.headers_mut()
                                 .insert(header::HeaderName::from_static("x-request-id"), id);
                         }
+                        Ok(res)
+                    }
+                })
+                .wrap_fn(|req, srv| {
+                    // Every request, counted and timed by route template.
+                    let started = std::time::Instant::now();
+                    let method = req.method().clone();
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        crate::metrics::request(
+                            method.as_str(),
+                            res.request().match_pattern(),
+                            res.status().as_u16(),
+                            started,
+                        );
                         Ok(res)
                     }
                 })

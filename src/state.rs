@@ -75,6 +75,9 @@ pub struct AppState {
     pub key_uses: Arc<Pending<i64>>,
     /// What this process commits to its database (the change log moved).
     pub signal: Arc<crate::db::signal::Signal>,
+    /// A SQLite database's run lock, held while this process serves it (a
+    /// restore waits for it): see [`crate::backup::hold`].
+    pub db_lock: Option<Arc<std::fs::File>>,
     /// Where uploaded files are kept.
     pub media: crate::media::files::MediaFiles,
     /// Photos being made into variants at once (each holds its pixels).
@@ -122,6 +125,7 @@ impl AppState {
         // (4 bytes each, 200 MB for a 50-megapixel photo) while it is resized.
         let media_work = Arc::new(tokio::sync::Semaphore::new(2));
         AppState {
+            db_lock: None,
             media,
             media_work,
             search,

@@ -346,6 +346,7 @@ impl ArticleListQuery {
             category: self.category.as_deref().map(IdOrSlug::parse),
             tag: self.tag.as_deref().map(IdOrSlug::parse),
             official: None,
+            organization: None,
             from: time_param("from", self.from.as_deref(), false)?,
             to: time_param("to", self.to.as_deref(), true)?,
             updated_since: time_param("updated_since", self.updated_since.as_deref(), false)?,

@@ -91,6 +91,9 @@ pub struct ListFilter {
     pub tag: Option<IdOrSlug>,
     /// Articles linked to this official.
     pub official: Option<Narrow>,
+    /// Articles about this organization: linked to one of its events, or to
+    /// an official who holds a position in it (feeds' `?organization=`).
+    pub organization: Option<Narrow>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub updated_since: Option<NaiveDateTime>,

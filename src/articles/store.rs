@@ -10,7 +10,9 @@ use super::model::{ArticleData, ArticleRow, Links, Status, VISIBLE_STATUSES};
 use super::query::{ListFilter, SortField, SortKey};
 use crate::changes::{self, Kind, Stamp, Touched};
 use crate::db::refs::{self, Target};
-use crate::db::schema::{article_officials, article_tags, articles, categories, tags};
+use crate::db::schema::{
+    article_events, article_officials, article_tags, articles, categories, events, positions, tags,
+};
 use crate::db::slug::{self, SlugTable};
 use crate::db::{write_tx, Backend, Conn, IdOrSlug, Narrow, StoreError, StoreResult};
 use crate::taxonomy::model::Term;
@@ -81,6 +83,30 @@ pub fn list(conn: &mut Conn, f: &ListFilter) -> StoreResult<Vec<ArticleRow>> {
                         .select(article_officials::article_id)
                         .filter(article_officials::official_id.eq(official)),
                 ),
+            );
+        }
+        Some(Narrow::ToNothing) => return Ok(Vec::new()),
+    }
+    match f.organization {
+        None => {}
+        Some(Narrow::To(org)) => {
+            q = q.filter(
+                articles::id
+                    .eq_any(
+                        article_officials::table.select(article_officials::article_id).filter(
+                            article_officials::official_id.eq_any(
+                                positions::table
+                                    .select(positions::official_id)
+                                    .filter(positions::organization_id.eq(org)),
+                            ),
+                        ),
+                    )
+                    .or(articles::id.eq_any(
+                        article_events::table.select(article_events::article_id).filter(
+                            article_events::event_id
+                                .eq_any(events::table.select(events::id).filter(events::organization_id.eq(org))),
+                        ),
+                    )),
             );
         }
         Some(Narrow::ToNothing) => return Ok(Vec::new()),

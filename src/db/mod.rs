@@ -308,6 +308,9 @@ fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String
 
 /// Runs `f` with a pooled connection on the blocking thread pool: the async
 /// workers never wait on the database.
+/// Requests waiting for a database connection in this process (`/metrics`).
+pub static WAITING: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
 pub async fn run<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut Conn) -> Result<T, E> + Send + 'static,
@@ -316,7 +319,11 @@ where
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| {
+        use std::sync::atomic::Ordering;
+        WAITING.fetch_add(1, Ordering::Relaxed);
+        let conn = pool.get();
+        WAITING.fetch_sub(1, Ordering::Relaxed);
+        let mut conn = conn.map_err(|e| {
             tracing::error!(error = %e, "no database connection available");
             E::from(StoreError::Unavailable)
         })?;

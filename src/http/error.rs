@@ -162,6 +162,9 @@ pub enum ApiError {
     /// A multipart body that cannot be read, or without its `file` part.
     #[error("malformed upload: {0}")]
     MalformedUpload(String),
+    /// A format or feature the server does not provide (oEmbed `format=xml`).
+    #[error("not implemented")]
+    NotImplemented,
     /// `Range` outside the file: its size, for `Content-Range`.
     #[error("range not satisfiable")]
     RangeNotSatisfiable { size: u64 },
@@ -282,6 +285,7 @@ impl ApiError {
             InvalidFile(_) => "invalid_file",
             MalformedUpload(_) => "malformed_upload",
             RangeNotSatisfiable { .. } => "range_not_satisfiable",
+            NotImplemented => "not_implemented",
             LastAdmin => "last_admin",
             Conflict => "conflict",
             IdempotencyKeyReused => "idempotency_key_reused",
@@ -363,6 +367,7 @@ impl ResponseError for ApiError {
             InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
             MalformedUpload(_) => StatusCode::BAD_REQUEST,
             RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+            NotImplemented => StatusCode::NOT_IMPLEMENTED,
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,

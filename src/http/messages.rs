@@ -262,6 +262,14 @@ impl ApiError {
                     format!("The multipart/form-data body cannot be read: {why}.")
                 },
             ),
+            NotImplemented => (
+                pick("Chưa hỗ trợ", "Not implemented"),
+                pick(
+                    "Máy chủ không cung cấp định dạng này (chỉ có JSON).",
+                    "This server does not provide that format (JSON only).",
+                )
+                .into(),
+            ),
             RangeNotSatisfiable { size } => (
                 pick("Khoảng byte không hợp lệ", "Range not satisfiable"),
                 if vi {

@@ -22,6 +22,23 @@ pub fn article_url(config: &Config, id: i64, slug: &str) -> String {
         .replace("{id}", &id.to_string())
 }
 
+/// Where readers find a document on the public site (`BANTIN_DOCUMENT_URL`,
+/// by default `{site}/van-ban/{slug}`; the document in the API without a site).
+pub fn document_url(config: &Config, id: i64, slug: &str) -> String {
+    let template = match (&config.document_url, &config.site_url) {
+        (Some(template), _) => template.clone(),
+        (None, Some(_)) => "{site}/van-ban/{slug}".into(),
+        (None, None) => {
+            let api = config.public_url.clone().unwrap_or_default();
+            return format!("{}/api/v1/documents/{slug}", api.trim_end_matches('/'));
+        }
+    };
+    template
+        .replace("{site}", config.site_url.as_deref().unwrap_or("").trim_end_matches('/'))
+        .replace("{slug}", slug)
+        .replace("{id}", &id.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

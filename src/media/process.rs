@@ -182,9 +182,16 @@ fn image(bytes: &[u8], format: &'static str, max_pixels: u64) -> Result<Processe
     let (width, height) = picture.dimensions();
 
     // The original, upright and without metadata. A GIF keeps its bytes (and
-    // its animation): the format carries no EXIF.
+    // its animation): the format carries no EXIF. A JPEG that is already
+    // upright loses its metadata segments and keeps its pixels as they were
+    // coded (no second generation of loss, and a tenth of the time).
+    let upright = orientation == image::metadata::Orientation::NoTransforms;
     let original = match format {
         "gif" => bytes.to_vec(),
+        "jpeg" if upright => match strip_jpeg_metadata(bytes) {
+            Some(stripped) => stripped,
+            None => encode_jpeg(&picture, ORIGINAL_JPEG_QUALITY)?,
+        },
         "png" => encode_png(&picture)?,
         "webp" => encode_webp(&picture, ORIGINAL_WEBP_QUALITY)?,
         _ => encode_jpeg(&picture, ORIGINAL_JPEG_QUALITY)?,
@@ -204,9 +211,12 @@ fn image(bytes: &[u8], format: &'static str, max_pixels: u64) -> Result<Processe
         let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width)).max(1) as u32;
         let smaller = source.resize_exact(w, h, image::imageops::FilterType::Triangle);
         let name = format!("w{w}");
-        let webp = encode_webp(&smaller, WEBP_QUALITY)?;
+        // WebP stops at 16383 pixels a side: a very tall photo's larger
+        // widths are JPEG only.
+        if let Ok(webp) = encode_webp(&smaller, WEBP_QUALITY) {
+            files.push((variant(&name, "webp", Some((w, h)), webp.len()), webp));
+        }
         let jpeg = encode_jpeg(&smaller, JPEG_QUALITY)?;
-        files.push((variant(&name, "webp", Some((w, h)), webp.len()), webp));
         files.push((variant(&name, "jpeg", Some((w, h)), jpeg.len()), jpeg));
         source = smaller;
     }
@@ -225,6 +235,61 @@ fn image(bytes: &[u8], format: &'static str, max_pixels: u64) -> Result<Processe
         color: Some(average_colour(&tiny)),
         files,
     })
+}
+
+/// A JPEG without its metadata: every segment but EXIF and XMP (APP1),
+/// IPTC (APP13), the other application segments and comments is copied as
+/// it is; the colour profile (APP2 `ICC_PROFILE`), JFIF (APP0) and Adobe
+/// (APP14, which says how colours are coded) stay. `None` when the file's
+/// structure cannot be followed (then it is re-encoded).
+pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..2]);
+    let mut at = 2;
+    loop {
+        // Markers may be padded with fill bytes (0xFF).
+        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        if bytes.get(at) != Some(&0xFF) {
+            return None;
+        }
+        let marker = *bytes.get(at + 1)?;
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            out.extend_from_slice(&bytes[at..at + 2]);
+            at += 2;
+            continue;
+        }
+        if marker == 0xD9 {
+            out.extend_from_slice(&bytes[at..at + 2]);
+            return Some(out);
+        }
+        let length = usize::from(u16::from_be_bytes([*bytes.get(at + 2)?, *bytes.get(at + 3)?]));
+        if length < 2 {
+            return None;
+        }
+        let end = at + 2 + length;
+        let segment = bytes.get(at..end)?;
+        if marker == 0xDA {
+            // Start of scan: the coded image, and whatever follows it, as is.
+            out.extend_from_slice(&bytes[at..]);
+            return Some(out);
+        }
+        let payload = &segment[4..];
+        let keep = match marker {
+            0xE0 | 0xEE => true,
+            0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+            _ => true,
+        };
+        if keep {
+            out.extend_from_slice(segment);
+        }
+        at = end;
+    }
 }
 
 fn average_colour(tiny: &image::RgbaImage) -> String {
@@ -277,14 +342,18 @@ fn encode_png(picture: &DynamicImage) -> Result<Vec<u8>, Refusal> {
 
 fn encode_webp(picture: &DynamicImage, quality: f32) -> Result<Vec<u8>, Refusal> {
     let (w, h) = picture.dimensions();
+    let refused = |e: webp::WebPEncodingError| Refusal::Invalid(format!("making the WebP failed: {e:?}"));
+    if w > 16_383 || h > 16_383 {
+        return Err(Refusal::Invalid("a WebP is at most 16383 pixels a side".into()));
+    }
     let memory = if picture.color().has_alpha() {
         let rgba = picture.to_rgba8();
-        webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(quality)
+        webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode_simple(false, quality)
     } else {
         let rgb = picture.to_rgb8();
-        webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(quality)
+        webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode_simple(false, quality)
     };
-    Ok(memory.to_vec())
+    Ok(memory.map_err(refused)?.to_vec())
 }
 
 /// An M4A's length, from its movie header (`mvhd`): duration / time scale.
@@ -404,6 +473,27 @@ mod tests {
         );
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
         assert_eq!(process(svg, 50_000_000).unwrap_err(), Refusal::Unsupported);
+    }
+
+    #[test]
+    fn an_upright_jpeg_loses_its_metadata_and_keeps_its_pixels() {
+        let plain = jpeg(64, 48);
+        let mut tagged = plain[..2].to_vec();
+        let exif = b"Exif\0\0II*\0\x08\0\0\0\0\0GPS 18.53N 105.71E";
+        tagged.extend([0xFF, 0xE1]);
+        tagged.extend(((exif.len() + 2) as u16).to_be_bytes());
+        tagged.extend(exif);
+        tagged.extend([0xFF, 0xFE, 0x00, 0x06]);
+        tagged.extend(b"note");
+        tagged.extend(&plain[2..]);
+        let stripped = strip_jpeg_metadata(&tagged).unwrap();
+        assert_eq!(
+            stripped, plain,
+            "exactly the photo as coded, without the EXIF and the comment"
+        );
+        let done = process(&tagged, 50_000_000).unwrap();
+        let original = &done.files.last().unwrap().1;
+        assert_eq!(original, &plain);
     }
 
     #[test]

@@ -42,7 +42,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
     ),
     servers((url = "/", description = "This server")),
     paths(
-        health::live, health::ready,
+        health::live, health::ready, crate::metrics::scrape,
         auth::login, auth::refresh, auth::logout, auth::me, auth::revoke_own_sessions,
         users::list_users, users::create_user, users::get_user, users::update_user, users::delete_user, users::revoke_sessions,
         articles::list_articles, articles::get_article, articles::create, articles::update, articles::delete,
@@ -69,6 +69,8 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         links::list_links, links::get_link_group, links::create, links::update, links::delete,
         playlists::list_playlists, playlists::get_playlist, playlists::create, playlists::update, playlists::delete,
         crate::articles::print::print_article,
+        crate::feeds::api::article_feed, crate::feeds::api::document_feed,
+        crate::feeds::embed::oembed, crate::feeds::embed::embed_card,
     ),
     components(schemas(Problem, ProblemField, PageMeta, crate::http::lang::LangParam, crate::officials::views::OfficialRef, crate::events::views::EventRef)),
     modifiers(&BearerAuth),
@@ -91,6 +93,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
         (name = "pages", description = "Standing pages (giới thiệu, lịch sử, bản đồ) as a menu tree"),
         (name = "links", description = "Blocks of links to other websites (liên kết website)"),
         (name = "playlists", description = "Songs about the town, in playlists"),
+        (name = "feeds", description = "RSS 2.0, Atom 1.0 and JSON Feed 1.1 of articles and documents"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -144,6 +144,7 @@ pub async fn search(r: Reader, params: web::Query<SearchQuery>) -> Result<HttpRe
     let now = state.clock.now();
     let index = state.search.clone();
     let found = crate::db::run(auth.pool(&state), move |conn| {
+        let started = std::time::Instant::now();
         let mut hits = Vec::new();
         index.sync(conn)?;
         for kind in kinds {
@@ -151,6 +152,7 @@ pub async fn search(r: Reader, params: web::Query<SearchQuery>) -> Result<HttpRe
                 hits.push((kind, hit));
             }
         }
+        crate::metrics::search_took(started);
         let hits: Vec<(Kind, Hit)> = merge(hits)
             .into_iter()
             .skip(offset as usize)

@@ -39,8 +39,11 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> StoreResult<Vec<Hit>> {
+    let started = std::time::Instant::now();
     index.sync(conn)?;
-    ranked(conn, index, kind, query, public_only, now, limit, offset)
+    let found = ranked(conn, index, kind, query, public_only, now, limit, offset);
+    crate::metrics::search_took(started);
+    found
 }
 
 /// [`search`] on an index already brought up to date (several kinds at once).

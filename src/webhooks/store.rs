@@ -330,6 +330,7 @@ pub fn finish(
         } else {
             DeliveryState::Pending
         };
+        crate::metrics::webhook_delivered(state.as_str());
         diesel::update(d::table.find(delivery.id))
             .set((
                 d::state.eq(state.as_str()),
