@@ -63,7 +63,8 @@ pub async fn list_documents(r: Reader, query: web::Query<DocumentListQuery>) -> 
         .filter(|f| !f.is_empty());
     let search = match query.q.as_deref() {
         Some(q) => {
-            crate::search::check_length(q)?;
+            // A word at least (a number is one): as every search.
+            crate::search::Query::from_param(q)?;
             Some(q.to_string())
         }
         None => None,

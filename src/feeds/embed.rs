@@ -50,7 +50,8 @@ pub struct OembedQuery {
     pub maxwidth: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1)]
     pub maxheight: Option<String>,
-    /// `json` (the default); `xml` is 501, as the spec allows.
+    /// `json` (the default). `xml`, the spec's other format, is 501 Not Implemented.
+    #[param(pattern = "^json$")]
     pub format: Option<String>,
 }
 
@@ -148,7 +149,14 @@ pub async fn oembed(r: Reader, query: web::Query<OembedQuery>) -> Result<HttpRes
     let query = query.into_inner();
     match query.format.as_deref() {
         None | Some("json") => {}
-        Some(_) => return Err(ApiError::NotImplemented),
+        // The one other format the spec names: not provided here.
+        Some("xml") => return Err(ApiError::NotImplemented),
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                "format",
+                ParamIssue::OneOf(vec!["json".into()]),
+            ))
+        }
     }
     let url = query
         .url

@@ -305,8 +305,13 @@ async fn read_form(req: &HttpRequest, payload: web::Payload, max: usize) -> Resu
             }
             bytes.extend_from_slice(&chunk);
         }
+        // Text as JSON bodies take it: UTF-8, and no NUL (which no engine stores).
         let as_text = |bytes: Vec<u8>| {
-            String::from_utf8(bytes).map_err(|_| ApiError::validation(name.clone(), FieldIssue::Format))
+            let text = String::from_utf8(bytes).map_err(|_| ApiError::validation(name.clone(), FieldIssue::Format))?;
+            if text.contains('\0') {
+                return Err(ApiError::NulInText);
+            }
+            Ok(text)
         };
         match name.as_str() {
             "file" if has_file => errors.push(FieldError::new("file", FieldIssue::Length { min: 1, max: 1 })),
@@ -316,6 +321,9 @@ async fn read_form(req: &HttpRequest, payload: web::Payload, max: usize) -> Resu
                     .content_disposition()
                     .and_then(|d| d.get_filename())
                     .map(str::to_string);
+                if form.name.as_deref().is_some_and(|n| n.contains('\0')) {
+                    return Err(ApiError::NulInText);
+                }
                 form.file = bytes;
             }
             "alt" => form.alt = Some(as_text(bytes)?),

@@ -262,6 +262,10 @@ pub fn refine(doc: &mut Value) {
         responses.insert(name.into(), response);
     }
     refine_schemas(doc);
+    // An upload form has the parts it names and no other (422 otherwise).
+    if let Some(form) = doc.pointer_mut("/components/schemas/UploadForm") {
+        form["additionalProperties"] = json!(false);
+    }
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .map(|p| p.keys().cloned().collect())

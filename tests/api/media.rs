@@ -105,6 +105,8 @@ on_both_engines! {
             .assert_problem(422, "validation_failed");
         app.post("/api/v1/media", Some(&editor), &json!({"file": "x"})).await
             .assert_problem(415, "unsupported_file_type");
+        upload_with(&app, &editor, &[("file", Some("a.jpg"), &jpeg), ("credit", None, b"a\0b")]).await
+            .assert_problem(400, "nul_in_text");
         // Readers and anonymous callers cannot upload.
         let (ct, body) = form(&[("file", Some("a.jpg"), &jpeg)]);
         app.raw(Method::POST, "/api/v1/media", None, Some(&ct), body).await.assert_problem(401, "unauthorized");
