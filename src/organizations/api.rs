@@ -45,6 +45,10 @@ pub async fn list_organizations(r: Reader, query: web::Query<OrganizationListQue
     let kind = params::one_of("kind", query.kind.as_deref(), Kind::parse, Kind::ALL)?;
     let updated_since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let all = crate::db::run(auth.pool(&state), store::all).await?;
+    if let Some(cursor) = query.cursor.as_deref() {
+        // A tree has no pages, but a cursor it is given must still be one.
+        crate::http::pagination::Cursor::decode(cursor, ORG_SORT)?;
+    }
     if query.tree == Some(true) {
         let total = all.len() as i64;
         let page = Paged {

@@ -38,6 +38,10 @@ pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<H
     let query = query.into_inner();
     let limit = page_limit(query.limit.as_deref())?;
     let all = crate::db::run(auth.pool(&state), store::all).await?;
+    if let Some(cursor) = query.cursor.as_deref() {
+        // A tree has no pages, but a cursor it is given must still be one.
+        crate::http::pagination::Cursor::decode(cursor, SORT)?;
+    }
     if query.tree == Some(true) {
         let total = all.len() as i64;
         let page = Paged {
