@@ -12,6 +12,7 @@ use crate::http::cache::cached_bytes;
 use crate::http::error::Problem;
 use crate::http::reader::{renamed, Reader};
 use crate::http::ApiError;
+use crate::text::escaped as escape;
 
 /// What a print page may load: its own style, and photos from anywhere.
 pub const PRINT_CSP: &str = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -22,22 +23,6 @@ text-transform:uppercase;font-size:.9rem}h1{font-size:1.7rem;line-height:1.25;ma
 .sapo{font-weight:bold}figure{margin:1rem 0;text-align:center;break-inside:avoid}img{max-width:100%;height:auto}\
 figcaption{font-style:italic;font-size:.9rem;color:#333}footer{border-top:1px solid #999;margin-top:2rem;font-size:.8rem;color:#444}\
 @media print{body{margin:0;max-width:none}a{color:#000;text-decoration:none}}";
-
-/// HTML-escapes text.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A photo with its caption; `srcset` from its variants (JPEG, which every
 /// printer driver reads).
@@ -131,11 +116,13 @@ pub async fn print_article(r: Reader, key: web::Path<String>) -> Result<HttpResp
         Ok(row) => row,
         Err(slug) => {
             // `/articles/{old}/print` → `/articles/{new}/print`.
-            let base = r.state.config.public_url.clone().unwrap_or_default();
             return Ok(HttpResponse::MovedPermanently()
                 .insert_header((
                     actix_web::http::header::LOCATION,
-                    format!("{}/api/v1/articles/{slug}/print", base.trim_end_matches('/')),
+                    format!(
+                        "{}/api/v1/articles/{slug}/print",
+                        crate::http::site::api_base(&r.state.config)
+                    ),
                 ))
                 .finish());
         }

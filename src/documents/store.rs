@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{Attachment, Document, DocumentData, Status};
 use crate::changes::{self, Stamp, Touched};
-use crate::db::schema::{documents, media, officials, organizations};
+use crate::db::schema::{documents, officials, organizations};
 use crate::db::slug::{self, SlugTable};
 use crate::db::{write_tx, Backend, Conn, IdOrSlug, Reference, StoreError, StoreResult};
 
@@ -123,32 +123,18 @@ pub fn update<E: From<StoreError>>(
 fn attach(conn: &mut Conn, data: &mut DocumentData) -> StoreResult<Vec<i64>> {
     let mut files: Vec<Attachment> = serde_json::from_str(&data.attachments).map_err(|_| StoreError::Internal)?;
     let ids: Vec<i64> = files.iter().map(|f| f.media_id).collect();
-    let found: Vec<(i64, Option<String>, String, i64, String)> = media::table
-        .filter(media::id.eq_any(&ids))
-        .select((
-            media::id,
-            media::original_name,
-            media::mime_type,
-            media::size,
-            media::variants,
-        ))
-        .load(conn)?;
+    let found = crate::media::store::find_many(conn, &ids)?;
     let mut unknown = Vec::new();
     for (i, file) in files.iter_mut().enumerate() {
-        let Some((id, name, mime_type, size, variants)) = found.iter().find(|f| f.0 == file.media_id) else {
+        let Some(item) = found.iter().find(|m| m.id == file.media_id) else {
             unknown.push(Reference::member("attachments", i, "media_id"));
             continue;
         };
-        let variants: Vec<crate::media::model::Variant> = serde_json::from_str(variants).unwrap_or_default();
-        file.url = variants
-            .iter()
-            .find(|v| v.name == "original")
-            .map(|v| v.path(*id))
-            .unwrap_or_default();
-        file.mime_type = mime_type.clone();
-        file.size = *size;
+        file.url = item.original_path();
+        file.mime_type = item.mime_type.clone();
+        file.size = item.size;
         if file.title.is_none() {
-            file.title = name.clone();
+            file.title = item.original_name.clone();
         }
     }
     if !unknown.is_empty() {

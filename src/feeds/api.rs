@@ -243,18 +243,15 @@ pub async fn document_feed(r: Reader, format: web::Path<String>) -> Result<HttpR
         .map(|d| {
             let view = crate::documents::views::view(d, &names);
             let issued = crate::clock::vietnam_day_start(d.issued_on);
-            let mut content = format!("<p>{}</p><ul>", crate::articles::print::escape(&view.summary));
+            let mut content = format!("<p>{}</p><ul>", crate::text::escaped(&view.summary));
             if let Some(issuer) = &view.issuer {
                 content.push_str(&format!(
                     "<li>Cơ quan ban hành: {}</li>",
-                    crate::articles::print::escape(&issuer.name)
+                    crate::text::escaped(&issuer.name)
                 ));
             }
             if let Some(signer) = &view.signer {
-                content.push_str(&format!(
-                    "<li>Người ký: {}</li>",
-                    crate::articles::print::escape(&signer.name)
-                ));
+                content.push_str(&format!("<li>Người ký: {}</li>", crate::text::escaped(&signer.name)));
             }
             content.push_str(&format!(
                 "<li>Ngày ban hành: {}</li></ul>",
@@ -263,8 +260,8 @@ pub async fn document_feed(r: Reader, format: web::Path<String>) -> Result<HttpR
             for file in &view.attachments {
                 content.push_str(&format!(
                     "<p><a href=\"{}\">{}</a></p>",
-                    crate::articles::print::escape(&absolute(&config, &file.url)),
-                    crate::articles::print::escape(file.title.as_deref().unwrap_or("Tệp đính kèm"))
+                    crate::text::escaped(&absolute(&config, &file.url)),
+                    crate::text::escaped(file.title.as_deref().unwrap_or("Tệp đính kèm"))
                 ));
             }
             Entry {

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::model::ArticleRow;
-use crate::articles::print::escape;
 use crate::config::Config;
 use crate::db::IdOrSlug;
 use crate::http::cache::cached_bytes;
@@ -18,6 +17,7 @@ use crate::http::error::{ParamIssue, Problem};
 use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::text::escaped as escape;
 
 /// What an embedded card may load and who may frame it: its own style,
 /// photos from anywhere, no script, any framing origin.

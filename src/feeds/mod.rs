@@ -51,24 +51,7 @@ fn fixed(at: NaiveDateTime) -> DateTime<FixedOffset> {
     DateTime::<Utc>::from_naive_utc_and_offset(at, Utc).fixed_offset()
 }
 
-/// The API's own address, from configuration.
-pub fn api_base(config: &Config) -> String {
-    config
-        .public_url
-        .clone()
-        .unwrap_or_default()
-        .trim_end_matches('/')
-        .to_string()
-}
-
-/// An address on this server made absolute (media paths start with `/`).
-pub fn absolute(config: &Config, url: &str) -> String {
-    if url.starts_with('/') {
-        format!("{}{url}", api_base(config))
-    } else {
-        url.to_string()
-    }
-}
+pub use crate::http::site::{absolute, api_base};
 
 /// The enclosure of a cover photo: its 1280-wide JPEG when it has one (the
 /// size feed readers show), else the photo as stored.

@@ -6,15 +6,32 @@
 
 use crate::config::Config;
 
-/// Where readers find the article on the public site.
-pub fn article_url(config: &Config, id: i64, slug: &str) -> String {
-    let template = match (&config.article_url, &config.site_url) {
+/// The API's own address (`BANTIN_PUBLIC_URL`), without a trailing `/`.
+pub fn api_base(config: &Config) -> String {
+    config
+        .public_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// An address on this server made absolute (media paths start with `/`).
+pub fn absolute(config: &Config, url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", api_base(config))
+    } else {
+        url.to_string()
+    }
+}
+
+/// An item's address on the public site: `template` (or, with a site,
+/// `{site}/<default>`), else the item in the API under `collection`.
+fn on_site(config: &Config, template: &Option<String>, default: &str, collection: &str, id: i64, slug: &str) -> String {
+    let template = match (template, &config.site_url) {
         (Some(template), _) => template.clone(),
-        (None, Some(_)) => "{site}/tin-tuc/{slug}".into(),
-        (None, None) => {
-            let api = config.public_url.clone().unwrap_or_default();
-            return format!("{}/api/v1/articles/{slug}", api.trim_end_matches('/'));
-        }
+        (None, Some(_)) => format!("{{site}}/{default}"),
+        (None, None) => return format!("{}/api/v1/{collection}/{slug}", api_base(config)),
     };
     template
         .replace("{site}", config.site_url.as_deref().unwrap_or("").trim_end_matches('/'))
@@ -22,21 +39,15 @@ pub fn article_url(config: &Config, id: i64, slug: &str) -> String {
         .replace("{id}", &id.to_string())
 }
 
+/// Where readers find the article on the public site.
+pub fn article_url(config: &Config, id: i64, slug: &str) -> String {
+    on_site(config, &config.article_url, "tin-tuc/{slug}", "articles", id, slug)
+}
+
 /// Where readers find a document on the public site (`BANTIN_DOCUMENT_URL`,
 /// by default `{site}/van-ban/{slug}`; the document in the API without a site).
 pub fn document_url(config: &Config, id: i64, slug: &str) -> String {
-    let template = match (&config.document_url, &config.site_url) {
-        (Some(template), _) => template.clone(),
-        (None, Some(_)) => "{site}/van-ban/{slug}".into(),
-        (None, None) => {
-            let api = config.public_url.clone().unwrap_or_default();
-            return format!("{}/api/v1/documents/{slug}", api.trim_end_matches('/'));
-        }
-    };
-    template
-        .replace("{site}", config.site_url.as_deref().unwrap_or("").trim_end_matches('/'))
-        .replace("{slug}", slug)
-        .replace("{id}", &id.to_string())
+    on_site(config, &config.document_url, "van-ban/{slug}", "documents", id, slug)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Kind, MediaText, NewMedia};
+use super::model::{Kind, MediaText};
 use super::process::{self, Refusal};
 use super::store;
 use super::views::{view, MediaView};
@@ -18,7 +18,6 @@ use crate::http::editable::to_value;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::input::{finish, set_text, text};
-use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Cursor, Paged};
 use crate::http::patch::nullable;
 use crate::http::reader::Reader;
@@ -88,6 +87,7 @@ pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_media(r: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    // Media have no slugs: a key that is an id never consults the slug table.
     r.item(
         changes::Kind::Media,
         crate::db::slug::SlugTable::Articles,
@@ -150,7 +150,6 @@ struct Form {
 pub async fn upload(
     req: HttpRequest,
     auth: Auth,
-    lang: Lang,
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -179,8 +178,8 @@ pub async fn upload(
     }
     finish(errors)?;
     let bytes = form.file;
-    let (kind, _) = process::sniff(&bytes).ok_or(ApiError::UnsupportedFileType)?;
-    if kind == Kind::Image && bytes.len() > settings.max_image_bytes {
+    let sniffed = process::sniff(&bytes).ok_or(ApiError::UnsupportedFileType)?;
+    if sniffed.0 == Kind::Image && bytes.len() > settings.max_image_bytes {
         return Err(ApiError::PayloadTooLarge {
             limit: settings.max_image_bytes,
         });
@@ -194,7 +193,7 @@ pub async fn upload(
     let done = {
         let _turn = state.media_work.acquire().await.map_err(|_| ApiError::Unavailable)?;
         let max_pixels = settings.max_image_pixels;
-        web::block(move || process::process(&bytes, max_pixels).map(|p| (p, bytes.len())))
+        web::block(move || process::process(&bytes, sniffed, max_pixels).map(|p| (p, bytes.len())))
             .await
             .map_err(|_| ApiError::Internal)?
     };
@@ -205,37 +204,15 @@ pub async fn upload(
             "the photo is {width} × {height} pixels, more than the {limit} allowed"
         )),
     })?;
-    let mut variants = Vec::with_capacity(processed.files.len());
+    let item = processed.row(sha256.clone(), size, original_name, [alt, caption, credit], &stamp);
     for (variant, bytes) in processed.files {
         state
             .media
             .put(&variant.object_key(&sha256), bytes)
             .await
             .map_err(super::serve::unavailable)?;
-        variants.push(variant);
     }
-    let item = NewMedia {
-        kind: processed.kind.as_str().into(),
-        mime_type: super::model::mime_of(processed.format).into(),
-        extension: variants.last().map(|v| v.extension().to_string()).unwrap_or_default(),
-        sha256,
-        size: size as i64,
-        original_name,
-        width: processed.width.map(|w| w as i32),
-        height: processed.height.map(|h| h as i32),
-        duration_ms: processed.duration_ms,
-        placeholder: processed.placeholder,
-        color: processed.color,
-        variants: serde_json::to_string(&variants).map_err(|_| ApiError::Internal)?,
-        alt,
-        caption,
-        credit,
-        uploaded_by: stamp.by.user_id(),
-        created_at: stamp.at,
-        updated_at: stamp.at,
-    };
     let (id, new) = crate::db::run(&state.pool, move |conn| store::create(conn, item, &stamp)).await?;
-    let _ = lang;
     answer(&state, id, new).await
 }
 

@@ -177,19 +177,6 @@ impl MediaFiles {
         })
         .await
     }
-
-    /// Whether an object is there (a file written by another instance).
-    pub async fn exists(&self, key: &str) -> Result<bool, FileError> {
-        let (store, path) = (self.store.clone(), self.path(key));
-        self.on_runtime(async move {
-            match store.head(&path).await {
-                Ok(_) => Ok(true),
-                Err(object_store::Error::NotFound { .. }) => Ok(false),
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await
-    }
 }
 
 /// The store's runtime, let go without waiting when the last handle goes

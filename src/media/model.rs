@@ -14,6 +14,9 @@ crate::text_enum! {
     }
 }
 
+/// The name of the variant that is the file as uploaded.
+pub const ORIGINAL: &str = "original";
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = media)]
 pub struct Media {
@@ -41,6 +44,16 @@ pub struct Media {
 impl Media {
     pub fn variants(&self) -> Vec<Variant> {
         serde_json::from_str(&self.variants).unwrap_or_default()
+    }
+
+    /// The address of the file as uploaded (for a photo: upright, without
+    /// its metadata).
+    pub fn original_path(&self) -> String {
+        self.variants()
+            .iter()
+            .find(|v| v.name == ORIGINAL)
+            .map(|v| v.path(self.id))
+            .unwrap_or_default()
     }
 
     /// The variant a request names (`w640`, `webp`), if the item has it.

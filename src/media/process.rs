@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader};
 
-use super::model::{Kind, Variant};
+use super::model::{Kind, NewMedia, Variant};
 
 /// The widths made of every photo (never wider than the photo itself).
 pub const WIDTHS: [u32; 4] = [320, 640, 1280, 1920];
@@ -72,9 +72,44 @@ pub struct Processed {
     pub files: Vec<(Variant, Vec<u8>)>,
 }
 
-/// Checks and prepares an upload. CPU-bound: run it off the async workers.
-pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, Refusal> {
-    let (kind, format) = sniff(bytes).ok_or(Refusal::Unsupported)?;
+impl Processed {
+    /// The row describing what was made from `size` bytes hashing to
+    /// `sha256`, with the editor's words (alt, caption, credit).
+    pub fn row(
+        &self,
+        sha256: String,
+        size: usize,
+        original_name: Option<String>,
+        [alt, caption, credit]: [Option<String>; 3],
+        stamp: &crate::changes::Stamp,
+    ) -> NewMedia {
+        let variants: Vec<&Variant> = self.files.iter().map(|(v, _)| v).collect();
+        NewMedia {
+            kind: self.kind.as_str().into(),
+            mime_type: super::model::mime_of(self.format).into(),
+            extension: variants.last().map(|v| v.extension().to_string()).unwrap_or_default(),
+            sha256,
+            size: size as i64,
+            original_name,
+            width: self.width.map(|w| w as i32),
+            height: self.height.map(|h| h as i32),
+            duration_ms: self.duration_ms,
+            placeholder: self.placeholder.clone(),
+            color: self.color.clone(),
+            variants: serde_json::to_string(&variants).unwrap_or_else(|_| "[]".into()),
+            alt,
+            caption,
+            credit,
+            uploaded_by: stamp.by.user_id(),
+            created_at: stamp.at,
+            updated_at: stamp.at,
+        }
+    }
+}
+
+/// Checks and prepares an upload of the type [`sniff`] found. CPU-bound:
+/// run it off the async workers.
+pub fn process(bytes: &[u8], (kind, format): (Kind, &'static str), max_pixels: u64) -> Result<Processed, Refusal> {
     match kind {
         Kind::Image => image(bytes, format, max_pixels),
         Kind::Audio | Kind::Document => {
@@ -429,6 +464,10 @@ fn mp3_duration(bytes: &[u8]) -> Option<i64> {
 mod tests {
     use super::*;
 
+    fn sniffed(bytes: &[u8], max_pixels: u64) -> Result<Processed, Refusal> {
+        process(bytes, sniff(bytes).ok_or(Refusal::Unsupported)?, max_pixels)
+    }
+
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let picture = DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
             image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
@@ -438,7 +477,7 @@ mod tests {
 
     #[test]
     fn a_photo_gets_every_smaller_width_in_both_formats_and_never_a_larger_one() {
-        let done = process(&jpeg(1500, 1000), 50_000_000).unwrap();
+        let done = sniffed(&jpeg(1500, 1000), 50_000_000).unwrap();
         let names: Vec<String> = done
             .files
             .iter()
@@ -466,13 +505,13 @@ mod tests {
     fn a_truncated_jpeg_and_a_script_named_like_a_photo_are_refused() {
         let whole = jpeg(400, 300);
         let cut = &whole[..whole.len() / 2];
-        assert!(matches!(process(cut, 50_000_000), Err(Refusal::Invalid(_))));
+        assert!(matches!(sniffed(cut, 50_000_000), Err(Refusal::Invalid(_))));
         assert_eq!(
-            process(b"<?php system($_GET['c']); ?>", 50_000_000).unwrap_err(),
+            sniffed(b"<?php system($_GET['c']); ?>", 50_000_000).unwrap_err(),
             Refusal::Unsupported
         );
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
-        assert_eq!(process(svg, 50_000_000).unwrap_err(), Refusal::Unsupported);
+        assert_eq!(sniffed(svg, 50_000_000).unwrap_err(), Refusal::Unsupported);
     }
 
     #[test]
@@ -491,14 +530,14 @@ mod tests {
             stripped, plain,
             "exactly the photo as coded, without the EXIF and the comment"
         );
-        let done = process(&tagged, 50_000_000).unwrap();
+        let done = sniffed(&tagged, 50_000_000).unwrap();
         let original = &done.files.last().unwrap().1;
         assert_eq!(original, &plain);
     }
 
     #[test]
     fn the_pixel_limit_is_read_from_the_header() {
-        let refused = process(&jpeg(200, 100), 10_000).unwrap_err();
+        let refused = sniffed(&jpeg(200, 100), 10_000).unwrap_err();
         assert_eq!(
             refused,
             Refusal::TooManyPixels {

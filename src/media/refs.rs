@@ -145,19 +145,18 @@ pub fn resolve(conn: &mut Conn, image: &mut Image, at: Reference) -> StoreResult
 
 /// A media item as an [`Image`].
 pub fn of_media(item: &Media) -> Image {
-    let variants = item.variants();
-    let original = variants.iter().find(|v| v.name == "original");
     Image {
-        url: original.map(|v| v.path(item.id)).unwrap_or_default(),
+        url: item.original_path(),
         caption: item.caption.clone(),
         alt: item.alt.clone(),
         media_id: Some(item.id),
         width: item.width.map(|w| w as u32),
         height: item.height.map(|h| h as u32),
         placeholder: item.placeholder.clone(),
-        variants: variants
+        variants: item
+            .variants()
             .iter()
-            .filter(|v| v.name != "original")
+            .filter(|v| v.name != super::model::ORIGINAL)
             .map(|v| ImageVariant {
                 url: v.path(item.id),
                 mime_type: v.mime_type().into(),

@@ -116,32 +116,19 @@ pub fn ingest_blocking(
     if let Some(existing) = find_by_hash(conn, &sha256).map_err(|e| e.to_string())? {
         return Ok(existing.id);
     }
-    let done = super::process::process(bytes, 50_000_000).map_err(|r| format!("{r:?}"))?;
-    let variants: Vec<super::model::Variant> = done.files.iter().map(|(v, _)| v.clone()).collect();
+    let sniffed = super::process::sniff(bytes).ok_or("not an allowed type")?;
+    let done = super::process::process(bytes, sniffed, 50_000_000).map_err(|r| format!("{r:?}"))?;
+    let item = done.row(
+        sha256.clone(),
+        bytes.len(),
+        Some(name.to_string()),
+        [None, None, None],
+        stamp,
+    );
     for (variant, data) in done.files {
         files
             .put_blocking(&variant.object_key(&sha256), data)
             .map_err(|e| e.to_string())?;
     }
-    let item = NewMedia {
-        kind: done.kind.as_str().into(),
-        mime_type: super::model::mime_of(done.format).into(),
-        extension: variants.last().map(|v| v.extension().to_string()).unwrap_or_default(),
-        sha256,
-        size: bytes.len() as i64,
-        original_name: Some(name.to_string()),
-        width: done.width.map(|w| w as i32),
-        height: done.height.map(|h| h as i32),
-        duration_ms: done.duration_ms,
-        placeholder: done.placeholder,
-        color: done.color,
-        variants: serde_json::to_string(&variants).map_err(|e| e.to_string())?,
-        alt: None,
-        caption: None,
-        credit: None,
-        uploaded_by: stamp.by.user_id(),
-        created_at: stamp.at,
-        updated_at: stamp.at,
-    };
     create(conn, item, stamp).map(|(id, _)| id).map_err(|e| e.to_string())
 }

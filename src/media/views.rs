@@ -77,11 +77,7 @@ pub fn view(m: &Media) -> MediaView {
         id: m.id,
         kind: Kind::parse(&m.kind).unwrap_or(Kind::Document),
         mime_type: m.mime_type.clone(),
-        url: variants
-            .iter()
-            .find(|v| v.name == "original")
-            .map(|v| v.url.clone())
-            .unwrap_or_default(),
+        url: m.original_path(),
         original_name: m.original_name.clone(),
         size: m.size,
         sha256: m.sha256.clone(),

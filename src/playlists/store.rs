@@ -63,12 +63,7 @@ fn save(conn: &mut Conn, current: Option<&Playlist>, mut data: PlaylistData, sta
         if item.kind != crate::media::model::Kind::Audio.as_str() {
             return Err(StoreError::MediaKind(at, "audio"));
         }
-        track.url = item
-            .variants()
-            .iter()
-            .find(|v| v.name == "original")
-            .map(|v| v.path(item.id))
-            .unwrap_or_default();
+        track.url = item.original_path();
         track.mime_type = item.mime_type.clone();
         track.duration_ms = item.duration_ms;
         track.size = item.size;

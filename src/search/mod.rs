@@ -164,19 +164,6 @@ pub fn folded(text: &str) -> String {
     fold(text)
 }
 
-fn escape_html(text: &str, out: &mut String) {
-    for ch in text.chars() {
-        match ch {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
-
 /// A short excerpt of `text` around the first matched word, with every
 /// matched word in `<mark>` and everything else HTML-escaped.
 pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
@@ -270,10 +257,10 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
         };
         if marked {
             out.push_str("<mark>");
-            escape_html(piece, &mut out);
+            crate::text::escape_html(piece, &mut out);
             out.push_str("</mark>");
         } else {
-            escape_html(piece, &mut out);
+            crate::text::escape_html(piece, &mut out);
         }
     }
     if to_word < word_spans.len() {

@@ -53,6 +53,28 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Appends `text` to `out` with `<`, `>`, `&` and both quotes escaped:
+/// safe in HTML text and in quoted attributes.
+pub fn escape_html(text: &str, out: &mut String) {
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text`, HTML-escaped ([`escape_html`]).
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_html(text, &mut out);
+    out
+}
+
 /// A URL slug from a title: the folded words joined by `-`, ASCII only,
 /// at most `max_len` bytes, never cut in the middle of a word when avoidable.
 pub fn slugify(input: &str, max_len: usize) -> String {
