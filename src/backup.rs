@@ -10,12 +10,16 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 
 use crate::config::Config;
 use crate::db::Engine;
+use crate::progress::Progress;
 
 /// What a backup made.
 #[derive(Debug)]
@@ -25,12 +29,46 @@ pub struct Made {
     pub seconds: f64,
 }
 
-/// Copies the database `config` names into `file`, which must not exist.
-pub fn backup(config: &Config, file: &Path) -> anyhow::Result<Made> {
+/// Copies the database `config` names into `file`, which must not exist,
+/// reporting the bytes written to `progress` (for SQLite, out of the size
+/// of the database's pages in use; pg_dump's output has no known size).
+pub fn backup(config: &Config, file: &Path, progress: &Progress) -> anyhow::Result<Made> {
     if file.exists() {
         bail!("{} exists: bantin never overwrites a backup", file.display());
     }
     let started = std::time::Instant::now();
+    let copied = watching(file, progress, || copy(config, file, progress));
+    progress.finish();
+    copied?;
+    restrict(file)?;
+    Ok(Made {
+        file: file.to_path_buf(),
+        bytes: std::fs::metadata(file)?.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Runs `work` while a thread reports the size of `file` to `progress`
+/// four times a second.
+fn watching<T>(file: &Path, progress: &Progress, work: impl FnOnce() -> T) -> T {
+    let over = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            while !over.load(Ordering::Relaxed) {
+                if let Ok(meta) = std::fs::metadata(file) {
+                    progress.set(meta.len());
+                }
+                std::thread::park_timeout(Duration::from_millis(250));
+            }
+        });
+        let result = work();
+        over.store(true, Ordering::Relaxed);
+        watcher.thread().unpark();
+        result
+    })
+}
+
+fn copy(config: &Config, file: &Path, progress: &Progress) -> anyhow::Result<()> {
     match crate::db::parse_url(&config.database_url)? {
         Engine::Sqlite { path } => {
             if !Path::new(&path).exists() {
@@ -39,6 +77,7 @@ pub fn backup(config: &Config, file: &Path) -> anyhow::Result<Made> {
             let mut conn = diesel::SqliteConnection::establish(&path).with_context(|| format!("opening {path}"))?;
             // Writers hold the lock for milliseconds; wait for them rather than fail.
             conn.batch_execute("PRAGMA busy_timeout = 30000;")?;
+            progress.set_total(pages_in_use(&mut conn)?);
             let target = file.to_string_lossy().replace('\'', "''");
             conn.batch_execute(&format!("VACUUM INTO '{target}'"))
                 .with_context(|| format!("copying {path} into {}", file.display()))?;
@@ -61,12 +100,24 @@ pub fn backup(config: &Config, file: &Path) -> anyhow::Result<Made> {
             }
         }
     }
-    restrict(file)?;
-    Ok(Made {
-        file: file.to_path_buf(),
-        bytes: std::fs::metadata(file)?.len(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    Ok(())
+}
+
+/// The bytes of a SQLite database's pages in use: about what `VACUUM INTO`
+/// writes.
+fn pages_in_use(conn: &mut diesel::SqliteConnection) -> anyhow::Result<u64> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Size {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        bytes: i64,
+    }
+    let size: Size = diesel::sql_query(
+        "SELECT (page_count - freelist_count) * page_size AS bytes \
+         FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()",
+    )
+    .get_result(conn)?;
+    Ok(size.bytes.max(0) as u64)
 }
 
 /// A backup holds password hashes and commenters' addresses: its owner only.

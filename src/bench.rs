@@ -24,6 +24,7 @@ use crate::articles::model::ArticleData;
 use crate::changes::{Kind, Stamp, Touched};
 use crate::db::schema::{article_tags, articles, categories, tags};
 use crate::db::{write_tx, Conn};
+use crate::progress::Progress;
 
 /// The syllables of everyday Vietnamese news text, most frequent first (a
 /// short head written out; the rest of the list follows in a fixed random
@@ -301,13 +302,14 @@ fn write_queries(out: &mut dyn Write, corpus: &Corpus, titles: &Titles, rng: &mu
 
 /// Inserts `count` published articles, one a minute going back from `now`,
 /// with the portal's categories and a vocabulary of tags; writes the
-/// benchmark's inputs to `out`.
+/// benchmark's inputs to `out`, counting the articles in `progress`.
 pub fn seed(
     conn: &mut Conn,
     dictionary: &Path,
     count: usize,
     now: NaiveDateTime,
     out: Outputs<'_>,
+    progress: &Progress,
 ) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(20_220_719);
     let corpus = Corpus::load(dictionary, &mut rng)?;
@@ -427,7 +429,9 @@ pub fn seed(
         })
         .map_err(|e| anyhow::anyhow!("seeding: {e:?}"))?;
         done += n;
+        progress.inc(n as u64);
     }
+    progress.finish();
     write_queries(out.queries, &corpus, &titles, &mut rng)?;
     Ok(())
 }

@@ -69,6 +69,9 @@ pub struct Config {
     /// `BANTIN_METRICS_TOKEN`: `/metrics` answers this bearer token from
     /// anywhere (and, without it, only direct loopback callers).
     pub metrics_token: Option<String>,
+    /// `BANTIN_METRICS` (default true): `false` counts no request and
+    /// answers `/metrics` with 404.
+    pub metrics: bool,
 }
 
 /// Where uploads go and what they may be.
@@ -233,6 +236,7 @@ impl Config {
         };
         Ok(Config {
             metrics_token: var("BANTIN_METRICS_TOKEN"),
+            metrics: settings.parse("BANTIN_METRICS", true)?,
             media,
             search_dir,
             database_url,
@@ -247,7 +251,7 @@ impl Config {
             jwt_secret: Vec::new(),
             cors_origins,
             trusted_proxies,
-            log: var("BANTIN_LOG").unwrap_or_else(|| "info".into()),
+            log: var("BANTIN_LOG").unwrap_or_else(|| crate::telemetry::DEFAULT_FILTER.into()),
             log_format,
             pool_size,
             pool_timeout: std::time::Duration::from_secs(settings.parse("BANTIN_POOL_TIMEOUT_SECONDS", 5)?.max(1)),

@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod organizations;
 pub mod pages;
 pub mod playlists;
+pub mod progress;
 pub mod ratings;
 pub mod search;
 pub mod startup;

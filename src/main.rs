@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use bantin::clock::{Clock, SystemClock};
 use bantin::config::Config;
+use bantin::progress::{Progress, Unit};
 use bantin::startup::Application;
 use bantin::users::model::NewUser;
 use bantin::users::model::Role;
@@ -164,19 +165,20 @@ fn main() -> anyhow::Result<()> {
         Command::Export { output, force } => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
+            let progress = Progress::start("export", Unit::Items("rows"), None);
             let summary = match output {
                 Some(path) => {
                     let mut out = std::io::BufWriter::new(
                         bantin::config::create_private(std::path::Path::new(&path), force)
                             .with_context(|| format!("creating {path}"))?,
                     );
-                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now())?;
+                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
                     std::io::Write::flush(&mut out)?;
                     summary
                 }
                 None => {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now())?;
+                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
                     std::io::Write::flush(&mut out)?;
                     summary
                 }
@@ -187,18 +189,22 @@ fn main() -> anyhow::Result<()> {
         Command::Import { file } => {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let mut conn = pool.get()?;
-            let summary = match file.as_deref() {
-                None | Some("-") => bantin::transfer::import(&mut conn, std::io::stdin().lock())?,
-                Some(path) => bantin::transfer::import(
-                    &mut conn,
-                    std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("opening {path}"))?),
-                )?,
+            let (input, size): (Box<dyn BufRead>, _) = match file.as_deref() {
+                None | Some("-") => (Box::new(std::io::stdin().lock()), None),
+                Some(path) => {
+                    let file = std::fs::File::open(path).with_context(|| format!("opening {path}"))?;
+                    let size = file.metadata()?.len();
+                    (Box::new(std::io::BufReader::new(file)), Some(size))
+                }
             };
+            let progress = Progress::start("import", Unit::Bytes, size);
+            let summary = bantin::transfer::import(&mut conn, progress.reader(input))?;
+            progress.finish();
             println!("{summary}");
             Ok(())
         }
         Command::Backup { file } => {
-            let made = bantin::backup::backup(&config, &file)?;
+            let made = bantin::backup::backup(&config, &file, &Progress::start("backup", Unit::Bytes, None))?;
             println!(
                 "backup written to {}: {:.1} MB in {:.1} s (back up {} too)",
                 made.file.display(),
@@ -223,8 +229,9 @@ fn main() -> anyhow::Result<()> {
             let pool = bantin::startup::open_database(&config, 1, Default::default())?;
             let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
             let started = std::time::Instant::now();
+            let progress = Progress::start("search index", Unit::Items("items"), None);
             let written = index
-                .rebuild(&mut *pool.get()?)
+                .rebuild(&mut *pool.get()?, &progress)
                 .map_err(|e| anyhow::anyhow!("rebuilding the search index: {e:?}"))?;
             println!(
                 "search index at {} rebuilt: {written} items in {:.1} s",
@@ -261,6 +268,7 @@ fn main() -> anyhow::Result<()> {
                     categories: &mut categories,
                     queries: &mut queries,
                 },
+                &Progress::start("articles", Unit::Items("articles"), Some(articles as u64)),
             )?;
             for mut out in [slugs, categories, queries] {
                 out.flush()?;
@@ -272,7 +280,7 @@ fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
             let written = index
-                .rebuild(&mut conn)
+                .rebuild(&mut conn, &Progress::start("search index", Unit::Items("items"), None))
                 .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
             println!(
                 "search index at {}: {written} items in {:.1?}",

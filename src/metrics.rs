@@ -15,6 +15,8 @@
 //! Off the public path: answered to loopback callers that did not come
 //! through a proxy (no `X-Forwarded-For`/`Forwarded`, not from
 //! `BANTIN_TRUSTED_PROXIES`), or to `Authorization: Bearer $BANTIN_METRICS_TOKEN`.
+//! `BANTIN_METRICS=false` turns them off: no request is counted, and
+//! `/metrics` is a 404.
 
 use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
@@ -31,10 +33,19 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// How often latency samples are folded into their histograms.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The process's recorder (one per process, whatever the number of apps).
+///
+/// The exporter keeps every latency sample until an upkeep folds them into
+/// the histogram's buckets; a thread does it every few seconds, so memory
+/// stays flat whether or not anyone scrapes `/metrics`.
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE.get_or_init(|| {
+    let mut first = false;
+    let handle = HANDLE.get_or_init(|| {
+        first = true;
         let builder = || {
             PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), LATENCY_BUCKETS)
@@ -43,7 +54,19 @@ pub fn handle() -> &'static PrometheusHandle {
         builder()
             .install_recorder()
             .unwrap_or_else(|_| builder().build_recorder().handle())
-    })
+    });
+    if first {
+        let spawned = std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no metrics upkeep thread: latency samples are folded only when scraped");
+        }
+    }
+    handle
 }
 
 /// Records a request: its count and its latency, by route template.
@@ -112,9 +135,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The metrics", content_type = "text/plain", body = String),
         (status = 403, description = "Not loopback, and no (or another) metrics token", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Metrics are off (`BANTIN_METRICS=false`)", body = crate::http::error::Problem, content_type = "application/problem+json"),
         (status = 503, body = crate::http::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if !state.config.metrics {
+        return Err(ApiError::NotFound);
+    }
     if !allowed(&req, &state) {
         return Err(ApiError::Forbidden);
     }

@@ -209,7 +209,7 @@ impl Application {
 
     fn server(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
         let config = state.config.clone();
-        let (workers, max_connections) = (config.workers, config.max_connections);
+        let (workers, max_connections, metrics) = (config.workers, config.max_connections, config.metrics);
         let data = web::Data::new(state);
         let mut server = HttpServer::new(move || {
             App::new()
@@ -260,19 +260,22 @@ impl Application {
                         Ok(res)
                     }
                 })
-                .wrap_fn(|req, srv| {
-                    // Every request, counted and timed by route template.
-                    let started = std::time::Instant::now();
+                .wrap_fn(move |req, srv| {
+                    // Every request, counted and timed by route template
+                    // (unless BANTIN_METRICS=false).
+                    let started = metrics.then(std::time::Instant::now);
                     let method = req.method().clone();
                     let fut = srv.call(req);
                     async move {
                         let res = fut.await?;
-                        crate::metrics::request(
-                            method.as_str(),
-                            res.request().match_pattern(),
-                            res.status().as_u16(),
-                            started,
-                        );
+                        if let Some(started) = started {
+                            crate::metrics::request(
+                                method.as_str(),
+                                res.request().match_pattern(),
+                                res.status().as_u16(),
+                                started,
+                            );
+                        }
                         Ok(res)
                     }
                 })

@@ -376,6 +376,7 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
             responses.insert(status.into(), json!({"$ref": format!("#/components/responses/{name}")}));
         }
     }
+    describe_responses(op);
     if method == "post" {
         point_to_create_schema(op);
     }
@@ -383,6 +384,31 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
         for param in params {
             refine_parameter(path, param);
         }
+    }
+}
+
+/// Gives every response of `op` a description, which OpenAPI requires (and
+/// client generators insist on): the shared response's for its status, else
+/// the status's reason phrase.
+fn describe_responses(op: &mut Value) {
+    let shared = shared_responses();
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (status, response) in responses.iter_mut() {
+        if response.get("$ref").is_some() || response.get("description").is_some() {
+            continue;
+        }
+        let description = shared
+            .iter()
+            .find(|(s, _, _)| s == status)
+            .and_then(|(_, _, r)| r["description"].as_str().map(str::to_string))
+            .or_else(|| {
+                let code = actix_web::http::StatusCode::from_u16(status.parse().ok()?).ok()?;
+                code.canonical_reason().map(str::to_string)
+            })
+            .unwrap_or_else(|| status.clone());
+        response["description"] = Value::String(description);
     }
 }
 

@@ -40,6 +40,7 @@ use tantivy::{
 
 use super::{Query, Term as QueryTerm};
 use crate::db::{Conn, StoreError, StoreResult};
+use crate::progress::{Progress, Unit};
 
 /// What can be searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -537,16 +538,22 @@ impl SearchIndex {
             Some(m) if m.generation == log.generation && m.applied >= log.purged && m.applied < log.position => {
                 self.catch_up(conn, &mut w, m, log.position)?
             }
-            _ => self.rebuild_locked(conn, &mut w, log)?,
+            _ => {
+                // The server's own rebuild (a new index, or a new generation):
+                // a log line every few seconds when it is a long one.
+                let progress = Progress::logged("search index rebuild", Unit::Items("items"), None);
+                self.rebuild_locked(conn, &mut w, log, &progress)?
+            }
         };
         Ok(written)
     }
 
-    /// Rebuilds the whole index from the database.
-    pub fn rebuild(&self, conn: &mut Conn) -> StoreResult<usize> {
+    /// Rebuilds the whole index from the database, counting the items
+    /// written in `progress`.
+    pub fn rebuild(&self, conn: &mut Conn, progress: &Progress) -> StoreResult<usize> {
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let log = log_state(conn)?;
-        self.rebuild_locked(conn, &mut w, log)
+        self.rebuild_locked(conn, &mut w, log, progress)
     }
 
     fn commit(&self, writer: &mut IndexWriter, w_mark: &mut Option<Mark>, mark: Mark) -> StoreResult<()> {
@@ -610,8 +617,19 @@ impl SearchIndex {
         follower(&self.index)
     }
 
-    fn rebuild_locked(&self, conn: &mut Conn, w: &mut Writer, log: LogState) -> StoreResult<usize> {
+    fn rebuild_locked(
+        &self,
+        conn: &mut Conn,
+        w: &mut Writer,
+        log: LogState,
+        progress: &Progress,
+    ) -> StoreResult<usize> {
         let started = std::time::Instant::now();
+        let mut total = 0;
+        for kind in Kind::ALL {
+            total += count(conn, kind)?;
+        }
+        progress.set_total(total as u64);
         // The follower's writer goes (one writer at a time); a larger one builds.
         if let Some(old) = w.writer.take() {
             drop(old);
@@ -637,6 +655,7 @@ impl SearchIndex {
                         writer.add_document(self.document(doc)).map_err(failed("adding"))?;
                     }
                     written += batch.len();
+                    progress.inc(batch.len() as u64);
                 }
             }
             self.commit(
@@ -673,6 +692,7 @@ impl SearchIndex {
             Ok(written)
         })();
         w.writer = Some(self.follower().map_err(failed("opening a writer"))?);
+        progress.finish();
         if let Ok(written) = &result {
             tracing::info!(
                 items = written,
@@ -982,6 +1002,17 @@ fn key(kind: Kind, id: i64) -> String {
 
 /// Items as the index sees them: those in `ids`, or else those with an id
 /// below `before`; at most `limit`, newest (highest id) first.
+/// How many items of `kind` a rebuild writes: every row of its table.
+fn count(conn: &mut Conn, kind: Kind) -> StoreResult<i64> {
+    use crate::db::schema::{articles, documents, events, officials};
+    Ok(match kind {
+        Kind::Articles => articles::table.count().get_result(conn)?,
+        Kind::Events => events::table.count().get_result(conn)?,
+        Kind::Officials => officials::table.count().get_result(conn)?,
+        Kind::Documents => documents::table.count().get_result(conn)?,
+    })
+}
+
 fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, before: i64, limit: i64) -> StoreResult<Vec<Document>> {
     use crate::db::schema::{articles, documents, events, officials, positions};
     Ok(match kind {

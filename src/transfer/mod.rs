@@ -139,6 +139,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::db::{AnyConnection, Conn};
+use crate::progress::Progress;
 
 mod tables;
 
@@ -289,8 +290,14 @@ impl fmt::Display for ImportSummary {
 }
 
 /// Writes the whole site to `out` (see the [module documentation](self)),
-/// stamped `now`. Reads one snapshot; call it outside any transaction.
-pub fn export(conn: &mut Conn, out: &mut impl Write, now: NaiveDateTime) -> anyhow::Result<ExportSummary> {
+/// stamped `now`, counting the rows written in `progress`. Reads one
+/// snapshot; call it outside any transaction.
+pub fn export(
+    conn: &mut Conn,
+    out: &mut impl Write,
+    now: NaiveDateTime,
+    progress: &Progress,
+) -> anyhow::Result<ExportSummary> {
     let mut out = std::io::BufWriter::new(out);
     let header = Header {
         format: FORMAT.into(),
@@ -305,8 +312,11 @@ pub fn export(conn: &mut Conn, out: &mut impl Write, now: NaiveDateTime) -> anyh
         if let AnyConnection::Postgres(pg) = conn {
             pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
         }
-        export_tables(conn, &mut out)
+        let rows: i64 = existing_rows(conn)?.iter().map(|(_, n)| n).sum();
+        progress.set_total(rows as u64);
+        export_tables(conn, &mut out, progress)
     })?;
+    progress.finish();
     let mut counts = serde_json::Map::new();
     for (table, n) in &rows {
         counts.insert((*table).to_string(), Value::from(*n));

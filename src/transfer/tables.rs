@@ -17,6 +17,7 @@ use crate::db::schema::{
     pages, playlists, positions, ratings, site_counters, slug_history, tags, users, webhooks,
 };
 use crate::db::{Backend, Conn};
+use crate::progress::Progress;
 use crate::search::engine::GENERATION;
 
 /// Rows read per query when exporting.
@@ -30,7 +31,7 @@ const EXPORT_BATCH: i64 = 1000;
 ///   keys come in code-point order whatever the database's collation;
 /// - `whole(k, …)`: a small table with a text key, read at once and sorted here.
 macro_rules! export_table {
-    (keyset; $conn:ident, $out:ident, $table:ident, $Row:ident, ($key:ident), ($($keep:expr)?)) => {{
+    (keyset; $conn:ident, $out:ident, $progress:ident, $table:ident, $Row:ident, ($key:ident), ($($keep:expr)?)) => {{
         let mut written = 0u64;
         let mut after: Option<i64> = None;
         loop {
@@ -44,6 +45,7 @@ macro_rules! export_table {
                 write_row($out, stringify!($table), row)?;
             }
             written += batch.len() as u64;
+            $progress.inc(batch.len() as u64);
             match batch.last() {
                 Some(last) if batch.len() as i64 == EXPORT_BATCH => after = Some(last.$key),
                 _ => break,
@@ -51,7 +53,7 @@ macro_rules! export_table {
         }
         written
     }};
-    (pairs; $conn:ident, $out:ident, $table:ident, $Row:ident, ($first:ident, $second:ident), ()) => {{
+    (pairs; $conn:ident, $out:ident, $progress:ident, $table:ident, $Row:ident, ($first:ident, $second:ident), ()) => {{
         let mut written = 0u64;
         let mut after: Option<i64> = None;
         loop {
@@ -72,6 +74,7 @@ macro_rules! export_table {
                 write_row($out, stringify!($table), row)?;
             }
             written += batch.len() as u64;
+            $progress.inc(batch.len() as u64);
             if (firsts.len() as i64) < EXPORT_BATCH {
                 break;
             }
@@ -79,12 +82,13 @@ macro_rules! export_table {
         }
         written
     }};
-    (whole; $conn:ident, $out:ident, $table:ident, $Row:ident, ($($key:ident),+), ($($keep:expr)?)) => {{
+    (whole; $conn:ident, $out:ident, $progress:ident, $table:ident, $Row:ident, ($($key:ident),+), ($($keep:expr)?)) => {{
         let mut rows: Vec<$Row> = $table::table.select($Row::as_select()) $(.filter($keep))? .load($conn)?;
         rows.sort_by(|a, b| Ord::cmp(&($(&a.$key),+), &($(&b.$key),+)));
         for row in &rows {
             write_row($out, stringify!($table), row)?;
         }
+        $progress.inc(rows.len() as u64);
         rows.len() as u64
     }};
 }
@@ -112,10 +116,14 @@ macro_rules! tables {
         pub const TABLES: &[&str] = &[$(stringify!($table)),+];
 
         /// Writes every table; the number of rows of each, in file order.
-        pub fn export_tables(conn: &mut Conn, out: &mut dyn Write) -> anyhow::Result<Vec<(&'static str, u64)>> {
+        pub fn export_tables(
+            conn: &mut Conn,
+            out: &mut dyn Write,
+            progress: &Progress,
+        ) -> anyhow::Result<Vec<(&'static str, u64)>> {
             let mut rows = Vec::with_capacity(TABLES.len());
             $(
-                let written: u64 = export_table!($mode; conn, out, $table, $Row, ($($key),+), ($($keep)?));
+                let written: u64 = export_table!($mode; conn, out, progress, $table, $Row, ($($key),+), ($($keep)?));
                 rows.push((stringify!($table), written));
             )+
             Ok(rows)

@@ -41,10 +41,12 @@ async fn a_backup_taken_under_writes_restores_every_acknowledged_write() {
         }
         let (config, file) = ((*app.state.config).clone(), file.clone());
         let began = Instant::now();
-        actix_web::rt::task::spawn_blocking(move || bantin::backup::backup(&config, &file))
-            .await
-            .unwrap()
-            .unwrap();
+        actix_web::rt::task::spawn_blocking(move || {
+            bantin::backup::backup(&config, &file, &bantin::progress::Progress::hidden())
+        })
+        .await
+        .unwrap()
+        .unwrap();
         began
     };
     let (acknowledged, began) = futures_util::future::join(writes, copy).await;
@@ -54,7 +56,7 @@ async fn a_backup_taken_under_writes_restores_every_acknowledged_write() {
     );
     // Never over an existing file; never under a running service.
     let config = (*app.state.config).clone();
-    assert!(bantin::backup::backup(&config, &file).is_err());
+    assert!(bantin::backup::backup(&config, &file, &bantin::progress::Progress::hidden()).is_err());
     let live = bantin::backup::restore(&config, &file).unwrap_err();
     assert!(live.to_string().contains("in use"), "{live}");
 

@@ -68,3 +68,11 @@ async fn metrics_scrape_in_prometheus_text_to_loopback_or_a_token_only() {
         .await;
     assert_eq!(with_token.status, 200);
 }
+
+#[actix_web::test]
+async fn metrics_can_be_turned_off() {
+    crate::helpers::use_engine(crate::helpers::Engine::Sqlite);
+    let app = TestApp::spawn_with(|c| c.metrics = false).await;
+    assert_eq!(app.get("/api/v1/articles").await.status, 200);
+    app.get("/metrics").await.assert_problem(404, "not_found");
+}

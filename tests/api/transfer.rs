@@ -17,7 +17,7 @@ fn fresh_pool() -> (DbPool, tempfile::TempDir, Option<crate::helpers::Schema>) {
 fn export_of(pool: &DbPool, now: chrono::NaiveDateTime) -> (String, ExportSummary) {
     let mut conn = pool.get().unwrap();
     let mut out = Vec::new();
-    let summary = export(&mut conn, &mut out, now).unwrap();
+    let summary = export(&mut conn, &mut out, now, &bantin::progress::Progress::hidden()).unwrap();
     (String::from_utf8(out).unwrap(), summary)
 }
 
