@@ -15,7 +15,9 @@
 #   rating            a random visitor rates a random article
 #
 # Each line: req/s, share of /health/live, p50 and p99, answers from the
-# response cache; then the server's peak anonymous memory (RssAnon).
+# response cache, the server's CPU time per request (user + system, from
+# /proc: steadier than req/s on a shared machine); then the server's peak
+# anonymous memory (RssAnon).
 #
 # Usage: bench/run.sh [N]   (default 100000). Needs wrk and hunspell-vi
 # (apt-get install wrk hunspell-vi).
@@ -136,12 +138,27 @@ run() { # name, connections, path, wrk script, script args... (one wrk per insta
   local conns=$(( connections / INSTANCES > 0 ? connections / INSTANCES : 1 ))
   local threads=$(( THREADS < conns ? THREADS : conns ))
   threads=$(( threads / INSTANCES > 0 ? threads / INSTANCES : 1 ))
-  for i in $(seq 0 $((INSTANCES - 1))); do
+  local before line
+  before=$(cpu_ticks)
+  line=$(for i in $(seq 0 $((INSTANCES - 1))); do
     wrk -t"$threads" -c"$conns" -d"$DURATION" -s "$script" "http://127.0.0.1:$((PORT + i))$path" "$@" | grep '^RESULT' &
   done | awk -v name="$name" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "rps" || kv[1] == "requests" || kv[1] == "errors" || kv[1] == "non2xx" || kv[1] == "hits") s[kv[1]] += kv[2]; else if (kv[2] > m[kv[1]]) m[kv[1]] = kv[2] } }
-    END { printf "%s rps=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d errors=%d non2xx=%d hits=%d\n", name, s["rps"], m["p50_ms"], m["p99_ms"], s["requests"], s["errors"], s["non2xx"], s["hits"] }'
+    END { printf "%s rps=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d errors=%d non2xx=%d hits=%d\n", name, s["rps"], m["p50_ms"], m["p99_ms"], s["requests"], s["errors"], s["non2xx"], s["hits"] }')
   wait
+  # The servers' CPU time per request: steadier than req/s on a shared machine.
+  echo "$line" | awk -v ticks=$(( $(cpu_ticks) - before )) -v hz="$(getconf CLK_TCK)" '
+    { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "requests") r = kv[2] }
+      printf "%s cpu_us=%.1f\n", $0, (r > 0 ? ticks * 1e6 / hz / r : 0) }'
+}
+
+# User and system CPU time of every server, in clock ticks.
+cpu_ticks() {
+  local total=0 p
+  for p in "${PIDS[@]}"; do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
 }
 
 RESULTS="$DIR/results-$ENGINE-$INSTANCES.txt"
@@ -167,6 +184,6 @@ awk '
   /^health_live/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "rps") base = kv[2] } }
   { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[$1, kv[1]] = kv[2] } names[++n] = $1 }
   END {
-    printf "%-16s %10s %8s %8s %8s %8s %8s\n", "endpoint", "req/s", "share", "p50 ms", "p99 ms", "non2xx", "hit %"
-    for (j = 1; j <= n; j++) { k = names[j]; r = v[k, "requests"]; printf "%-16s %10s %8.3f %8s %8s %8s %8.1f\n", k, v[k, "rps"], v[k, "rps"] / base, v[k, "p50_ms"], v[k, "p99_ms"], v[k, "non2xx"], (r > 0 ? 100 * v[k, "hits"] / r : 0) }
+    printf "%-16s %10s %8s %8s %8s %8s %8s %9s\n", "endpoint", "req/s", "share", "p50 ms", "p99 ms", "non2xx", "hit %", "CPU us/r"
+    for (j = 1; j <= n; j++) { k = names[j]; r = v[k, "requests"]; printf "%-16s %10s %8.3f %8s %8s %8s %8.1f %9s\n", k, v[k, "rps"], v[k, "rps"] / base, v[k, "p50_ms"], v[k, "p99_ms"], v[k, "non2xx"], (r > 0 ? 100 * v[k, "hits"] / r : 0), v[k, "cpu_us"] }
   }' "$RESULTS"

@@ -9,6 +9,10 @@ use rand::RngCore;
 /// Minimum length of a configured JWT secret (HS256 wants at least 256 bits).
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
+/// The default log filter (`BANTIN_LOG`): bantin's and its libraries'
+/// information, but not the search engine's every commit and merge.
+pub const DEFAULT_LOG: &str = "info,tantivy=warn";
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: String,
@@ -251,7 +255,7 @@ impl Config {
             jwt_secret: Vec::new(),
             cors_origins,
             trusted_proxies,
-            log: var("BANTIN_LOG").unwrap_or_else(|| crate::telemetry::DEFAULT_FILTER.into()),
+            log: var("BANTIN_LOG").unwrap_or_else(|| DEFAULT_LOG.into()),
             log_format,
             pool_size,
             pool_timeout: std::time::Duration::from_secs(settings.parse("BANTIN_POOL_TIMEOUT_SECONDS", 5)?.max(1)),

@@ -219,6 +219,7 @@ impl Application {
                     timeout: config.body_timeout,
                 })
                 .app_data(PublicUrl(config.public_url.clone().unwrap_or_default()))
+                .app_data(crate::http::client::TrustedProxies(config.trusted_proxies.clone()))
                 .app_data(query_config())
                 .app_data(path_config())
                 // Before the API scope, which would otherwise claim /api/v1/openapi.json.
@@ -269,9 +270,16 @@ impl Application {
                     async move {
                         let res = fut.await?;
                         if let Some(started) = started {
+                            let request = res.request();
+                            let extensions = request.extensions();
+                            let route = extensions.get::<crate::telemetry::RouteTemplate>();
+                            let matched = match route {
+                                Some(_) => None,
+                                None => request.match_pattern(),
+                            };
                             crate::metrics::request(
-                                method.as_str(),
-                                res.request().match_pattern(),
+                                &method,
+                                route.map(|r| r.0.as_str()).or(matched.as_deref()),
                                 res.status().as_u16(),
                                 started,
                             );
@@ -279,7 +287,7 @@ impl Application {
                         Ok(res)
                     }
                 })
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
         })
         .listen(listener)?
         // Connections held open without a request are closed; a worker

@@ -3,16 +3,14 @@
 
 use std::io::IsTerminal;
 
+use actix_web::HttpMessage;
+
 use tracing_subscriber::{fmt, EnvFilter};
 
 use crate::config::LogFormat;
 
-/// The default filter: bantin's and its libraries' information, but not
-/// the search engine's every commit and merge.
-pub const DEFAULT_FILTER: &str = "info,tantivy=warn";
-
 pub fn init(filter: &str, format: LogFormat) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new(crate::config::DEFAULT_LOG));
     // Colours only for a person at a terminal (and not with NO_COLOR): a
     // journal, a file or a pipe gets plain text.
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -24,4 +22,117 @@ pub fn init(filter: &str, format: LogFormat) {
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// The route template a request matched (`/api/v1/articles/{id_or_slug}`),
+/// in its extensions once [`RequestSpan`] found it.
+#[derive(Debug, Clone)]
+pub struct RouteTemplate(pub String);
+
+/// The span of each request (`TracingLogger<RequestSpan>`): tracing-actix-web's
+/// fields, but the client address is the one bantin believes
+/// ([`crate::http::client::client_ip`]: `X-Forwarded-For` only from
+/// `BANTIN_TRUSTED_PROXIES`), and no host or scheme taken from forwarded
+/// headers anyone can send.
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use tracing::field::Empty;
+        let proxies = request
+            .app_data::<crate::http::client::TrustedProxies>()
+            .map_or(&[][..], |p| &p.0[..]);
+        let client_ip = crate::http::client::client_key(request.request(), proxies);
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let user_agent = request
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let route = request.match_pattern().unwrap_or_default();
+        let span = tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""),
+            http.client_ip = %client_ip,
+            http.user_agent = %user_agent,
+            http.status_code = Empty,
+            otel.status_code = Empty,
+            request_id = %request_id,
+            exception.message = Empty,
+            exception.details = Empty,
+        );
+        // Matched once, for the metrics too.
+        if !route.is_empty() {
+            request.extensions_mut().insert(RouteTemplate(route));
+        }
+        span
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing_actix_web::RootSpanBuilder;
+
+    use super::RequestSpan;
+    use crate::http::client::TrustedProxies;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What a request's log line says of its client.
+    fn logged(peer: &str, forwarded: &str, proxies: &[&str]) -> String {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let request = actix_web::test::TestRequest::default()
+            .peer_addr(peer.parse().unwrap())
+            .insert_header(("X-Forwarded-For", forwarded))
+            .app_data(TrustedProxies(proxies.iter().map(|p| p.parse().unwrap()).collect()))
+            .to_srv_request();
+        tracing::subscriber::with_default(subscriber, || {
+            RequestSpan::on_request_start(&request).in_scope(|| tracing::info!("served"));
+        });
+        let bytes = captured.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn the_logged_client_is_the_one_bantin_believes() {
+        // Anyone can send X-Forwarded-For: from a stranger it is not believed.
+        let line = logged("198.51.100.4:5000", "203.0.113.7", &[]);
+        assert!(line.contains("http.client_ip=198.51.100.4"), "{line}");
+        assert!(!line.contains("203.0.113.7"), "{line}");
+        // From the configured proxy, the address it forwards.
+        let line = logged("127.0.0.1:5000", "203.0.113.7", &["127.0.0.1"]);
+        assert!(line.contains("http.client_ip=203.0.113.7"), "{line}");
+    }
 }

@@ -5,6 +5,11 @@ use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 
+/// `BANTIN_TRUSTED_PROXIES`, as app data for what has no `AppState` at
+/// hand (the request log's span).
+#[derive(Debug, Clone)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
 /// A client's rate-limit and identity key: its address as text.
 pub fn client_key(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> String {
     client_ip(req, trusted_proxies)

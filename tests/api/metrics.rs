@@ -28,6 +28,9 @@ async fn metrics_scrape_in_prometheus_text_to_loopback_or_a_token_only() {
     app.get("/api/v1/articles").await;
     app.get("/api/v1/articles/khong-co").await;
     app.get("/api/v1/search?q=hoi+nghi").await;
+    // A method a client made up is counted as `other`, not as a series of its own.
+    let brew = Method::from_bytes(b"BREW").unwrap();
+    app.request(brew, "/api/v1/articles", None, None, &[]).await;
     let res = app.get("/metrics").await;
     assert_eq!(res.status, 200);
     assert!(res
@@ -44,6 +47,13 @@ async fn metrics_scrape_in_prometheus_text_to_loopback_or_a_token_only() {
         "{text}"
     );
     assert!(has("http_request_duration_seconds_bucket{"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("http_requests_total{") && l.contains(r#"method="other""#)),
+        "{text}"
+    );
+    assert!(!text.contains("BREW"), "{text}");
     assert!(has("bantin_db_connections{"));
     assert!(has("bantin_db_waiting"));
     assert!(has("bantin_cache_hits_total") && has("bantin_cache_misses_total"));
