@@ -186,9 +186,9 @@ fn style(unit: Unit, known: bool) -> ProgressStyle {
             format!("{{spinner}} {{msg}} [{{elapsed_precise}}] {{human_pos}} {name}, {{rate}}")
         }
         (Unit::Bytes, true) => {
-            "{msg} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes}, {bytes_per_sec}, ETA {eta}".to_string()
+            "{msg} [{elapsed_precise}] {wide_bar} {decimal_bytes}/{decimal_total_bytes}, {decimal_bytes_per_sec}, ETA {eta}".to_string()
         }
-        (Unit::Bytes, false) => "{spinner} {msg} [{elapsed_precise}] {bytes}, {bytes_per_sec}".to_string(),
+        (Unit::Bytes, false) => "{spinner} {msg} [{elapsed_precise}] {decimal_bytes}, {decimal_bytes_per_sec}".to_string(),
     };
     // The templates above are constants of this file: a typo is a bug
     // the first run shows, and the bar falls back to the default style.
