@@ -11,6 +11,10 @@ use crate::http::{ApiError, FieldError, FieldIssue};
 /// Most origins one content key may be used from.
 const MAX_ORIGINS: usize = 20;
 
+/// Most scopes one key's list may name: each scope once (the document's
+/// `maxItems`, whatever the number of scopes).
+pub const MAX_SCOPES: usize = Scope::ALL.len();
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
@@ -19,7 +23,6 @@ pub struct CreateKey {
     pub name: String,
     pub kind: KeyKind,
     /// Integration keys only: what the key may do besides reading public content.
-    #[schema(max_items = 7)]
     pub scopes: Option<Vec<Scope>>,
     /// Content keys only: the web origins (`https://portal.example.vn`) whose
     /// pages may use the key; empty or absent: any. Requests without an
@@ -39,7 +42,6 @@ pub struct UpdateKey {
     #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// Integration keys only; replaces the list.
-    #[schema(max_items = 7)]
     pub scopes: Option<Vec<Scope>>,
     /// Content keys only; replaces the list.
     #[schema(max_items = 20)]
@@ -108,6 +110,16 @@ fn scopes(errors: &mut Vec<FieldError>, list: Option<Vec<Scope>>, kind: KeyKind)
     let mut list = list?;
     if kind != KeyKind::Integration && !list.is_empty() {
         errors.push(FieldError::new("scopes", FieldIssue::NotAllowed));
+        return None;
+    }
+    if list.len() > MAX_SCOPES {
+        errors.push(FieldError::new(
+            "scopes",
+            FieldIssue::Length {
+                min: 0,
+                max: MAX_SCOPES as u64,
+            },
+        ));
         return None;
     }
     list.sort_by_key(|s| s.as_str());

@@ -568,6 +568,9 @@ fn refine_schemas(doc: &mut Value) {
             if let Some(list) = props.get_mut("events") {
                 list["items"] = json!({"type": "string", "enum": events});
             }
+            if let Some(list) = props.get_mut("scopes") {
+                list["maxItems"] = json!(crate::keys::input::MAX_SCOPES);
+            }
             if let Some(prop) = props.get_mut("name") {
                 prop["pattern"] = json!(not_blank());
             }

@@ -223,3 +223,42 @@ on_both_engines! {
         assert_eq!(app.get_as("/api/v1/articles", &admin).await.status, 200, "a signed-in user needs no key");
     }
 }
+
+on_both_engines! {
+    async fn a_key_names_each_scope_at_most_once_and_the_document_says_how_many() {
+        let app = TestApp::spawn().await;
+        let admin = app.token("admin").await;
+        let doc: Value = serde_json::from_str(&bantin::openapi::document_json()).unwrap();
+        let scopes: Vec<Value> = doc["components"]["schemas"]["KeyScope"]["enum"].as_array().unwrap().clone();
+        for schema in ["CreateKey", "UpdateKey"] {
+            let most = &doc["components"]["schemas"][schema]["properties"]["scopes"]["maxItems"];
+            assert_eq!(most.as_u64(), Some(scopes.len() as u64), "{schema}");
+        }
+        // Every scope, once: fine. One more (a repeat): 422, and no key.
+        let (key, _) = new_key(&app, &admin, json!({"name": "Mọi quyền", "kind": "integration", "scopes": scopes})).await;
+        assert_eq!(key["scopes"].as_array().unwrap().len(), scopes.len());
+        let mut too_many = scopes.clone();
+        too_many.push(scopes[0].clone());
+        let res = app
+            .post("/api/v1/keys", Some(&admin), &json!({"name": "Quá nhiều", "kind": "integration", "scopes": too_many}))
+            .await;
+        res.assert_problem(422, "validation_failed");
+        assert_eq!(res.json()["errors"][0]["field"], "scopes");
+        let res = app
+            .request(
+                Method::PATCH,
+                &format!("/api/v1/keys/{}", key["id"]),
+                Some(&admin),
+                Some(&json!({"scopes": too_many})),
+                &[],
+            )
+            .await;
+        res.assert_problem(422, "validation_failed");
+        let list = app.get_as("/api/v1/keys", &admin).await.json();
+        assert_eq!(list["data"].as_array().unwrap().len(), 1);
+        // A repeat within the limit is taken once.
+        let twice = json!({"name": "Hai lần", "kind": "integration", "scopes": ["articles:write", "articles:write"]});
+        let (key, _) = new_key(&app, &admin, twice).await;
+        assert_eq!(key["scopes"], json!(["articles:write"]));
+    }
+}
