@@ -9,7 +9,6 @@
 //! database: back up `$BANTIN_DATA_DIR/media` (or the bucket) beside it.
 
 use std::path::{Path, PathBuf};
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 

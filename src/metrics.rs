@@ -87,12 +87,11 @@ pub fn request(method: &actix_web::http::Method, route: Option<&str>, status: u1
     let route = route.unwrap_or("unmatched");
     let method = method_label(method);
     REQUEST_HANDLES.with_borrow_mut(|handles| {
+        // Looked up by &str: a route's String is made once, not per request.
         if !handles.contains_key(route) {
             handles.insert(route.to_string(), HashMap::new());
         }
-        let Some(by_route) = handles.get_mut(route) else {
-            return;
-        };
+        let by_route = handles.get_mut(route).expect("inserted above");
         let (count, latency) = by_route.entry((method, status)).or_insert_with(|| {
             let labels = [
                 ("method", method.to_string()),

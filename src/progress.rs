@@ -6,7 +6,7 @@
 //!
 //! The work reports what it has done with [`Progress::inc`] or
 //! [`Progress::set`]; a [`Progress::hidden`] one (the tests, the library
-//! called from elsewhere) shows nothing and costs two atomic adds.
+//! called from elsewhere) shows nothing and counts nothing.
 
 use std::io::{BufRead, IsTerminal, Read};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -270,16 +270,13 @@ impl Application {
                     async move {
                         let res = fut.await?;
                         if let Some(started) = started {
-                            let request = res.request();
-                            let extensions = request.extensions();
+                            // The template the request's log span matched
+                            // (none: no route matched).
+                            let extensions = res.request().extensions();
                             let route = extensions.get::<crate::telemetry::RouteTemplate>();
-                            let matched = match route {
-                                Some(_) => None,
-                                None => request.match_pattern(),
-                            };
                             crate::metrics::request(
                                 &method,
-                                route.map(|r| r.0.as_str()).or(matched.as_deref()),
+                                route.map(|r| r.0.as_str()),
                                 res.status().as_u16(),
                                 started,
                             );

@@ -82,22 +82,35 @@ pub fn is_origin(origin: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.:[]".contains(&b))
 }
 
-fn origins(errors: &mut Vec<FieldError>, list: Option<Vec<String>>, kind: KeyKind) -> Option<String> {
+/// A list only one kind of key has, of at most `most` items; `None` (and an
+/// error) for a list sent to the other kind or too long.
+fn kind_list<T>(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    list: Option<Vec<T>>,
+    allowed: bool,
+    most: usize,
+) -> Option<Vec<T>> {
     let list = list?;
-    if kind != KeyKind::Content && !list.is_empty() {
-        errors.push(FieldError::new("allowed_origins", FieldIssue::NotAllowed));
+    if !allowed && !list.is_empty() {
+        errors.push(FieldError::new(field, FieldIssue::NotAllowed));
         return None;
     }
-    if list.len() > MAX_ORIGINS {
+    if list.len() > most {
         errors.push(FieldError::new(
-            "allowed_origins",
+            field,
             FieldIssue::Length {
                 min: 0,
-                max: MAX_ORIGINS as u64,
+                max: most as u64,
             },
         ));
         return None;
     }
+    Some(list)
+}
+
+fn origins(errors: &mut Vec<FieldError>, list: Option<Vec<String>>, kind: KeyKind) -> Option<String> {
+    let list = kind_list(errors, "allowed_origins", list, kind == KeyKind::Content, MAX_ORIGINS)?;
     for (i, origin) in list.iter().enumerate() {
         if !is_origin(origin) {
             errors.push(FieldError::new(format!("allowed_origins[{i}]"), FieldIssue::Format));
@@ -107,21 +120,7 @@ fn origins(errors: &mut Vec<FieldError>, list: Option<Vec<String>>, kind: KeyKin
 }
 
 fn scopes(errors: &mut Vec<FieldError>, list: Option<Vec<Scope>>, kind: KeyKind) -> Option<String> {
-    let mut list = list?;
-    if kind != KeyKind::Integration && !list.is_empty() {
-        errors.push(FieldError::new("scopes", FieldIssue::NotAllowed));
-        return None;
-    }
-    if list.len() > MAX_SCOPES {
-        errors.push(FieldError::new(
-            "scopes",
-            FieldIssue::Length {
-                min: 0,
-                max: MAX_SCOPES as u64,
-            },
-        ));
-        return None;
-    }
+    let mut list = kind_list(errors, "scopes", list, kind == KeyKind::Integration, MAX_SCOPES)?;
     list.sort_by_key(|s| s.as_str());
     list.dedup();
     Some(list.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "))

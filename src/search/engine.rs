@@ -1000,8 +1000,6 @@ fn key(kind: Kind, id: i64) -> String {
     format!("{}:{id}", kind.name())
 }
 
-/// Items as the index sees them: those in `ids`, or else those with an id
-/// below `before`; at most `limit`, newest (highest id) first.
 /// How many items of `kind` a rebuild writes: every row of its table.
 fn count(conn: &mut Conn, kind: Kind) -> StoreResult<i64> {
     use crate::db::schema::{articles, documents, events, officials};
@@ -1013,6 +1011,8 @@ fn count(conn: &mut Conn, kind: Kind) -> StoreResult<i64> {
     })
 }
 
+/// Items as the index sees them: those in `ids`, or else those with an id
+/// below `before`; at most `limit`, newest (highest id) first.
 fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, before: i64, limit: i64) -> StoreResult<Vec<Document>> {
     use crate::db::schema::{articles, documents, events, officials, positions};
     Ok(match kind {
