@@ -295,11 +295,12 @@ pub async fn feed(
         .iter()
         .map(|e| lang.pick(e.title.clone(), e.title_en.clone()))
         .collect();
+    let host = crate::http::site::public_host(&state.config);
     let items: Vec<ical::IcalEvent<'_>> = events
         .iter()
         .zip(&titles)
         .map(|(e, title)| ical::IcalEvent {
-            uid: format!("event-{}@bantin", e.id),
+            uid: format!("event-{}@{host}", e.id),
             stamp: e.updated_at,
             created: e.created_at,
             starts_at: e.starts_at,

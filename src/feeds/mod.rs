@@ -99,9 +99,11 @@ pub fn rss(channel: &Channel, entries: &[Entry]) -> String {
                 length: length.to_string(),
                 mime_type: mime.clone(),
             }),
+            // The `tag:` id, not the URL: a renamed article keeps its
+            // guid, so readers do not show it twice.
             guid: Some(rss::Guid {
-                value: e.url.clone(),
-                permalink: true,
+                value: e.id.clone(),
+                permalink: false,
             }),
             pub_date: Some(fixed(e.published).to_rfc2822()),
             content: Some(e.content.clone()),
@@ -218,9 +220,8 @@ pub fn atom(channel: &Channel, entries: &[Entry], site_name: &str) -> String {
             .collect(),
         ..Default::default()
     };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&feed.to_string());
-    out
+    // atom_syndication writes its own XML declaration: one is all XML allows.
+    feed.to_string()
 }
 
 pub fn json_feed(channel: &Channel, entries: &[Entry]) -> serde_json::Value {

@@ -16,6 +16,15 @@ pub fn api_base(config: &Config) -> String {
         .to_string()
 }
 
+/// The host of `BANTIN_PUBLIC_URL` (`api.example.vn`): what makes ids this
+/// server writes (iCalendar UIDs) unique among every portal a client follows.
+pub fn public_host(config: &Config) -> String {
+    url::Url::parse(&api_base(config))
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "bantin.invalid".into())
+}
+
 /// An address on this server made absolute (media paths start with `/`).
 pub fn absolute(config: &Config, url: &str) -> String {
     if url.starts_with('/') {
