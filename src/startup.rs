@@ -59,6 +59,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(crate::metrics::routes);
 }
 
+/// Every request header the API documents, so that a browser's preflight
+/// lets a page send it.
+pub const ALLOWED_REQUEST_HEADERS: [&str; 9] = [
+    "authorization",
+    "content-type",
+    "accept",
+    "accept-language",
+    "if-match",
+    "if-none-match",
+    "idempotency-key",
+    "x-visitor-id",
+    "x-request-id",
+];
+
+/// Every response header the API documents, so that a page's JavaScript
+/// can read it (CORS hides all but a few by default).
+pub const EXPOSED_RESPONSE_HEADERS: [&str; 12] = [
+    "etag",
+    "link",
+    "location",
+    "retry-after",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "idempotency-replayed",
+    "content-language",
+    "x-request-id",
+    "x-cache",
+    "allow",
+];
+
 fn cors(config: &Config) -> Cors {
     let cors = if config.cors_origins.is_empty() || config.cors_origins.iter().any(|o| o == "*") {
         // Public content is meant to be embedded anywhere; credentials are
@@ -70,17 +101,9 @@ fn cors(config: &Config) -> Cors {
             .iter()
             .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
     };
-    cors.allowed_methods(["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"])
-        .allowed_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::ACCEPT,
-            header::ACCEPT_LANGUAGE,
-            header::IF_NONE_MATCH,
-        ])
-        .allowed_header("x-visitor-id")
-        .expose_headers([header::LINK, header::ETAG, header::LOCATION, header::RETRY_AFTER])
-        .expose_headers(["x-request-id"])
+    cors.allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers(ALLOWED_REQUEST_HEADERS)
+        .expose_headers(EXPOSED_RESPONSE_HEADERS)
         .max_age(3600)
 }
 
@@ -212,6 +235,7 @@ impl Application {
         let (workers, max_connections, metrics) = (config.workers, config.max_connections, config.metrics);
         let data = web::Data::new(state);
         let mut server = HttpServer::new(move || {
+            let public_base: std::rc::Rc<str> = config.public_url.as_deref().unwrap_or("").trim_end_matches('/').into();
             App::new()
                 .app_data(data.clone())
                 .app_data(BodyLimits {
@@ -249,8 +273,9 @@ impl Application {
                 })
                 .wrap(cors(&config))
                 .wrap(middleware::DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
-                .wrap_fn(|req, srv| {
+                .wrap_fn(move |req, srv| {
                     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                    let base = public_base.clone();
                     let fut = srv.call(req);
                     async move {
                         let mut res = fut.await?;
@@ -258,6 +283,7 @@ impl Application {
                             res.headers_mut()
                                 .insert(header::HeaderName::from_static("x-request-id"), id);
                         }
+                        crate::http::respond::absolute_location(res.headers_mut(), &base);
                         Ok(res)
                     }
                 })

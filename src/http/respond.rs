@@ -3,7 +3,9 @@
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-/// `201 Created` with the new item and its `Location` (a path under `/api/v1`).
+/// `201 Created` with the new item and its `Location` (a path under
+/// `/api/v1`, made absolute from `BANTIN_PUBLIC_URL` on the way out: see
+/// [`absolute_location`]).
 pub fn created(collection: &str, id: impl std::fmt::Display, item: impl Serialize) -> HttpResponse {
     HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/{collection}/{id}")))
@@ -20,4 +22,20 @@ pub fn limited(
         builder.insert_header(header);
     }
     builder
+}
+
+/// Makes a `Location` that is a path on this server absolute, from
+/// `BANTIN_PUBLIC_URL` (`base`, without a trailing `/`): clients resolve
+/// it the same whatever proxy they came through.
+pub fn absolute_location(headers: &mut actix_web::http::header::HeaderMap, base: &str) {
+    use actix_web::http::header::{HeaderValue, LOCATION};
+    let Some(path) = headers.get(LOCATION).and_then(|v| v.to_str().ok()) else {
+        return;
+    };
+    if base.is_empty() || !path.starts_with('/') || path.starts_with("//") {
+        return;
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("{base}{path}")) {
+        headers.insert(LOCATION, value);
+    }
 }

@@ -34,7 +34,7 @@ on_both_engines! {
         assert_eq!(created.status, 201);
         let article = created.json();
         let id = article["id"].as_i64().unwrap();
-        assert_eq!(created.header("location"), Some(format!("/api/v1/articles/{id}")));
+        assert_eq!(created.header("location"), Some(format!("{}/api/v1/articles/{id}", app.base)), "absolute");
         assert_eq!(article["slug"], "dang-bo-thi-xa-hong-linh");
         assert_eq!(article["status"], "draft");
         assert!(article["published_at"].is_null());

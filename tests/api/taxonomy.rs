@@ -18,7 +18,8 @@ on_both_engines! {
         assert_eq!(cat["slug"], "xay-dung-dang");
         assert_eq!(
             created.header("location"),
-            Some(format!("/api/v1/categories/{}", cat["id"]))
+            Some(format!("{}/api/v1/categories/{}", app.base, cat["id"])),
+            "absolute, from BANTIN_PUBLIC_URL"
         );
         let second = app
             .post("/api/v1/categories", Some(&editor), &json!({"name": "Xây dựng  Đảng"}))

@@ -36,7 +36,7 @@ on_both_engines! {
         assert_eq!(created.status, 201);
         let user = created.json();
         let id = user["id"].as_i64().unwrap();
-        assert_eq!(created.header("location"), Some(format!("/api/v1/users/{id}")));
+        assert_eq!(created.header("location"), Some(format!("{}/api/v1/users/{id}", app.base)), "absolute");
         assert_eq!(user["display_name"], "Phóng viên");
         assert!(user.get("password").is_none() && user.get("password_hash").is_none());
 
