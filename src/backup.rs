@@ -35,6 +35,17 @@ pub fn backup(config: &Config, file: &Path, progress: &Progress) -> anyhow::Resu
     if file.exists() {
         bail!("{} exists: bantin never overwrites a backup", file.display());
     }
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        bail!(
+            "the directory {} does not exist: create it first (mkdir -p {})",
+            dir.display(),
+            dir.display()
+        );
+    }
     let started = std::time::Instant::now();
     let copied = watching(file, progress, || copy(config, file, progress));
     progress.finish();
@@ -199,8 +210,18 @@ pub fn restore(config: &Config, file: &Path) -> anyhow::Result<PathBuf> {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
     std::fs::copy(file, &target).with_context(|| format!("copying {} to {path}", file.display()))?;
-    drop(lock);
     restrict(&target)?;
+    // The log goes back to the backup's moment and its numbers will be
+    // drawn again: a new epoch, so that every sync token from before is
+    // answered 410 instead of silently missing what comes next.
+    {
+        let pool = crate::db::connect(&path, 1, std::time::Duration::from_secs(30))
+            .with_context(|| format!("opening the restored {path}"))?;
+        let mut conn = pool.get()?;
+        crate::changes::store::new_epoch(&mut conn)
+            .map_err(|e| anyhow::anyhow!("starting a new epoch of the change log: {e:?}"))?;
+    }
+    drop(lock);
     if config.search_dir.exists() {
         std::fs::remove_dir_all(&config.search_dir)
             .with_context(|| format!("removing the search index {}", config.search_dir.display()))?;

@@ -42,7 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 400, description = "A bad token, type, limit or include", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`include=actor` without signing in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`include=actor` by someone who is not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "`sync_expired`: the token is older than the log keeps", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`sync_expired`: the token is older than the log keeps, or from before a restore or an import of the database (another epoch of the log): copy the lists again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_changes(r: Reader, query: web::Query<ChangesQuery>) -> Result<HttpResponse, ApiError> {
     let asked = query.parse()?;
@@ -51,12 +51,21 @@ pub async fn list_changes(r: Reader, query: web::Query<ChangesQuery>) -> Result<
     }
     let editable = r.auth.editable();
     let (lang, now) = (r.lang, r.now());
+    let on_replica = r.state.config.database_read_url.is_some() && r.auth.0.is_none();
     let page = crate::db::run(r.pool(), move |conn| {
         crate::db::read_tx(conn, |conn| {
             let floor = store::purged_through(conn)?;
+            let epoch = store::epoch(conn)?;
             let since = match asked.since {
-                Some(since) if since < floor => return Err(ApiError::SyncExpired),
-                Some(since) => since,
+                // A token of another epoch (before a restore or an import)
+                // no longer says what its holder has seen.
+                Some((of, _)) if of != epoch => return Err(ApiError::SyncExpired),
+                Some((_, since)) if since < floor => return Err(ApiError::SyncExpired),
+                // A position the log never reached: it went back (a
+                // database restored by hand). On a replica, it may only
+                // lag behind the primary: nothing new yet.
+                Some((_, since)) if !on_replica && since > store::position(conn)? => return Err(ApiError::SyncExpired),
+                Some((_, since)) => since,
                 None => floor,
             };
             let page = store::page(
@@ -87,7 +96,7 @@ pub async fn list_changes(r: Reader, query: web::Query<ChangesQuery>) -> Result<
             Ok(ChangesPage {
                 data,
                 meta: ChangesMeta {
-                    next: token(page.next),
+                    next: token(epoch, page.next),
                     has_more: page.has_more,
                 },
             })
@@ -192,6 +201,17 @@ fn view(
     responses((status = 200, body = SyncToken, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified")))]
 pub async fn current_token(r: Reader) -> Result<HttpResponse, ApiError> {
-    let position = crate::db::run(r.pool(), store::position).await?;
-    cached_json(&r.req, &SyncToken { token: token(position) }, r.auth.audience())
+    let (epoch, position) = crate::db::run(r.pool(), |conn| {
+        crate::db::read_tx(conn, |conn| {
+            Ok::<_, ApiError>((store::epoch(conn)?, store::position(conn)?))
+        })
+    })
+    .await?;
+    cached_json(
+        &r.req,
+        &SyncToken {
+            token: token(epoch, position),
+        },
+        r.auth.audience(),
+    )
 }

@@ -12,18 +12,37 @@ use crate::http::ApiError;
 pub const DEFAULT_LIMIT: i64 = 100;
 pub const MAX_LIMIT: i64 = 500;
 
-/// A position in the change log, as clients keep it: opaque, so that it
+/// A position in the change log, as clients keep it: the epoch of the log
+/// (see [`super::store::epoch`]) and a change number, opaque, so that it
 /// can carry more one day without breaking them.
-pub fn token(seq: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("c1:{seq}"))
+pub fn token(epoch: i64, seq: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("c2:{epoch}:{seq}"))
 }
 
-/// The position a token names.
-pub fn position(token: &str) -> Option<i64> {
+/// The longest token this server writes (and so accepts).
+pub const MAX_TOKEN_CHARS: usize = 64;
+
+/// The pattern every token matches (URL-safe base64 without padding): the
+/// OpenAPI document states it, so generators make well-formed ones.
+pub const TOKEN_PATTERN: &str = "^[A-Za-z0-9_-]{4,64}$";
+
+/// The epoch and position a token names. Tokens of the first format
+/// (`c1:`, before epochs) belong to epoch 0, the log's epoch until its
+/// first restore or import.
+pub fn position(token: &str) -> Option<(i64, i64)> {
+    if token.len() > MAX_TOKEN_CHARS {
+        return None;
+    }
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    let seq: i64 = text.strip_prefix("c1:")?.parse().ok()?;
-    (seq >= 0 && token.len() <= 40).then_some(seq)
+    let (epoch, seq) = match text.strip_prefix("c1:") {
+        Some(seq) => (0, seq.parse().ok()?),
+        None => {
+            let (epoch, seq) = text.strip_prefix("c2:")?.split_once(':')?;
+            (epoch.parse().ok()?, seq.parse().ok()?)
+        }
+    };
+    (seq >= 0 && epoch >= 0).then_some((epoch, seq))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,7 +51,7 @@ pub fn position(token: &str) -> Option<i64> {
 pub struct ChangesQuery {
     /// `meta.next` of the previous page, or a token from `GET /changes/token`.
     /// Without it, the log is read from the oldest change it keeps.
-    #[param(max_length = 40)]
+    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]{4,64}$")]
     pub since: Option<String>,
     /// Only these kinds, comma-separated (`articles,events`).
     pub types: Option<String>,
@@ -49,7 +68,8 @@ pub struct ChangesQuery {
 
 /// A `/changes` request, checked.
 pub struct Asked {
-    pub since: Option<i64>,
+    /// The epoch and position of the token sent.
+    pub since: Option<(i64, i64)>,
     pub kinds: Vec<Kind>,
     pub limit: i64,
     pub expand: bool,
@@ -115,18 +135,25 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_nothing_else_is_one() {
-        for seq in [0, 1, 41, i64::MAX] {
-            assert_eq!(position(&token(seq)), Some(seq));
+        let encode = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+        for (epoch, seq) in [(0, 0), (1, 1), (2_000_000_000, 41), (i64::MAX, i64::MAX)] {
+            let t = token(epoch, seq);
+            assert_eq!(position(&t), Some((epoch, seq)));
+            assert!(regex_lite_matches(&t), "{t}");
         }
+        // Tokens from before epochs belong to the first one.
+        assert_eq!(position(&encode("c1:41")), Some((0, 41)));
         assert_eq!(position(""), None);
         assert_eq!(position("41"), None);
-        assert_eq!(
-            position(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("c1:-5")),
-            None
-        );
-        assert_eq!(
-            position(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("c2:5")),
-            None
-        );
+        assert_eq!(position(&encode("c1:-5")), None);
+        assert_eq!(position(&encode("c2:5")), None);
+        assert_eq!(position(&encode("c2:-1:5")), None);
+        assert_eq!(position(&encode("c3:1:5")), None);
+    }
+
+    /// What [`TOKEN_PATTERN`] says, by hand.
+    fn regex_lite_matches(t: &str) -> bool {
+        (4..=MAX_TOKEN_CHARS).contains(&t.len())
+            && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     }
 }

@@ -140,6 +140,42 @@ pub fn purged_through(conn: &mut Conn) -> StoreResult<i64> {
         .unwrap_or(0))
 }
 
+/// The `site_counters` row naming the epoch of the log. A restore or an
+/// import starts a new one: change numbers may then be drawn again, so a
+/// token of an earlier epoch can no longer say what a client has seen.
+pub const EPOCH: &str = "changes_epoch";
+
+/// The epoch of the log: 0 until its first restore or import.
+pub fn epoch(conn: &mut Conn) -> StoreResult<i64> {
+    Ok(site_counters::table
+        .filter(site_counters::name.eq(EPOCH))
+        .select(site_counters::value)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Starts a new epoch of the log (after a restore or an import): every
+/// sync token issued before is answered `410 sync_expired`.
+pub fn new_epoch(conn: &mut Conn) -> StoreResult<i64> {
+    crate::db::write_tx(conn, |conn| {
+        let old = epoch(conn)?;
+        let new = loop {
+            let candidate = (rand::random::<u32>() as i64).max(1);
+            if candidate != old {
+                break candidate;
+            }
+        };
+        crate::on_engine!(conn, c => diesel::insert_into(site_counters::table)
+            .values((site_counters::name.eq(EPOCH), site_counters::value.eq(new)))
+            .on_conflict(site_counters::name)
+            .do_update()
+            .set(site_counters::value.eq(new))
+            .execute(c))?;
+        Ok(new)
+    })
+}
+
 /// The number of the last change the public saw (0 when none): what the
 /// response caches of other instances follow.
 pub fn public_position(conn: &mut Conn) -> StoreResult<i64> {

@@ -147,6 +147,7 @@ pub struct ChangeView {
     pub event: Option<Option<String>>,
     /// With `include=actor`: who made it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub actor: Option<ActorView>,
 }
 

@@ -347,6 +347,9 @@ pub fn import(conn: &mut Conn, input: impl BufRead) -> anyhow::Result<ImportSumm
         let rows = read_rows(conn, lines)?;
         // New content: every instance's search index is rebuilt from it.
         crate::search::engine::new_generation(conn).map_err(|e| anyhow!("marking the search index stale: {e:?}"))?;
+        // Change numbers may be drawn again from here: tokens of the old
+        // site say nothing about this one (410 sync_expired).
+        crate::changes::store::new_epoch(conn).map_err(|e| anyhow!("starting a new epoch of the change log: {e:?}"))?;
         reset_sequences(conn).context("moving the id sequences past the imported ids")?;
         // An export made before the change log: it starts with what was imported.
         crate::changes::store::backfill(conn, chrono::Utc::now().naive_utc())

@@ -444,7 +444,7 @@ tables! {
         owner_kind: String,
         owner_id: i64,
     }
-    site_counters => SiteCounter, whole(name) only(site_counters::name.ne(GENERATION)) {
+    site_counters => SiteCounter, whole(name) only(site_counters::name.ne(GENERATION).and(site_counters::name.ne(crate::changes::store::EPOCH))) {
         name: String,
         value: i64,
     }

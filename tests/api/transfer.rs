@@ -244,7 +244,15 @@ async fn a_site_moves_between_engines_unchanged() {
         comments.as_str(),
         ratings.as_str(),
     ] {
-        assert_eq!(body_of(&source, path).await, body_of(&moved, path).await, "{path}");
+        let (mut before, mut after) = (body_of(&source, path).await, body_of(&moved, path).await);
+        if path.starts_with("/api/v1/changes") {
+            // The same changes; a token of the new site's own epoch (one from
+            // the old site would be 410 there).
+            assert_ne!(before["meta"]["next"], after["meta"]["next"]);
+            before["meta"]["next"] = Value::Null;
+            after["meta"]["next"] = Value::Null;
+        }
+        assert_eq!(before, after, "{path}");
     }
     // Last: reading an article counts a view (in memory, written later).
     let slug = article["slug"].as_str().unwrap();
