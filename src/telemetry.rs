@@ -58,7 +58,7 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             "HTTP request",
             http.method = %request.method(),
             http.route = %route,
-            http.target = %request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""),
+            http.target = %redacted_target(request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("")),
             http.client_ip = %client_ip,
             http.user_agent = %user_agent,
             http.status_code = Empty,
@@ -80,6 +80,44 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
     ) {
         tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
+}
+
+/// Query parameters whose values are credentials: never written to a log.
+const SECRET_PARAMETERS: &[&str] = &[
+    "key",
+    "token",
+    "preview",
+    "access_token",
+    "refresh_token",
+    "password",
+    "secret",
+];
+
+/// A request target fit for logs: the value of every credential in the
+/// query string (`?key=`, `?token=`, `?preview=`) replaced by `[redacted]`.
+pub fn redacted_target(target: &str) -> std::borrow::Cow<'_, str> {
+    let Some((path, query)) = target.split_once('?') else {
+        return target.into();
+    };
+    let is_secret = |pair: &str| {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        let name = url::form_urlencoded::parse(name.as_bytes())
+            .next()
+            .map(|(n, _)| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        SECRET_PARAMETERS.contains(&name.as_str())
+    };
+    if !query.split('&').any(is_secret) {
+        return target.into();
+    }
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_secret(pair) => format!("{name}=[redacted]"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&")).into()
 }
 
 #[cfg(test)]
@@ -123,6 +161,38 @@ mod tests {
         });
         let bytes = captured.0.lock().unwrap().clone();
         String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn credentials_in_the_address_are_not_logged() {
+        use super::redacted_target;
+        assert_eq!(redacted_target("/api/v1/articles?limit=5"), "/api/v1/articles?limit=5");
+        assert_eq!(
+            redacted_target("/api/v1/articles?key=bantin_ik_abc123&limit=5"),
+            "/api/v1/articles?key=[redacted]&limit=5"
+        );
+        assert_eq!(
+            redacted_target("/api/v1/articles/1?preview=tok&%6Bey=bantin_ck_x&TOKEN=y"),
+            "/api/v1/articles/1?preview=[redacted]&%6Bey=[redacted]&TOKEN=[redacted]"
+        );
+        let request = actix_web::test::TestRequest::default()
+            .uri("/api/v1/articles?key=bantin_ik_0123456789abcdef")
+            .peer_addr("127.0.0.1:5000".parse().unwrap())
+            .to_srv_request();
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            RequestSpan::on_request_start(&request).in_scope(|| tracing::warn!("refused"));
+        });
+        let line = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            line.contains("key=[redacted]") && !line.contains("0123456789abcdef"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 
-use super::input::{LoginRequest, RefreshRequest};
+use super::input::{ChangePassword, LoginRequest, RefreshRequest};
 use super::store::{self, NewToken};
 use super::tokens::{self, Bearer};
 use super::views::TokenPair;
@@ -23,7 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/auth/refresh").post(refresh))
         .service(at("/auth/logout").post(logout))
         .service(at("/auth/me").get(me))
-        .service(at("/auth/sessions/revoke").post(revoke_own_sessions));
+        .service(at("/auth/sessions/revoke").post(revoke_own_sessions))
+        .service(at("/auth/password").post(change_password));
 }
 
 fn issue_pair(state: &AppState, bearer: &Bearer, refresh_token: String) -> Result<HttpResponse, ApiError> {
@@ -174,5 +175,65 @@ pub async fn revoke_own_sessions(auth: Auth, state: web::Data<AppState>) -> Resu
     crate::db::run(&state.pool, move |conn| store::end_all_sessions(conn, user_id, now))
         .await
         .map_err(ApiError::from)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change one's own password (any signed-in user). Every other session of
+/// the caller ends (their refresh and access tokens stop working); this one
+/// stays signed in.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = ChangePassword,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Changed; every other session of the caller is ended"),
+        (status = 401, description = "Missing, expired or revoked token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key, which has no password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: `current_password` is wrong (`incorrect`), or `new_password` is not 10–256 characters",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn change_password(
+    req: HttpRequest,
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: Json<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let user = auth.user()?.clone();
+    let crate::http::auth::Who::User { session, .. } = &auth.who else {
+        return Err(ApiError::Forbidden);
+    };
+    let session = session.clone();
+    let body = body.into_inner();
+    body.check()?;
+    let now = state.clock.now();
+    // A stolen access token must not become a way to guess the password:
+    // wrong answers count as failed logins of this account from here.
+    let here = format!("{}|{}", user.username, client_key(&req, &state.config.trusted_proxies));
+    state.limits.login_failures.ensure_room(&here, now).await?;
+    let valid = state
+        .hasher
+        .verify(body.current_password, Some(user.password_hash.clone()))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "checking a password failed");
+            ApiError::Internal
+        })?;
+    if !valid {
+        state.limits.login_failures.record(&here, now).await?;
+        return Err(ApiError::validation(
+            "current_password",
+            crate::http::FieldIssue::Incorrect,
+        ));
+    }
+    let hash = state.hasher.hash(body.new_password).await.map_err(|e| {
+        tracing::error!(error = %e, "hashing a password failed");
+        ApiError::Internal
+    })?;
+    let user_id = user.id;
+    crate::db::run(&state.pool, move |conn| {
+        store::change_password(conn, user_id, &hash, &session, now)
+    })
+    .await
+    .map_err(ApiError::from)?;
+    tracing::info!(user_id, "changed their password; other sessions ended");
     Ok(HttpResponse::NoContent().finish())
 }

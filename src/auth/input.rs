@@ -17,3 +17,30 @@ pub struct LoginRequest {
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
+
+/// `POST /auth/password`: the signed-in user's own new password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password the user signs in with now.
+    #[schema(example = "mat-khau-cu-du-dai")]
+    pub current_password: String,
+    /// 10–256 characters.
+    #[schema(example = "mot-mat-khau-moi-du-dai", min_length = 10, max_length = 256)]
+    pub new_password: String,
+}
+
+impl ChangePassword {
+    /// The new password, checked (422 with every problem).
+    pub fn check(&self) -> Result<(), crate::http::ApiError> {
+        let mut errors = Vec::new();
+        if self.current_password.is_empty() {
+            errors.push(crate::http::FieldError::new(
+                "current_password",
+                crate::http::FieldIssue::Required,
+            ));
+        }
+        crate::http::input::check_length(&mut errors, "new_password", &self.new_password, 10, 256);
+        crate::http::input::finish(errors)
+    }
+}

@@ -148,6 +148,35 @@ pub fn end_all_sessions(conn: &mut Conn, user_id: i64, now: NaiveDateTime) -> St
     })
 }
 
+/// Gives a user a new password and ends every session of theirs but
+/// `keep` (the one that asked), in one transaction: a password someone else
+/// knew opens nothing from now on, and the owner stays signed in here.
+pub fn change_password(
+    conn: &mut Conn,
+    user_id: i64,
+    password_hash: &str,
+    keep: &str,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let changed = diesel::update(users::table.find(user_id))
+            .set((users::password_hash.eq(password_hash), users::updated_at.eq(now)))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::user_id.eq(user_id))
+                .filter(refresh_tokens::session_id.ne(keep))
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+        Ok(())
+    })
+}
+
 /// Whether a session still stands: one of its refresh tokens is neither
 /// revoked nor expired.
 pub fn session_stands(conn: &mut Conn, session_id: &str, now: NaiveDateTime) -> StoreResult<bool> {

@@ -65,7 +65,7 @@ impl Auth {
 
     /// Moderators and admins, or a key with `comments:moderate`.
     pub fn require_moderator(&self) -> Result<(), ApiError> {
-        self.require(self.may_write(Kind::Comments))
+        self.require_write(Kind::Comments)
     }
 
     /// May write items of `kind`: editors and admins write content,
@@ -78,8 +78,12 @@ impl Auth {
         }
     }
 
+    /// [`Auth::may_write`], or why not: a key is told the scope it lacks.
     pub fn require_write(&self, kind: Kind) -> Result<(), ApiError> {
-        self.require(self.may_write(kind))
+        match &self.who {
+            Who::Key(_) if !self.may_write(kind) => Err(ApiError::ScopeMissing(Scope::to_write(kind).to_string())),
+            _ => self.require(self.may_write(kind)),
+        }
     }
 
     /// Who the change log says made a change.

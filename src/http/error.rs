@@ -43,9 +43,8 @@ pub enum FieldIssue {
     NotAllowed,
     /// A time that must be in the future is not (a key's expiry).
     InThePast,
-    /// A webhook address bantin will not send to (private, loopback,
-    /// not among `BANTIN_WEBHOOK_ALLOWED_HOSTS`, or not resolvable).
-    AddressRefused,
+    /// A webhook address bantin will not send to, and why.
+    AddressRefused(AddressRefusal),
     /// Two fields of which only one may be sent (`media_id` and `url`).
     Conflicting {
         other: &'static str,
@@ -55,6 +54,8 @@ pub enum FieldIssue {
     MediaKind {
         wanted: &'static str,
     },
+    /// A secret that does not match (the current password).
+    Incorrect,
 }
 
 impl FieldError {
@@ -78,11 +79,32 @@ impl FieldError {
             FieldIssue::EndsBeforeStart => "ends_before_start",
             FieldIssue::NotAllowed => "not_allowed",
             FieldIssue::InThePast => "in_the_past",
-            FieldIssue::AddressRefused => "address_refused",
+            FieldIssue::AddressRefused(_) => "address_refused",
             FieldIssue::Conflicting { .. } => "conflicting",
             FieldIssue::MediaKind { .. } => "media_kind",
+            FieldIssue::Incorrect => "incorrect",
         }
     }
+}
+
+/// Why a webhook address was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressRefusal {
+    /// Its host is not among `BANTIN_WEBHOOK_ALLOWED_HOSTS`.
+    HostNotListed,
+    /// It resolves to a private, loopback or otherwise special address.
+    Private,
+    /// Its host did not resolve.
+    Unresolvable,
+}
+
+/// Why an API key was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRefusal {
+    /// No key has this secret (mistyped, or deleted).
+    Unknown,
+    Revoked,
+    Expired,
 }
 
 /// Why a query parameter was refused.
@@ -118,6 +140,9 @@ pub enum ApiError {
     NulInText,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// An upload whose body is not `multipart/form-data`.
+    #[error("not multipart")]
+    NotMultipart,
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
     /// The body did not arrive in time.
@@ -138,6 +163,16 @@ pub enum ApiError {
     InvalidRefreshToken,
     #[error("forbidden")]
     Forbidden,
+    /// An integration key without the scope a route needs (`events:write`).
+    #[error("scope missing: {0}")]
+    ScopeMissing(String),
+    /// A key that does not open the door, and why.
+    #[error("key refused")]
+    KeyRefused(KeyRefusal),
+    /// An integration key sent in `?key=`: only content keys (public by
+    /// nature) may travel in a URL, which proxies and logs keep.
+    #[error("key in query")]
+    KeyInQuery,
     #[error("not found")]
     NotFound,
     /// `allow`: the methods the path answers, for the `Allow` header.
@@ -267,7 +302,7 @@ impl ApiError {
             BadParameter { .. } => "invalid_parameter",
             InvalidCursor => "invalid_cursor",
             NulInText => "nul_in_text",
-            UnsupportedMediaType => "unsupported_media_type",
+            UnsupportedMediaType | NotMultipart => "unsupported_media_type",
             PayloadTooLarge { .. } => "payload_too_large",
             RequestTimeout => "request_timeout",
             Validation(_) | InvalidBody(_) => "validation_failed",
@@ -275,7 +310,9 @@ impl ApiError {
             TokenExpired => "token_expired",
             InvalidCredentials => "invalid_credentials",
             InvalidRefreshToken => "invalid_refresh_token",
-            Forbidden => "forbidden",
+            Forbidden | ScopeMissing(_) => "forbidden",
+            KeyRefused(_) => "unauthorized",
+            KeyInQuery => "key_in_query",
             NotFound => "not_found",
             MethodNotAllowed { .. } => "method_not_allowed",
             SlugTaken(_) => "slug_taken",
@@ -335,7 +372,11 @@ impl ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
-            ApiError::Unauthorized | ApiError::TokenExpired | ApiError::KeyRequired => {
+            ApiError::Unauthorized
+            | ApiError::TokenExpired
+            | ApiError::KeyRequired
+            | ApiError::KeyRefused(_)
+            | ApiError::KeyInQuery => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             ApiError::Unavailable => {
@@ -363,7 +404,7 @@ impl ResponseError for ApiError {
             MalformedJson(_) | BadParameter { .. } | InvalidCursor | NulInText | VisitorInvalid => {
                 StatusCode::BAD_REQUEST
             }
-            UnsupportedMediaType | UnsupportedFileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            UnsupportedMediaType | NotMultipart | UnsupportedFileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
             MalformedUpload(_) => StatusCode::BAD_REQUEST,
             RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
@@ -371,10 +412,9 @@ impl ResponseError for ApiError {
             PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Validation(_) | InvalidBody(_) | CaptchaInvalid => StatusCode::UNPROCESSABLE_ENTITY,
-            Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken | KeyRequired => {
-                StatusCode::UNAUTHORIZED
-            }
-            Forbidden | CommentsClosed | OriginNotAllowed => StatusCode::FORBIDDEN,
+            Unauthorized | TokenExpired | InvalidCredentials | InvalidRefreshToken | KeyRequired | KeyRefused(_)
+            | KeyInQuery => StatusCode::UNAUTHORIZED,
+            Forbidden | ScopeMissing(_) | CommentsClosed | OriginNotAllowed => StatusCode::FORBIDDEN,
             SyncExpired => StatusCode::GONE,
             NotFound => StatusCode::NOT_FOUND,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,

@@ -70,6 +70,7 @@ pub async fn gate(
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_string());
     let has_authorization = req.headers().contains_key(header::AUTHORIZATION);
+    let from_query = in_query.is_some();
     let secret = match (in_query, bearer) {
         (Some(_), _) if has_authorization => {
             return Err(ApiError::invalid_parameter(
@@ -85,6 +86,13 @@ pub async fn gate(
         (None, Some(token)) if crate::keys::looks_like_key(&token) => Some(token),
         _ => None,
     };
+    if from_query
+        && secret
+            .as_deref()
+            .is_some_and(|s| s.starts_with(crate::keys::INTEGRATION_PREFIX))
+    {
+        return Err(ApiError::KeyInQuery.into());
+    }
     let Some(secret) = secret else {
         if state.config.require_content_key && !has_authorization && !open_without_key(req.path()) {
             return Err(ApiError::KeyRequired.into());
@@ -97,7 +105,10 @@ pub async fn gate(
         .grant(&state.pool, &secret, now)
         .await
         .map_err(ApiError::from)?
-        .ok_or(ApiError::Unauthorized)?;
+        .map_err(ApiError::KeyRefused)?;
+    if from_query && grant.kind != KeyKind::Content {
+        return Err(ApiError::KeyInQuery.into());
+    }
     if grant.kind == KeyKind::Content && !grant.allowed_origins.is_empty() {
         let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
         if origin.is_some_and(|o| !grant.allowed_origins.iter().any(|a| a.eq_ignore_ascii_case(o))) {

@@ -29,20 +29,39 @@ impl FieldError {
             (NotAllowed, Lang::En) => "This field does not apply to this kind of item.".into(),
             (InThePast, Lang::Vi) => "Thời điểm này phải ở tương lai.".into(),
             (InThePast, Lang::En) => "This time must be in the future.".into(),
-            (AddressRefused, Lang::Vi) => {
-                "Không gửi được tới địa chỉ này (địa chỉ nội bộ, không được phép hoặc không phân giải được).".into()
-            }
-            (AddressRefused, Lang::En) => {
-                "bantin will not send to this address (private, not allowed, or not resolvable).".into()
-            }
+            (AddressRefused(why), lang) => why.explain(lang),
             (Conflicting { other }, Lang::Vi) => format!("Chỉ gửi một trong hai: trường này hoặc {other}."),
             (Conflicting { other }, Lang::En) => format!("Send this field or {other}, not both."),
             (MediaKind { wanted }, Lang::Vi) => format!("Tệp trong thư viện phải là loại {wanted}."),
             (MediaKind { wanted }, Lang::En) => format!("The media item must be of kind {wanted}."),
+            (Incorrect, Lang::Vi) => "Không đúng.".into(),
+            (Incorrect, Lang::En) => "This is not correct.".into(),
             (Slug, Lang::Vi) => "Slug chỉ gồm chữ thường không dấu, chữ số và dấu gạch nối, không toàn chữ số.".into(),
             (Slug, Lang::En) => {
                 "A slug is lowercase ASCII letters, digits and single hyphens, and not only digits.".into()
             }
+        }
+    }
+}
+
+impl super::error::AddressRefusal {
+    fn explain(self, lang: Lang) -> String {
+        use super::error::AddressRefusal::*;
+        match (self, lang) {
+            (HostNotListed, Lang::Vi) => "Máy chủ nhận không có trong BANTIN_WEBHOOK_ALLOWED_HOSTS.".into(),
+            (HostNotListed, Lang::En) => "The receiver's host is not among BANTIN_WEBHOOK_ALLOWED_HOSTS.".into(),
+            (Private, Lang::Vi) => {
+                "Địa chỉ này là địa chỉ nội bộ (riêng, loopback hoặc đặc biệt): ghi máy chủ của nó vào \
+                 BANTIN_WEBHOOK_ALLOWED_HOSTS, hoặc đặt BANTIN_WEBHOOK_ALLOW_PRIVATE=true."
+                    .into()
+            }
+            (Private, Lang::En) => {
+                "This resolves to a private, loopback or otherwise special address: list its host in \
+                 BANTIN_WEBHOOK_ALLOWED_HOSTS, or set BANTIN_WEBHOOK_ALLOW_PRIVATE=true."
+                    .into()
+            }
+            (Unresolvable, Lang::Vi) => "Không phân giải được tên máy chủ này (trong một giây).".into(),
+            (Unresolvable, Lang::En) => "This host did not resolve (within a second).".into(),
         }
     }
 }
@@ -130,6 +149,14 @@ impl ApiError {
                 )
                 .into(),
             ),
+            NotMultipart => (
+                pick("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
+                pick(
+                    "Tải tệp lên bằng Content-Type: multipart/form-data, tệp trong phần tên là file.",
+                    "Upload with Content-Type: multipart/form-data, the file in the part named file.",
+                )
+                .into(),
+            ),
             PayloadTooLarge { limit } => (
                 pick("Nội dung quá lớn", "Payload too large"),
                 if vi {
@@ -195,6 +222,40 @@ impl ApiError {
                 pick(
                     "Vai trò của bạn không được phép thực hiện thao tác này.",
                     "Your role is not allowed to do this.",
+                )
+                .into(),
+            ),
+            ScopeMissing(scope) => (
+                pick("Không có quyền", "Forbidden"),
+                if vi {
+                    format!("Khoá API này thiếu phạm vi (scope) {scope} cần cho thao tác này.")
+                } else {
+                    format!("This API key lacks the scope {scope}, which this needs.")
+                },
+            ),
+            KeyRefused(why) => (
+                pick("Chưa xác thực", "Unauthorized"),
+                match why {
+                    super::error::KeyRefusal::Unknown => pick(
+                        "Không có khoá API nào như vậy (gõ sai, hoặc đã bị xoá).",
+                        "No API key has this secret (mistyped, or deleted).",
+                    ),
+                    super::error::KeyRefusal::Revoked => pick(
+                        "Khoá API này đã bị thu hồi: xin quản trị viên một khoá mới.",
+                        "This API key was revoked: ask an administrator for a new one.",
+                    ),
+                    super::error::KeyRefusal::Expired => pick(
+                        "Khoá API này đã hết hạn: xin quản trị viên một khoá mới.",
+                        "This API key has expired: ask an administrator for a new one.",
+                    ),
+                }
+                .into(),
+            ),
+            KeyInQuery => (
+                pick("Khoá không được gửi trong địa chỉ", "Key not allowed in the query"),
+                pick(
+                    "Chỉ khoá nội dung mới được gửi bằng ?key=; gửi khoá tích hợp trong Authorization: Bearer.",
+                    "Only content keys may be sent in ?key=; send an integration key in Authorization: Bearer.",
                 )
                 .into(),
             ),

@@ -79,6 +79,7 @@ pub struct PageMeta {
     pub limit: i64,
     /// Number of matching items, where counting them is cheap.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub total: Option<i64>,
 }
 

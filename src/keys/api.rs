@@ -96,6 +96,7 @@ pub async fn create_key(
         created_at: now,
     };
     let key = crate::db::run(&state.pool, move |conn| store::create(conn, &new)).await?;
+    state.keyring.learn(&key);
     let mut view = KeyView::of(key, now);
     view.secret = Some(secret);
     Ok(HttpResponse::Created()

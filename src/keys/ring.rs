@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use super::model::Grant;
 use crate::db::{DbPool, StoreResult};
+use crate::http::error::KeyRefusal;
+
+/// What a secret opens: a grant, or why not.
+pub type Verdict = Result<Grant, KeyRefusal>;
 
 /// How long a key found (or not found) is believed.
 const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -18,31 +22,47 @@ const REMEMBERED: usize = 10_000;
 /// Active keys by the hash of their secret, each as found less than a second ago.
 #[derive(Default)]
 pub struct Keyring {
-    known: Mutex<HashMap<String, (Option<Grant>, Instant)>>,
+    known: Mutex<HashMap<String, (Verdict, Instant)>>,
 }
 
 impl Keyring {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<Grant>, Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Verdict, Instant)>> {
         self.known.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// What the key with this secret grants, if it is active at `now`.
-    pub async fn grant(&self, pool: &DbPool, secret: &str, now: chrono::NaiveDateTime) -> StoreResult<Option<Grant>> {
+    /// What the key with this secret grants at `now`, or why it grants nothing.
+    pub async fn grant(&self, pool: &DbPool, secret: &str, now: chrono::NaiveDateTime) -> StoreResult<Verdict> {
         let hash = super::hash(secret);
-        if let Some((grant, at)) = self.lock().get(&hash) {
+        if let Some((verdict, at)) = self.lock().get(&hash) {
             if at.elapsed() < FRESH_FOR {
-                return Ok(grant.clone());
+                return Ok(verdict.clone());
             }
         }
         let lookup = hash.clone();
         let key = crate::db::run(pool, move |conn| super::store::find_by_hash(conn, &lookup)).await?;
-        let grant = key.filter(|k| k.is_active(now)).map(|k| k.grant());
+        let verdict = match key {
+            None => Err(KeyRefusal::Unknown),
+            Some(k) if k.revoked_at.is_some() => Err(KeyRefusal::Revoked),
+            Some(k) if !k.is_active(now) => Err(KeyRefusal::Expired),
+            Some(k) => Ok(k.grant()),
+        };
+        self.remember(hash, verdict.clone());
+        Ok(verdict)
+    }
+
+    fn remember(&self, hash: String, verdict: Verdict) {
         let mut known = self.lock();
         if known.len() >= REMEMBERED {
             known.clear();
         }
-        known.insert(hash, (grant.clone(), Instant::now()));
-        Ok(grant)
+        known.insert(hash, (verdict, Instant::now()));
+    }
+
+    /// Learns of a key made here, so that it works at once on this instance
+    /// (a secret tried just before would otherwise be believed unknown for
+    /// up to a second).
+    pub fn learn(&self, key: &super::model::ApiKey) {
+        self.remember(key.secret_hash.clone(), Ok(key.grant()));
     }
 
     /// Forgets every key (one was changed or revoked here).

@@ -38,9 +38,11 @@ pub struct KeyView {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Requests per day over the last 30 days (on `GET /keys/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub usage: Option<Vec<UsageDay>>,
     /// The secret: in the answer to its creation only. Keep it; it cannot be shown again.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub secret: Option<String>,
 }
 

@@ -143,7 +143,7 @@ struct Form {
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`idempotency_in_progress`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over `BANTIN_MAX_UPLOAD_MB` (photos: 20 MB)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unsupported_file_type`: not an allowed type (whatever its name says), or not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_file_type`: not an allowed type (whatever its name says); `unsupported_media_type`: the body is not `multipart/form-data`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_file` (truncated, corrupt, or a photo over the pixel limit) or `validation_failed` (no `file` part, a text part too long)", body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -243,7 +243,7 @@ async fn read_form(req: &HttpRequest, payload: web::Payload, max: usize) -> Resu
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-        return Err(ApiError::UnsupportedFileType);
+        return Err(ApiError::NotMultipart);
     }
     if let Some(declared) = req
         .headers()

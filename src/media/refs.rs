@@ -54,6 +54,7 @@ pub struct Image {
     pub placeholder: Option<String>,
     /// Smaller copies, smallest first, WebP and JPEG for each width.
     #[serde(default)]
+    #[schema(required = true)]
     pub variants: Vec<ImageVariant>,
 }
 

@@ -6,7 +6,9 @@
 //! address between the check and the connection (DNS rebinding) gains
 //! nothing. `BANTIN_WEBHOOK_ALLOW_PRIVATE=true` lifts the address rule
 //! (on-premise receivers, tests); `BANTIN_WEBHOOK_ALLOWED_HOSTS` limits
-//! hooks to the hosts it names, whatever their addresses.
+//! hooks to the hosts it names, whatever their addresses: naming a host
+//! there is trusting it, so a listed host may be private (`127.0.0.1` in
+//! tests) without `BANTIN_WEBHOOK_ALLOW_PRIVATE`.
 
 use std::error::Error as StdError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -26,7 +28,7 @@ pub enum Refusal {
     Shape,
     #[error("{0} is not among BANTIN_WEBHOOK_ALLOWED_HOSTS")]
     HostNotAllowed(String),
-    #[error("{0} is a private, loopback or otherwise special address")]
+    #[error("{0} is a private, loopback or otherwise special address (list its host in BANTIN_WEBHOOK_ALLOWED_HOSTS, or set BANTIN_WEBHOOK_ALLOW_PRIVATE=true)")]
     Private(IpAddr),
     #[error("{0} did not resolve within a second")]
     Unresolvable(String),
@@ -66,16 +68,26 @@ impl Guard {
         Ok((host, port))
     }
 
-    fn host_allowed(&self, host: &str) -> Result<(), Refusal> {
+    /// Whether `host` is named in `BANTIN_WEBHOOK_ALLOWED_HOSTS`.
+    fn listed(&self, host: &str) -> bool {
         let bare = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-        if self.allowed_hosts.is_empty()
-            || self
-                .allowed_hosts
-                .iter()
-                .any(|h| h.trim_start_matches('[').trim_end_matches(']') == bare)
-        {
+        self.allowed_hosts.iter().any(|h| {
+            h.trim_start_matches('[')
+                .trim_end_matches(']')
+                .eq_ignore_ascii_case(&bare)
+        })
+    }
+
+    /// Whether a special address is allowed for `host`.
+    fn private_allowed(&self, host: &str) -> bool {
+        self.allow_private || self.listed(host)
+    }
+
+    fn host_allowed(&self, host: &str) -> Result<(), Refusal> {
+        if self.allowed_hosts.is_empty() || self.listed(host) {
             Ok(())
         } else {
+            let bare = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
             Err(Refusal::HostNotAllowed(bare))
         }
     }
@@ -95,7 +107,7 @@ impl Guard {
         if addrs.is_empty() {
             return Err(Refusal::Unresolvable(bare.to_string()));
         }
-        if !self.allow_private {
+        if !self.private_allowed(host) {
             if let Some(bad) = addrs.iter().find(|a| is_special(a.ip())) {
                 return Err(Refusal::Private(bad.ip()));
             }
@@ -109,7 +121,7 @@ impl Guard {
     pub fn precheck(&self, raw: &str) -> Result<(), Refusal> {
         let (host, _) = self.target(raw)?;
         match host.parse::<IpAddr>() {
-            Ok(ip) if !self.allow_private && is_special(ip) => Err(Refusal::Private(ip)),
+            Ok(ip) if !self.private_allowed(&host) && is_special(ip) => Err(Refusal::Private(ip)),
             _ => Ok(()),
         }
     }
@@ -249,5 +261,13 @@ mod tests {
         ));
         let open = Guard::new(&settings(true, &[]));
         assert!(open.check("http://127.0.0.1:9/").await.is_ok());
+        // Naming a host in the allow-list is trusting it: nothing else needed.
+        let listed = Guard::new(&settings(false, &["127.0.0.1"]));
+        assert!(listed.check("http://127.0.0.1:9/").await.is_ok());
+        assert!(listed.precheck("http://127.0.0.1:9/").is_ok());
+        assert!(matches!(
+            listed.check("http://localhost:9/").await,
+            Err(Refusal::HostNotAllowed(_))
+        ));
     }
 }

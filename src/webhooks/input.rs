@@ -5,6 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::guard::{Guard, Refusal};
 use super::model::is_pattern;
+use crate::http::error::AddressRefusal;
 use crate::http::input::{check_length, finish, text};
 use crate::http::{ApiError, FieldError, FieldIssue};
 
@@ -93,7 +94,18 @@ pub async fn check_url(guard: &Guard, url: &str) -> Result<(), ApiError> {
     match guard.check(url).await {
         Ok(()) => Ok(()),
         Err(Refusal::Shape) => Err(ApiError::validation("url", FieldIssue::Url)),
-        Err(_) => Err(ApiError::validation("url", FieldIssue::AddressRefused)),
+        Err(Refusal::HostNotAllowed(_)) => Err(ApiError::validation(
+            "url",
+            FieldIssue::AddressRefused(AddressRefusal::HostNotListed),
+        )),
+        Err(Refusal::Private(_)) => Err(ApiError::validation(
+            "url",
+            FieldIssue::AddressRefused(AddressRefusal::Private),
+        )),
+        Err(Refusal::Unresolvable(_)) => Err(ApiError::validation(
+            "url",
+            FieldIssue::AddressRefused(AddressRefusal::Unresolvable),
+        )),
     }
 }
 

@@ -25,6 +25,7 @@ pub struct WebhookView {
     pub updated_at: DateTime<Utc>,
     /// The signing secret: in the answer to the creation only, when bantin made it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub secret: Option<String>,
 }
 
