@@ -245,7 +245,8 @@ pub struct ArticleListQuery {
     /// One of `-published_at` (default), `published_at`, `-updated_at`, `updated_at`,
     /// `-created_at`, `created_at`, `title`, `-title`.
     pub sort: Option<String>,
-    /// Comma-separated fields to return, e.g. `id,title,slug`. List items omit `body` unless it is named.
+    /// Comma-separated fields to return, e.g. `id,title,slug`: each item then holds only those (the
+    /// schema's `required` list describes answers without `fields`). List items omit `body` unless it is named.
     pub fields: Option<String>,
     /// Articles linked to this official (id or slug).
     pub official: Option<String>,
@@ -262,7 +263,8 @@ pub struct ArticleListQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleGetQuery {
-    /// Comma-separated fields to return.
+    /// Comma-separated fields to return: the answer then holds only those (the schema's `required`
+    /// list describes answers without `fields`).
     pub fields: Option<String>,
     /// Related items to embed: `officials`, `events` (comma-separated).
     pub include: Option<String>,

@@ -7,6 +7,7 @@ pub mod input;
 pub mod model;
 pub mod print;
 pub mod query;
+pub mod refs;
 pub mod stats;
 pub mod store;
 pub mod views;

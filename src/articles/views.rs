@@ -1,6 +1,6 @@
 //! What the API answers about articles: the article itself, trimmed to
-//! `fields` and with its related items, the small `ArticleRef` that events
-//! embed, and the rating summary.
+//! `fields` and with its related items, and the rating summary (the small
+//! `ArticleRef` that events embed is in `refs`, which embeds nothing).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
@@ -12,25 +12,7 @@ use super::store::Related;
 use crate::clock::utc;
 use crate::taxonomy::views::TermRef;
 
-/// An article as embedded in events (`include=articles`).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ArticleRef {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-impl From<crate::articles::store::ArticleRefRow> for ArticleRef {
-    fn from((id, slug, title, published_at): crate::articles::store::ArticleRefRow) -> Self {
-        ArticleRef {
-            id,
-            slug,
-            title,
-            published_at: published_at.map(utc),
-        }
-    }
-}
+pub use super::refs::ArticleRef;
 
 /// How many visitors gave each score.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -115,6 +97,19 @@ pub struct ArticleView {
     pub rating: RatingSummary,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// With `include=officials`: the officials it is about, in protocol order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub officials: Option<Vec<crate::officials::views::OfficialRef>>,
+    /// With `include=events`: the events it reports on, in calendar order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub events: Option<Vec<crate::events::views::EventRef>>,
+    /// With `q=` (search results only): where the words were found, with
+    /// `<mark>` around them (the only markup; the rest is escaped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub snippet: Option<String>,
 }
 
 pub fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleView {
@@ -146,6 +141,9 @@ pub fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleVi
         rating: RatingSummary::of(&stats),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
+        officials: None,
+        events: None,
+        snippet: None,
     }
 }
 

@@ -22,7 +22,7 @@ pub struct CommentView {
     pub created_at: DateTime<Utc>,
     /// Approved replies, oldest first (top-level comments only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(no_recursion)]
+    #[schema(nullable = false, no_recursion)]
     pub replies: Option<Vec<CommentView>>,
 }
 

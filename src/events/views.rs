@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::model::{Category, Event, EventStatus, Participants};
 use super::store;
-use crate::articles::views::ArticleRef;
+use crate::articles::refs::ArticleRef;
 use crate::clock::{utc, vietnam_date};
 use crate::db::{Conn, StoreResult};
 use crate::http::lang::Lang;
@@ -86,6 +86,7 @@ pub struct EventView {
     pub updated_at: DateTime<Utc>,
     /// With `include=articles`: related published articles.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub articles: Option<Vec<ArticleRef>>,
 }
 

@@ -4,6 +4,7 @@
 //! fails when the two differ).
 
 mod refine;
+mod responses;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -43,7 +44,7 @@ Public GETs carry `ETag` and `Cache-Control` and answer `If-None-Match` with 304
     servers((url = "/", description = "This server")),
     paths(
         health::live, health::ready, crate::metrics::scrape,
-        auth::login, auth::refresh, auth::logout, auth::me, auth::revoke_own_sessions,
+        auth::login, auth::refresh, auth::logout, auth::me, auth::revoke_own_sessions, auth::change_password,
         users::list_users, users::create_user, users::get_user, users::update_user, users::delete_user, users::revoke_sessions,
         articles::list_articles, articles::get_article, articles::create, articles::update, articles::delete,
         taxonomy::categories::list, taxonomy::categories::get, taxonomy::categories::create, taxonomy::categories::update, taxonomy::categories::delete,
@@ -127,6 +128,7 @@ impl Modify for BearerAuth {
 pub fn document() -> serde_json::Value {
     let mut value = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
     refine::refine(&mut value);
+    responses::refine(&mut value);
     value
 }
 

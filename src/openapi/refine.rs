@@ -604,12 +604,6 @@ fn refine_schemas(doc: &mut Value) {
         }
         visit_properties(schema);
     }
-    // `?fields=` trims an article to some fields: none is always there.
-    for name in ["ArticleView", "Paged_ArticleView"] {
-        if let Some(schema) = schemas.get_mut(name) {
-            drop_required_of_articles(schema);
-        }
-    }
 }
 
 fn visit_properties(schema: &mut Value) {
@@ -655,17 +649,6 @@ fn bound_integer(schema: &mut Value, types: &[String], format: &str) {
     }
     if schema.get("maximum").is_none() {
         schema["maximum"] = json!(max);
-    }
-}
-
-fn drop_required_of_articles(schema: &mut Value) {
-    if schema.pointer("/properties/comment_count").is_some() {
-        if let Some(obj) = schema.as_object_mut() {
-            obj.remove("required");
-        }
-    }
-    if let Some(items) = schema.pointer_mut("/properties/data/items") {
-        drop_required_of_articles(items);
     }
 }
 

@@ -55,7 +55,7 @@ pub struct OrganizationView {
     pub updated_at: DateTime<Utc>,
     /// With `?tree=true`: the organizations under this one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(no_recursion)]
+    #[schema(nullable = false, no_recursion)]
     pub children: Option<Vec<OrganizationView>>,
 }
 

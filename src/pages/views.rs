@@ -30,7 +30,7 @@ pub struct PageView {
     pub updated_at: DateTime<Utc>,
     /// With `?tree=true`: the pages under this one, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(no_recursion)]
+    #[schema(nullable = false, no_recursion)]
     pub children: Option<Vec<PageView>>,
 }
 

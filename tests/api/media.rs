@@ -103,8 +103,10 @@ on_both_engines! {
         upload_with(&app, &editor, &[("alt", None, b"x")]).await.assert_problem(422, "validation_failed");
         upload_with(&app, &editor, &[("file", Some("a.jpg"), &jpeg), ("owner", None, b"x")]).await
             .assert_problem(422, "validation_failed");
-        app.post("/api/v1/media", Some(&editor), &json!({"file": "x"})).await
-            .assert_problem(415, "unsupported_file_type");
+        // Not multipart: the answer says so, not that the file's type is wrong.
+        let json_body = app.post("/api/v1/media", Some(&editor), &json!({"file": "x"})).await
+            .assert_problem(415, "unsupported_media_type");
+        assert!(json_body["detail"].as_str().unwrap().contains("multipart/form-data"), "{json_body}");
         upload_with(&app, &editor, &[("file", Some("a.jpg"), &jpeg), ("credit", None, b"a\0b")]).await
             .assert_problem(400, "nul_in_text");
         // Readers and anonymous callers cannot upload.
