@@ -52,16 +52,40 @@ fn take_query_key(req: &mut ServiceRequest) -> Result<Option<String>, ApiError> 
     Ok(keys.into_iter().next().map(|(_, v)| v))
 }
 
-/// The middleware, for the API scope.
+/// The middleware, for the API scope. A refused key is answered here, in
+/// the client's language (the error never reaches the outer layers as an
+/// `Err`, which would skip the localizing one).
 pub async fn gate(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let quota = match admit(&mut req).await {
+        Ok(quota) => quota,
+        Err(refused) => {
+            let lang = super::lang::Lang::from_request(req.request());
+            return Ok(req.into_response(refused.render(lang)));
+        }
+    };
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    for (name, value) in quota.iter().flat_map(|q| q.headers()) {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            res.headers_mut().insert(name, value);
+        }
+    }
+    Ok(res)
+}
+
+/// Checks the key a request carries and hands its grant to the
+/// extractors; the key's quota when there is one.
+async fn admit(req: &mut ServiceRequest) -> Result<Option<super::rate_limit::Quota>, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or(ApiError::Internal)?;
-    let in_query = take_query_key(&mut req)?;
+    let in_query = take_query_key(req)?;
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -76,8 +100,7 @@ pub async fn gate(
             return Err(ApiError::invalid_parameter(
                 "key",
                 ParamIssue::Malformed("a key in the query or in Authorization, not both".into()),
-            )
-            .into())
+            ))
         }
         (Some(key), _) => {
             req.extensions_mut().insert(QueryKey(key.clone()));
@@ -91,13 +114,13 @@ pub async fn gate(
             .as_deref()
             .is_some_and(|s| s.starts_with(crate::keys::INTEGRATION_PREFIX))
     {
-        return Err(ApiError::KeyInQuery.into());
+        return Err(ApiError::KeyInQuery);
     }
     let Some(secret) = secret else {
         if state.config.require_content_key && !has_authorization && !open_without_key(req.path()) {
-            return Err(ApiError::KeyRequired.into());
+            return Err(ApiError::KeyRequired);
         }
-        return Ok(next.call(req).await?.map_into_boxed_body());
+        return Ok(None);
     };
     let now = state.clock.now();
     let grant = state
@@ -107,12 +130,12 @@ pub async fn gate(
         .map_err(ApiError::from)?
         .map_err(ApiError::KeyRefused)?;
     if from_query && grant.kind != KeyKind::Content {
-        return Err(ApiError::KeyInQuery.into());
+        return Err(ApiError::KeyInQuery);
     }
     if grant.kind == KeyKind::Content && !grant.allowed_origins.is_empty() {
         let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
         if origin.is_some_and(|o| !grant.allowed_origins.iter().any(|a| a.eq_ignore_ascii_case(o))) {
-            return Err(ApiError::OriginNotAllowed.into());
+            return Err(ApiError::OriginNotAllowed);
         }
     }
     let quota = state
@@ -122,14 +145,5 @@ pub async fn gate(
         .await?;
     state.key_uses.record(grant.id);
     req.extensions_mut().insert(grant);
-    let mut res = next.call(req).await?.map_into_boxed_body();
-    for (name, value) in quota.headers() {
-        if let (Ok(name), Ok(value)) = (
-            header::HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            res.headers_mut().insert(name, value);
-        }
-    }
-    Ok(res)
+    Ok(Some(quota))
 }

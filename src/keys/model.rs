@@ -99,6 +99,7 @@ impl ApiKey {
             scopes: self.scopes(),
             allowed_origins: self.allowed_origins(),
             requests_per_minute: self.requests_per_minute.max(1) as u32,
+            expires_at: self.expires_at,
         }
     }
 }
@@ -111,6 +112,9 @@ pub struct Grant {
     pub scopes: Vec<Scope>,
     pub allowed_origins: Vec<String>,
     pub requests_per_minute: u32,
+    /// When the key stops working (a grant remembered by the keyring is
+    /// checked against it again on every use).
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 impl Grant {

@@ -35,7 +35,10 @@ impl Keyring {
         let hash = super::hash(secret);
         if let Some((verdict, at)) = self.lock().get(&hash) {
             if at.elapsed() < FRESH_FOR {
-                return Ok(verdict.clone());
+                return Ok(match verdict {
+                    Ok(grant) if grant.expires_at.is_some_and(|e| e <= now) => Err(KeyRefusal::Expired),
+                    other => other.clone(),
+                });
             }
         }
         let lookup = hash.clone();

@@ -13,6 +13,7 @@ mod backup;
 mod cache;
 mod changes;
 mod cli;
+mod clients;
 mod demo;
 mod directory;
 mod engagement;
