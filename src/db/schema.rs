@@ -84,6 +84,7 @@ diesel::table! {
         location -> Nullable<Text>,
         body -> Nullable<Text>,
         created_at -> Timestamp,
+        etag -> Nullable<Text>,
     }
 }
 

@@ -202,6 +202,7 @@ pub async fn article_feed(
             .clone()
             .unwrap_or_else(|| format!("{}/api/v1/articles", super::api_base(&config))),
         self_url: format!("{}/api/v1/feeds/articles", super::api_base(&config)),
+        query: narrowed,
         updated: entries.iter().map(|e| e.updated).max().unwrap_or_default(),
     };
     answer(&r, format, &channel, &entries)
@@ -293,6 +294,7 @@ pub async fn document_feed(r: Reader, format: web::Path<String>) -> Result<HttpR
             .clone()
             .unwrap_or_else(|| format!("{}/api/v1/documents", super::api_base(&config))),
         self_url: format!("{}/api/v1/feeds/documents", super::api_base(&config)),
+        query: String::new(),
         updated: entries.iter().map(|e| e.updated).max().unwrap_or_default(),
     };
     answer(&r, format, &channel, &entries)

@@ -125,6 +125,7 @@ pub fn page_routes(cfg: &mut web::ServiceConfig) {
 pub struct OembedQuery {
     /// The article's address on the public site (as `BANTIN_ARTICLE_URL`
     /// makes them), in the API, or its embed page.
+    #[param(required = true, min_length = 1)]
     pub url: Option<String>,
     #[param(value_type = Option<i64>, minimum = 1)]
     pub maxwidth: Option<String>,
@@ -270,13 +271,9 @@ pub async fn oembed(r: Reader, query: web::Query<OembedQuery>) -> Result<HttpRes
         if compact { "?compact=true" } else { "" }
     );
     let cover = crate::media::refs::read(row.cover_image.as_deref());
-    let thumbnail = cover.as_ref().map(|c| {
-        c.variants
-            .iter()
-            .find(|v| v.mime_type == "image/jpeg" && v.width == 640)
-            .map(|v| (super::absolute(&config, &v.url), Some(v.width), Some(v.height)))
-            .unwrap_or_else(|| (super::absolute(&config, &c.url), c.width, c.height))
-    });
+    let thumbnail = cover
+        .as_ref()
+        .and_then(|c| thumbnail(&config, c, max_width, max_height));
     let answer = Oembed {
         version: "1.0",
         kind: "rich",
@@ -293,10 +290,40 @@ pub async fn oembed(r: Reader, query: web::Query<OembedQuery>) -> Result<HttpRes
         width,
         height,
         thumbnail_url: thumbnail.as_ref().map(|t| t.0.clone()),
-        thumbnail_width: thumbnail.as_ref().and_then(|t| t.1),
-        thumbnail_height: thumbnail.as_ref().and_then(|t| t.2),
+        thumbnail_width: thumbnail.as_ref().map(|t| t.1),
+        thumbnail_height: thumbnail.as_ref().map(|t| t.2),
     };
     crate::http::cache::cached_json(&r.req, &answer, r.auth.audience())
+}
+
+/// The thumbnail of a cover photo: its 640-wide JPEG, or within a
+/// consumer's maxwidth/maxheight (which the spec says a thumbnail keeps to
+/// as well) the largest of its JPEGs and the original that fits; none when
+/// nothing fits or the size is unknown (the spec wants all three fields or
+/// none).
+fn thumbnail(
+    config: &Config,
+    image: &crate::media::refs::Image,
+    max_width: Option<u32>,
+    max_height: Option<u32>,
+) -> Option<(String, u32, u32)> {
+    let original = image.width.zip(image.height).map(|(w, h)| (image.url.as_str(), w, h));
+    let jpegs = image
+        .variants
+        .iter()
+        .filter(|v| v.mime_type == "image/jpeg")
+        .map(|v| (v.url.as_str(), v.width, v.height));
+    let fits =
+        |&(_, w, h): &(&str, u32, u32)| w <= max_width.unwrap_or(u32::MAX) && h <= max_height.unwrap_or(u32::MAX);
+    let candidates: Vec<_> = jpegs.chain(original).filter(fits).collect();
+    let chosen = match (max_width, max_height) {
+        (None, None) => candidates
+            .iter()
+            .find(|c| c.1 == 640)
+            .or_else(|| candidates.iter().max_by_key(|c| c.1)),
+        _ => candidates.iter().max_by_key(|c| c.1),
+    }?;
+    Some((super::absolute(config, chosen.0), chosen.1, chosen.2))
 }
 
 /// The card: title, photo with its caption, sapo, date and a link back,

@@ -44,7 +44,21 @@ pub struct Channel {
     pub home: String,
     /// The feed itself, without its format's extension.
     pub self_url: String,
+    /// What narrows it (`category=thoi-su`), encoded, or empty: part of its
+    /// address, so of its self link and Atom id (a narrowed feed is another
+    /// feed to a reader).
+    pub query: String,
     pub updated: NaiveDateTime,
+}
+
+impl Channel {
+    /// The feed's own address in the format with this extension.
+    pub fn link(&self, extension: &str) -> String {
+        match self.query.as_str() {
+            "" => format!("{}.{extension}", self.self_url),
+            query => format!("{}.{extension}?{query}", self.self_url),
+        }
+    }
 }
 
 fn fixed(at: NaiveDateTime) -> DateTime<FixedOffset> {
@@ -126,7 +140,7 @@ pub fn rss(channel: &Channel, entries: &[Entry]) -> String {
     let link = rss::extension::Extension {
         name: "atom:link".into(),
         attrs: [
-            ("href", format!("{}.rss", channel.self_url)),
+            ("href", channel.link("rss")),
             ("rel", "self".into()),
             ("type", "application/rss+xml".into()),
         ]
@@ -164,18 +178,14 @@ pub fn atom(channel: &Channel, entries: &[Entry], site_name: &str) -> String {
     };
     let feed = a::Feed {
         title: a::Text::plain(channel.title.clone()),
-        id: format!("{}.atom", channel.self_url),
+        id: channel.link("atom"),
         updated: fixed(channel.updated),
         authors: vec![a::Person {
             name: site_name.into(),
             ..Default::default()
         }],
         links: vec![
-            link(
-                &format!("{}.atom", channel.self_url),
-                "self",
-                Some("application/atom+xml"),
-            ),
+            link(&channel.link("atom"), "self", Some("application/atom+xml")),
             link(&channel.home, "alternate", Some("text/html")),
         ],
         subtitle: Some(a::Text::plain(channel.description.clone())),
@@ -230,7 +240,7 @@ pub fn json_feed(channel: &Channel, entries: &[Entry]) -> serde_json::Value {
         "title": channel.title,
         "description": channel.description,
         "home_page_url": channel.home,
-        "feed_url": format!("{}.json", channel.self_url),
+        "feed_url": channel.link("json"),
         "language": "vi",
         "items": entries.iter().map(|e| {
             let mut item = json!({

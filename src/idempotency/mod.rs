@@ -13,7 +13,7 @@ pub mod store;
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderValue, LOCATION};
+use actix_web::http::header::{HeaderValue, ETAG, LOCATION};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 use futures_util::StreamExt;
@@ -98,26 +98,33 @@ pub async fn middleware(
     match seen {
         Seen::OtherRequest => return Err(ApiError::IdempotencyKeyReused.into()),
         Seen::Running => return Err(ApiError::IdempotencyInProgress.into()),
-        Seen::Answered(status, location, body) => return Ok(req.into_response(replay(status, location, body))),
+        Seen::Answered(answer) => return Ok(req.into_response(replay(answer))),
         Seen::First => {}
     }
     req.set_payload(actix_web::dev::Payload::from(body));
     let res = next.call(req).await?;
     let status = res.status();
-    let location = res
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let header = |name| {
+        res.headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (location, etag) = (header(LOCATION), header(ETAG));
     let (http_req, http_res) = res.into_parts();
     let (head, body) = http_res.into_parts();
     let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let answer = store::Answer {
+        status: i32::from(status.as_u16()),
+        location,
+        etag,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
     let kept = crate::db::run(&state.pool, move |conn| {
         if !status.is_success() {
             store::release(conn, &key)
         } else {
-            store::answer(conn, &key, i32::from(status.as_u16()), location.as_deref(), &text)
+            store::answer(conn, &key, &answer)
         }
     })
     .await;
@@ -151,13 +158,16 @@ fn caller(req: &ServiceRequest, state: &AppState) -> String {
     }
 }
 
-fn replay(status: i32, location: Option<String>, body: String) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(status as u16).unwrap_or(actix_web::http::StatusCode::OK);
+fn replay(answer: store::Answer) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(answer.status as u16).unwrap_or(actix_web::http::StatusCode::OK);
     let mut res = HttpResponse::build(status);
     res.insert_header(("Idempotency-Replayed", "true"));
-    if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
-        res.insert_header((LOCATION, location));
+    for (name, value) in [(LOCATION, answer.location), (ETAG, answer.etag)] {
+        if let Some(value) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            res.insert_header((name, value));
+        }
     }
+    let body = answer.body;
     let problem = status.is_client_error();
     res.content_type(if problem {
         "application/problem+json"

@@ -15,8 +15,18 @@ pub enum Seen {
     OtherRequest,
     /// The first request is still running.
     Running,
-    /// The first request's answer: status, `Location`, body.
-    Answered(i32, Option<String>, String),
+    /// The first request's answer.
+    Answered(Answer),
+}
+
+/// What a replay answers: the first answer's status, `Location`, `ETag`
+/// and body.
+#[derive(Debug, Clone, Queryable)]
+pub struct Answer {
+    pub status: i32,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+    pub body: String,
 }
 
 /// Claims `key` for a request (`request_hash`), or tells what holds it.
@@ -33,24 +43,31 @@ pub fn claim(conn: &mut Conn, key: &str, request_hash: &str, now: NaiveDateTime)
         Err(e) if classify(&e) == Failure::UniqueViolation => {}
         Err(e) => return Err(e.into()),
     }
-    let (hash, status, location, body): (String, Option<i32>, Option<String>, Option<String>) = keys::table
+    type Row = (String, Option<i32>, Option<String>, Option<String>, Option<String>);
+    let (hash, status, location, etag, body): Row = keys::table
         .find(key)
-        .select((keys::request_hash, keys::status, keys::location, keys::body))
+        .select((keys::request_hash, keys::status, keys::location, keys::etag, keys::body))
         .first(conn)?;
     Ok(match status {
         _ if hash != request_hash => Seen::OtherRequest,
         None => Seen::Running,
-        Some(status) => Seen::Answered(status, location, body.unwrap_or_default()),
+        Some(status) => Seen::Answered(Answer {
+            status,
+            location,
+            etag,
+            body: body.unwrap_or_default(),
+        }),
     })
 }
 
 /// Keeps the first request's answer for the next ones.
-pub fn answer(conn: &mut Conn, key: &str, status: i32, location: Option<&str>, body: &str) -> StoreResult<()> {
+pub fn answer(conn: &mut Conn, key: &str, answer: &Answer) -> StoreResult<()> {
     diesel::update(keys::table.find(key))
         .set((
-            keys::status.eq(status),
-            keys::location.eq(location),
-            keys::body.eq(body),
+            keys::status.eq(answer.status),
+            keys::location.eq(&answer.location),
+            keys::etag.eq(&answer.etag),
+            keys::body.eq(&answer.body),
         ))
         .execute(conn)?;
     Ok(())

@@ -134,7 +134,9 @@ on_both_engines! {
         assert_eq!((card["version"].as_str(), card["type"].as_str()), (Some("1.0"), Some("rich")));
         assert_eq!(card["title"], "Hội nghị giao ban");
         assert!(card["width"].as_u64().unwrap() <= 400, "maxwidth is a maximum");
-        assert_eq!(card["thumbnail_url"], format!("https://api.honglinh.vn/media/{}/w640.jpg", photo["id"]));
+        // The thumbnail keeps to maxwidth too: the 320-wide JPEG, not the 640.
+        assert_eq!(card["thumbnail_url"], format!("https://api.honglinh.vn/media/{}/w320.jpg", photo["id"]));
+        assert_eq!((card["thumbnail_width"].as_u64(), card["thumbnail_height"].as_u64()), (Some(320), Some(240)));
         let html = card["html"].as_str().unwrap();
         let src = format!("https://api.honglinh.vn/embed/articles/{slug}");
         assert!(html.starts_with("<iframe") && html.contains(&format!("src=\"{src}\"")), "{html}");

@@ -401,6 +401,8 @@ on_both_engines! {
         assert_eq!(again.status, 201);
         assert_eq!(again.header("idempotency-replayed").as_deref(), Some("true"));
         assert_eq!(again.header("location"), first.header("location"));
+        assert!(first.header("etag").is_some());
+        assert_eq!(again.header("etag"), first.header("etag"), "a replay can be followed by If-Match too");
         assert_eq!(again.json()["id"], first.json()["id"]);
         let list = app.get_as("/api/v1/articles", &editor).await.json();
         assert_eq!(list["data"].as_array().unwrap().len(), 1, "one article");
