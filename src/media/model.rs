@@ -146,6 +146,11 @@ impl Variant {
     }
 }
 
+/// Every stored format ([`mime_of`] gives each its `Content-Type`).
+pub const FORMATS: [&str; 11] = [
+    "jpeg", "png", "webp", "gif", "mp3", "m4a", "pdf", "docx", "xlsx", "odt", "other",
+];
+
 /// The `Content-Type` of a stored format.
 pub fn mime_of(format: &str) -> &'static str {
     match format {

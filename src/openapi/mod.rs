@@ -129,7 +129,52 @@ pub fn document() -> serde_json::Value {
     let mut value = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
     refine::refine(&mut value);
     responses::refine(&mut value);
+    drop_path_scoped_params(&mut value);
+    media_file_types(&mut value);
     value
+}
+
+/// A media file answers with the `Content-Type` of what it is: each one
+/// the library stores is listed (as `application/octet-stream` alone, the
+/// document disagreed with every answer).
+fn media_file_types(doc: &mut serde_json::Value) {
+    let types: serde_json::Map<String, serde_json::Value> = crate::media::model::FORMATS
+        .iter()
+        .map(|f| {
+            let schema =
+                serde_json::json!({"schema": {"type": "string", "contentMediaType": crate::media::model::mime_of(f)}});
+            (crate::media::model::mime_of(f).to_string(), schema)
+        })
+        .collect();
+    for status in ["200", "206"] {
+        let pointer = format!("/paths/~1media~1{{id}}~1{{file}}/get/responses/{status}/content");
+        if let Some(content) = doc.pointer_mut(&pointer) {
+            *content = serde_json::Value::Object(types.clone());
+        }
+    }
+}
+
+/// A list narrowed by its path (`/officials/{id_or_slug}/events`) takes
+/// every parameter of the list it narrows but the one its path gives (a
+/// second `official=` is a 400): the shared query type lists it, so it goes
+/// here.
+fn drop_path_scoped_params(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let scope = match path.split('/').collect::<Vec<_>>().as_slice() {
+            ["", "api", "v1", "officials", "{id_or_slug}", _] => "official",
+            ["", "api", "v1", "organizations", "{id_or_slug}", _] => "organization",
+            _ => continue,
+        };
+        if let Some(params) = item
+            .pointer_mut("/get/parameters")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            params.retain(|p| !(p["in"] == "query" && p["name"] == scope));
+        }
+    }
 }
 
 /// The document as committed: pretty JSON with a trailing newline.

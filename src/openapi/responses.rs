@@ -22,9 +22,23 @@ const NULLABLE_BUT_OPTIONAL: &[(&str, &str)] = &[
     ("ChangeView", "event"),
 ];
 
+/// Fields every answer holds although their type has a serde default (to
+/// read what was stored before they existed, or a request that leaves them
+/// to the server), which makes utoipa leave them out of `required`.
+const DEFAULTED_BUT_SENT: &[(&str, &[&str])] = &[
+    ("Attachment", &["url", "type", "size"]),
+    ("Track", &["url", "type", "size"]),
+    (ANSWERED_MAP, &["zoom", "boundary"]),
+];
+
+/// `Map` is a request's too (where `zoom` has a default): answers get a
+/// copy of it that says `zoom` is always there.
+const ANSWERED_MAP: &str = "PageMap";
+
 /// Marks what every answer holds as required, and gives article lists a
 /// schema of their own (list items leave `body` out unless `fields` names it).
 pub fn refine(doc: &mut Value) {
+    split_answered_map(doc);
     let answered = answered_schemas(doc);
     let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
         return;
@@ -32,6 +46,20 @@ pub fn refine(doc: &mut Value) {
     for name in &answered {
         if let Some(schema) = schemas.get_mut(name) {
             require_what_is_sent(name, schema);
+        }
+    }
+    for (name, fields) in DEFAULTED_BUT_SENT {
+        if let Some(required) = schemas
+            .get_mut(*name)
+            .and_then(|s| s.as_object_mut())
+            .map(|o| o.entry("required").or_insert(json!([])))
+            .and_then(Value::as_array_mut)
+        {
+            for field in *fields {
+                if !required.iter().any(|r| r == field) {
+                    required.push(json!(field));
+                }
+            }
         }
     }
     if let Some(mut item) = schemas.get("ArticleView").cloned() {
@@ -49,6 +77,28 @@ pub fn refine(doc: &mut Value) {
         {
             *items = json!({"$ref": "#/components/schemas/ArticleListItem"});
         }
+    }
+}
+
+/// Points the answers' `map` (pages) at [`ANSWERED_MAP`], a copy of `Map`.
+fn split_answered_map(doc: &mut Value) {
+    let Some(map) = doc.pointer("/components/schemas/Map").cloned() else {
+        return;
+    };
+    for pointer in [
+        "/components/schemas/PageView/properties/map",
+        "/components/schemas/Paged_PageView/properties/data/items/properties/map",
+    ] {
+        if let Some(Value::Array(branches)) = doc.pointer_mut(pointer).and_then(|m| m.get_mut("oneOf")) {
+            for branch in branches {
+                if branch["$ref"] == "#/components/schemas/Map" {
+                    branch["$ref"] = json!(format!("#/components/schemas/{ANSWERED_MAP}"));
+                }
+            }
+        }
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.insert(ANSWERED_MAP.into(), map);
     }
 }
 

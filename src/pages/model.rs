@@ -74,11 +74,14 @@ impl From<&Page> for PageData {
 #[schema(example = json!({"latitude": 18.5347, "longitude": 105.7108, "zoom": 13, "boundary": null}))]
 pub struct Map {
     /// −90 to 90.
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: f64,
     /// −180 to 180.
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: f64,
     /// 0 (the world) to 22 (a building). Default 13.
     #[serde(default = "default_zoom")]
+    #[schema(minimum = 0, maximum = 22)]
     pub zoom: u8,
     /// A GeoJSON `Polygon`, `MultiPolygon`, `Feature` or `FeatureCollection`
     /// (RFC 7946, longitude first), at most 1 MB.

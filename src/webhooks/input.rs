@@ -19,7 +19,11 @@ pub struct CreateWebhook {
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// `http(s)://` where deliveries are posted.
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r#"^https?://[^/\s"'<>\\`][^\s"'<>\\`]*$"#
+    )]
     pub url: String,
     /// What to be told of: `article.published`, `article.*`, `*`, …
     #[schema(min_items = 1, max_items = 50)]
@@ -37,7 +41,11 @@ pub struct CreateWebhook {
 pub struct UpdateWebhook {
     #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r#"^https?://[^/\s"'<>\\`][^\s"'<>\\`]*$"#
+    )]
     pub url: Option<String>,
     #[schema(min_items = 1, max_items = 50)]
     pub events: Option<Vec<String>>,
