@@ -177,6 +177,7 @@ fn main() -> anyhow::Result<()> {
                     summary
                 }
                 None => {
+                    refuse_public_stdout()?;
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                     let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
                     std::io::Write::flush(&mut out)?;
@@ -387,5 +388,32 @@ fn create_user(
         )
     })?;
     println!("created {} user {} (id {})", role, user.username, user.id);
+    Ok(())
+}
+
+/// An export holds password hashes, key hashes, webhook secrets and
+/// commenters' e-mail addresses: never onto a terminal, nor into a file
+/// anyone may read (what `> site.ndjson` makes under the usual umask).
+/// A pipe is fine: what it leads to is the reader's business.
+fn refuse_public_stdout() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::PermissionsExt;
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        anyhow::bail!(
+            "an export holds password hashes and personal data: not onto a terminal; \
+             write it with -o FILE (created 0600) or into a pipe"
+        );
+    }
+    let file = std::fs::File::from(stdout.as_fd().try_clone_to_owned()?);
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+        anyhow::bail!(
+            "an export holds password hashes and personal data, and standard output is a file \
+             others may read (mode {:o}): write it with -o FILE (created 0600), or `(umask 077; bantin export > FILE)`",
+            meta.permissions().mode() & 0o777
+        );
+    }
     Ok(())
 }

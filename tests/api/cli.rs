@@ -133,6 +133,29 @@ fn exports_are_private_and_never_overwritten_unasked() {
         .starts_with("{\"format\":\"bantin-export\",\"version\":4"));
     assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
 
+    // To standard output: refused into a file others may read (`> site.ndjson`
+    // under umask 022), written into one only its owner reads, or a pipe.
+    let redirected = |mode: u32| {
+        let path = dir.path().join(format!("out-{mode:o}.ndjson"));
+        let out = std::fs::File::create(&path).unwrap();
+        out.set_permissions(std::fs::Permissions::from_mode(mode)).unwrap();
+        let res = bantin(dir.path()).arg("export").stdout(out).output().unwrap();
+        (res, std::fs::read_to_string(&path).unwrap())
+    };
+    let (refused, written) = redirected(0o644);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("-o FILE"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(written, "", "nothing written");
+    let (private, written) = redirected(0o600);
+    assert!(private.status.success(), "{}", String::from_utf8_lossy(&private.stderr));
+    assert!(written.starts_with("{\"format\":\"bantin-export\""));
+    let piped = bantin(dir.path()).arg("export").output().unwrap();
+    assert!(piped.status.success() && piped.stdout.starts_with(b"{\"format\""));
+
     // A version-1 file (no personal-data list) still imports.
     let v2 = std::fs::read_to_string(&file).unwrap();
     let mut lines: Vec<String> = v2.lines().map(str::to_string).collect();
