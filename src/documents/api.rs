@@ -85,6 +85,7 @@ pub async fn list_documents(r: Reader, query: web::Query<DocumentListQuery>) -> 
         }
         _ => None,
     };
+    let updated_since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let issuer = query.issuer.clone();
     let (index, now) = (r.state.search.clone(), r.now());
     let page = crate::db::run(r.pool(), move |conn| {
@@ -93,6 +94,7 @@ pub async fn list_documents(r: Reader, query: web::Query<DocumentListQuery>) -> 
             field,
             year,
             status: status.map(|s| s.as_str().to_string()),
+            updated_since,
             ..Filter::default()
         };
         if let Some(issuer) = issuer {

@@ -31,6 +31,8 @@ pub struct DocumentListQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,
+    /// Only documents changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    pub updated_since: Option<String>,
 }
 
 /// A file of a document: a media item of the library.

@@ -34,6 +34,8 @@ pub struct Filter {
     pub field: Option<String>,
     pub year: Option<i32>,
     pub status: Option<String>,
+    /// Only those changed at or after this moment.
+    pub updated_since: Option<chrono::NaiveDateTime>,
     /// Only these (the matches of a search), in any order.
     pub ids: Option<Vec<i64>>,
 }
@@ -72,6 +74,9 @@ pub fn list(
     }
     if let Some(status) = &filter.status {
         q = q.filter(documents::status.eq(status.clone()));
+    }
+    if let Some(since) = filter.updated_since {
+        q = q.filter(documents::updated_at.ge(since));
     }
     if let Some(ids) = &filter.ids {
         q = q.filter(documents::id.eq_any(ids.clone()));

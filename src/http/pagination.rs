@@ -309,4 +309,6 @@ pub struct OrderedListQuery {
     pub cursor: Option<String>,
     /// `vi` (default) or `en`.
     pub lang: Option<crate::http::lang::LangParam>,
+    /// Only items changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    pub updated_since: Option<String>,
 }

@@ -48,6 +48,8 @@ pub struct MediaListQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,
+    /// Only items changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
+    pub updated_since: Option<String>,
 }
 
 const SORT: &str = "newest";
@@ -68,8 +70,9 @@ pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<
         .as_deref()
         .map(|c| Cursor::decode(c, SORT).map(|c| c.id))
         .transpose()?;
+    let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let rows = crate::db::run(r.pool(), move |conn| {
-        store::list(conn, kind.map(|k| k.as_str()), before, limit + 1)
+        store::list(conn, kind.map(|k| k.as_str()), since, before, limit + 1)
     })
     .await?;
     let page = Paged::from_rows(rows, limit, |m| Cursor {

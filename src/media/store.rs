@@ -31,7 +31,14 @@ pub fn find_by_hash(conn: &mut Conn, sha256: &str) -> StoreResult<Option<Media>>
 }
 
 /// Newest first: up to `limit` items of `kind` with an id below `before`.
-pub fn list(conn: &mut Conn, kind: Option<&str>, before: Option<i64>, limit: i64) -> StoreResult<Vec<Media>> {
+/// Newest first, of `kind`, changed at or after `since`, before the id `before`.
+pub fn list(
+    conn: &mut Conn,
+    kind: Option<&str>,
+    since: Option<chrono::NaiveDateTime>,
+    before: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<Media>> {
     let mut q = media::table
         .select(Media::as_select())
         .order(media::id.desc())
@@ -39,6 +46,9 @@ pub fn list(conn: &mut Conn, kind: Option<&str>, before: Option<i64>, limit: i64
         .into_boxed::<Backend>();
     if let Some(kind) = kind {
         q = q.filter(media::kind.eq(kind.to_string()));
+    }
+    if let Some(since) = since {
+        q = q.filter(media::updated_at.ge(since));
     }
     if let Some(before) = before {
         q = q.filter(media::id.lt(before));

@@ -37,6 +37,7 @@ pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<H
     let Reader { req, auth, lang, state } = r;
     let query = query.into_inner();
     let limit = page_limit(query.limit.as_deref())?;
+    let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let all = crate::db::run(auth.pool(&state), store::all).await?;
     if let Some(cursor) = query.cursor.as_deref() {
         // A tree has no pages, but a cursor it is given must still be one.
@@ -66,6 +67,7 @@ pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<H
     let matching: Vec<Page> = all
         .into_iter()
         .filter(|o| parent.is_none_or(|p| p.is_some() && o.parent_id == p))
+        .filter(|o| since.is_none_or(|since| o.updated_at >= since))
         .collect();
     let page = page_sorted(matching, SORT, limit, query.cursor.as_deref(), |o| {
         (o.position as i64, o.id)

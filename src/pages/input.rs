@@ -23,6 +23,9 @@ pub struct PageListQuery {
     pub cursor: Option<String>,
     /// `vi` (default) or `en`.
     pub lang: Option<LangParam>,
+    /// Only pages changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time);
+    /// not with `tree=true`, which is the whole menu.
+    pub updated_since: Option<String>,
 }
 
 /// `POST` (title required) and `PATCH` (only the fields sent; `null` clears).

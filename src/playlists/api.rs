@@ -37,7 +37,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ))]
 pub async fn list_playlists(r: Reader, query: web::Query<OrderedListQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit.as_deref())?;
-    let all = crate::db::run(r.pool(), store::all).await?;
+    let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
+    let mut all = crate::db::run(r.pool(), store::all).await?;
+    all.retain(|item| since.is_none_or(|since| item.updated_at >= since));
     let page = page_sorted(all, "position", limit, query.cursor.as_deref(), |g| {
         (g.position as i64, g.id)
     })?;

@@ -173,3 +173,38 @@ on_both_engines! {
         assert_eq!(app.get_as(&format!("/api/v1/articles/{}/print", draft["id"]), &editor).await.status, 200);
     }
 }
+
+on_both_engines! {
+    async fn every_list_takes_updated_since() {
+        let app = TestApp::spawn().await;
+        let editor = app.token("editor").await;
+        let song = stored(&app, &editor, "bai-ca.mp3", &files::mp3(50)).await;
+        let bodies = |n: usize| {
+            vec![
+                ("/api/v1/documents", json!({"number": format!("{n}/QĐ-UBND"), "type": "decision", "issued_on": "2022-07-19", "abstract": format!("Quyết định số {n}")})),
+                ("/api/v1/pages", json!({"title": format!("Trang {n}")})),
+                ("/api/v1/links", json!({"name": format!("Liên kết {n}"), "links": [{"title": "Cổng tỉnh", "url": "https://hatinh.gov.vn"}]})),
+                ("/api/v1/playlists", json!({"title": format!("Ca khúc {n}"), "tracks": [{"media_id": song["id"], "title": "Hồng Lĩnh quê tôi"}]})),
+            ]
+        };
+        for (path, body) in bodies(1) {
+            created(&app, &editor, path, body).await;
+        }
+        app.clock.advance(chrono::Duration::hours(1));
+        let since = app.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let photo = stored(&app, &editor, "moi.jpg", &files::photo(64, 48, ImageFormat::Jpeg)).await;
+        let mut newer = vec![("/api/v1/media", photo["id"].clone())];
+        for (path, body) in bodies(2) {
+            newer.push((path, created(&app, &editor, path, body).await["id"].clone()));
+        }
+        for (path, id) in newer {
+            let all = app.get_as(path, &editor).await.json();
+            assert!(all["data"].as_array().unwrap().len() >= 2, "{path}: {all}");
+            let res = app.get_as(&format!("{path}?updated_since={since}"), &editor).await;
+            assert_eq!(res.status, 200, "{path}: {}", String::from_utf8_lossy(&res.body));
+            let ids: Vec<Value> = res.json()["data"].as_array().unwrap().iter().map(|d| d["id"].clone()).collect();
+            assert_eq!(ids, [id], "{path}: only what changed since");
+            app.get_as(&format!("{path}?updated_since=hom-qua"), &editor).await.assert_problem(400, "invalid_parameter");
+        }
+    }
+}
