@@ -116,6 +116,26 @@ on_both_engines! {
             let again = bantin::demo::load_with_media(&mut conn, app.now(), Some(&app.state.media)).unwrap();
             assert_eq!(again, bantin::demo::Loaded::default(), "loading twice changes nothing");
         }
+        // The photos are in the library, with their variants, in the cover,
+        // the gallery and the body alike.
+        let article = app.get("/api/v1/articles/thuong-truc-thi-uy-giao-ban-voi-mttq-va-cac-doan-the-6-thang-dau-nam-2022").await.json();
+        let cover = &article["cover_image"];
+        assert!(cover["media_id"].is_i64(), "{cover}");
+        assert_eq!((cover["width"].as_u64(), cover["height"].as_u64()), (Some(1600), Some(1067)));
+        assert!(cover["variants"].as_array().unwrap().len() >= 4, "{cover}");
+        assert_eq!(cover["caption"], "Toàn cảnh hội nghị giao ban 6 tháng đầu năm 2022");
+        let mut urls: Vec<String> = vec![cover["url"].as_str().unwrap().into(), cover["variants"][0]["url"].as_str().unwrap().into()];
+        for image in article["images"].as_array().unwrap() {
+            assert!(image["media_id"].is_i64(), "{image}");
+            let url = image["url"].as_str().unwrap();
+            assert!(article["body"].as_str().unwrap().contains(&format!("src=\"{url}\"")), "the body shows the same file");
+            urls.push(url.into());
+        }
+        for url in urls {
+            let file = app.get(&url).await;
+            assert_eq!(file.status, 200, "{url}");
+            assert!(file.header("content-type").unwrap().starts_with("image/"), "{url}");
+        }
         let map = app.get("/api/v1/pages/ban-do-thi-xa-hong-linh").await.json();
         assert_eq!(map["map"]["zoom"], 13);
         let songs = app.get("/api/v1/playlists/cac-ca-khuc-hay-ve-hong-linh").await.json();
