@@ -15,7 +15,7 @@ use crate::media::refs::{self, ImageInput};
 pub struct LinkInput {
     pub title: String,
     /// An absolute http(s) URL.
-    #[schema(max_length = 2000, pattern = r#"^https?://[^/\s"'<>\\`][^\s"'<>\\`]*$"#)]
+    #[schema(max_length = 2000, pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#)]
     pub url: String,
     /// `media_id` (an image of the library) or `url`.
     pub logo: Option<ImageInput>,

@@ -22,7 +22,7 @@ pub struct CreateWebhook {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r#"^https?://[^/\s"'<>\\`][^\s"'<>\\`]*$"#
+        pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#
     )]
     pub url: String,
     /// What to be told of: `article.published`, `article.*`, `*`, …
@@ -44,7 +44,7 @@ pub struct UpdateWebhook {
     #[schema(
         min_length = 1,
         max_length = 2000,
-        pattern = r#"^https?://[^/\s"'<>\\`][^\s"'<>\\`]*$"#
+        pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#
     )]
     pub url: Option<String>,
     #[schema(min_items = 1, max_items = 50)]
