@@ -96,7 +96,7 @@ pub fn apply(
     set_text(&mut errors, "summary", input.summary, 1000, &mut data.summary);
     if let Some(body) = input.body {
         check_length(&mut errors, "body", &body, 0, 200_000);
-        data.body = super::html::sanitize(&crate::text::nfc(&body));
+        data.body = crate::text::html::sanitize(&crate::text::nfc(&body));
     }
     if let Some(cover) = input.cover_image {
         let cover = cover.map(|image| clean_image(&mut errors, "cover_image", image));

@@ -1,7 +1,6 @@
 //! Articles (tin bài): the core resource.
 
 pub mod api;
-pub mod html;
 pub mod include;
 pub mod input;
 pub mod model;

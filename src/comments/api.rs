@@ -192,10 +192,6 @@ pub async fn moderation_queue(
         .json(page))
 }
 
-fn comment_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
-
 /// Approve, reject or mark a comment as spam (moderator).
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "engagement", request_body = ModerationInput, security(("bearer" = [])),
     params(("id" = i64, Path)),
@@ -204,11 +200,11 @@ fn comment_id(raw: &str) -> Result<i64, ApiError> {
 pub async fn moderate(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
     body: Json<ModerationInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_moderator()?;
-    let id = comment_id(&id)?;
+    let id = id.into_inner();
     let status = body.into_inner().parse()?;
     let stamp = Stamp::new(state.clock.now(), auth.actor());
     let comment = crate::db::run(&state.pool, move |conn| store::set_status(conn, id, status, &stamp)).await?;
@@ -221,10 +217,10 @@ pub async fn moderate(
 pub async fn delete_comment(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_moderator()?;
-    let id = comment_id(&id)?;
+    let id = id.into_inner();
     let stamp = Stamp::new(state.clock.now(), auth.actor());
     crate::db::run(&state.pool, move |conn| store::delete(conn, id, &stamp)).await?;
     Ok(HttpResponse::NoContent().finish())

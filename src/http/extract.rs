@@ -99,7 +99,8 @@ fn integers_as_integers(value: &mut serde_json::Value) {
     }
 }
 
-async fn read_body(mut payload: actix_web::dev::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+/// A request body, at most `limit` bytes (413 past it).
+pub async fn read_body(mut payload: actix_web::dev::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {

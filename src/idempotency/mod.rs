@@ -16,7 +16,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderValue, ETAG, LOCATION};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use crate::http::extract::BodyLimits;
@@ -66,9 +65,12 @@ pub async fn middleware(
         // An upload repeated with its key is held like any other body.
         limits.max_bytes = state.config.media.max_upload_bytes + crate::media::api::FORM_OVERHEAD;
     }
-    let body = actix_web::rt::time::timeout(limits.timeout, read(req.take_payload(), limits.max_bytes))
-        .await
-        .map_err(|_| ApiError::RequestTimeout)??;
+    let body = actix_web::rt::time::timeout(
+        limits.timeout,
+        crate::http::extract::read_body(req.take_payload(), limits.max_bytes),
+    )
+    .await
+    .map_err(|_| ApiError::RequestTimeout)??;
     let key = hex::encode(Sha256::digest(
         format!(
             "{}\n{} {}\n{client_key}",
@@ -175,16 +177,4 @@ fn replay(answer: store::Answer) -> HttpResponse {
         "application/json"
     });
     res.body(body)
-}
-
-async fn read(mut payload: actix_web::dev::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }

@@ -27,10 +27,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/keys/{id}/revoke").post(revoke_key));
 }
 
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
-
 fn private(view: impl serde::Serialize) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
@@ -109,9 +105,9 @@ pub async fn create_key(
 #[utoipa::path(get, path = "/api/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = KeyView), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_key(auth: Auth, state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_key(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let now = state.clock.now();
     let since = (now - chrono::Duration::days(USAGE_DAYS - 1)).date();
     let (key, usage) = crate::db::run(&state.pool, move |conn| {
@@ -138,11 +134,11 @@ pub async fn get_key(auth: Auth, state: web::Data<AppState>, id: web::Path<Strin
 pub async fn update_key(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
     body: Json<UpdateKey>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let now = state.clock.now();
     let body = body.into_inner();
     let key = crate::db::run(&state.pool, move |conn| {
@@ -162,13 +158,9 @@ pub async fn update_key(
     responses((status = 200, description = "The key, revoked", body = KeyView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn revoke_key(
-    auth: Auth,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_key(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let now = state.clock.now();
     let key = crate::db::run(&state.pool, move |conn| store::revoke(conn, id, now)).await?;
     state.keyring.forget();
@@ -180,13 +172,9 @@ pub async fn revoke_key(
 #[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204, description = "Deleted"), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn delete_key(
-    auth: Auth,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete_key(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     state.keyring.forget();
     Ok(HttpResponse::NoContent().finish())

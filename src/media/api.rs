@@ -88,8 +88,8 @@ pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<
     params(("id" = i64, Path)),
     responses((status = 200, body = MediaView), (status = 304, description = "Not modified"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_media(r: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+pub async fn get_media(r: Reader, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
     // Media have no slugs: a key that is an id never consults the slug table.
     r.item(
         changes::Kind::Media,
@@ -357,13 +357,13 @@ pub async fn update_media(
     req: HttpRequest,
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
     body: Json<MediaInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_write(changes::Kind::Media)?;
     let stamp = Stamp::new(state.clock.now(), auth.actor());
     let precondition = versions::Precondition::of(&req)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let id = id.into_inner();
     let input = body.into_inner();
     crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| {
@@ -400,12 +400,12 @@ pub async fn delete_media(
     req: HttpRequest,
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_write(changes::Kind::Media)?;
     let stamp = Stamp::new(state.clock.now(), auth.actor());
     let precondition = versions::Precondition::of(&req)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let id = id.into_inner();
     let gone = crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| {
             precondition.check_id(conn, changes::Kind::Media, id)?;

@@ -98,14 +98,14 @@ pub fn apply(input: PageInput, mut data: PageData, creating: bool, now: NaiveDat
     }
     if let Some(body) = input.body {
         check_length(&mut errors, "body", &body, 0, 200_000);
-        data.body = crate::articles::html::sanitize(&crate::text::nfc(&body));
+        data.body = crate::text::html::sanitize(&crate::text::nfc(&body));
     }
     if let Some(body_en) = input.body_en {
         if let Some(b) = &body_en {
             check_length(&mut errors, "body_en", b, 0, 200_000);
         }
         data.body_en = body_en
-            .map(|b| crate::articles::html::sanitize(&crate::text::nfc(&b)))
+            .map(|b| crate::text::html::sanitize(&crate::text::nfc(&b)))
             .filter(|b| !b.trim().is_empty());
     }
     if let Some(parent) = input.parent_id {

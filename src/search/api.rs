@@ -24,24 +24,12 @@ fn kinds(raw: Option<&str>) -> Result<Vec<Kind>, ApiError> {
     let Some(raw) = raw else {
         return Ok(Kind::ALL.to_vec());
     };
-    let names = [
-        "articles",
-        "events",
-        "officials",
-        "documents",
-        "article",
-        "event",
-        "official",
-        "document",
-    ];
+    // Plural names, then singular ones (the order the 400 lists them in).
+    let plural = Kind::ALL.iter().map(|k| k.name());
+    let names: Vec<&str> = plural.clone().chain(plural.map(|n| n.trim_end_matches('s'))).collect();
     let mut kinds = Vec::new();
     for name in crate::http::params::include(Some(raw), &names)? {
-        let kind = match name.trim_end_matches('s') {
-            "article" => Kind::Articles,
-            "event" => Kind::Events,
-            "document" => Kind::Documents,
-            _ => Kind::Officials,
-        };
+        let kind = Kind::from_name(name).ok_or(ApiError::Internal)?;
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }

@@ -54,7 +54,8 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Articles, Kind::Events, Kind::Officials, Kind::Documents];
 
-    fn name(self) -> &'static str {
+    /// Its name in `?type=` and in answers (plural, as the collection's).
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Articles => "articles",
             Kind::Events => "events",
@@ -72,8 +73,11 @@ impl Kind {
         }
     }
 
-    fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
+    /// The kind this name or its singular (`article`) names.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == name || k.name().strip_suffix('s') == Some(name))
     }
 }
 
@@ -1055,7 +1059,7 @@ fn documents(conn: &mut Conn, kind: Kind, ids: Option<&[i64]>, before: i64, limi
                     },
                     title,
                     summary: summary.unwrap_or_default(),
-                    texts: vec![crate::articles::html::plain_text(&body)],
+                    texts: vec![crate::text::html::plain_text(&body)],
                 })
                 .collect()
         }

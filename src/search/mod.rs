@@ -154,7 +154,7 @@ pub fn article_snippet(summary: Option<&str>, body_html: &str, query: &Query) ->
     let text = format!(
         "{} {}",
         summary.unwrap_or(""),
-        crate::articles::html::plain_text_upto(body_html, SNIPPET_SOURCE_CHARS)
+        crate::text::html::plain_text_upto(body_html, SNIPPET_SOURCE_CHARS)
     );
     snippet(&text, query, SNIPPET_WORDS)
 }

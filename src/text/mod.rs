@@ -3,6 +3,8 @@
 //! There is exactly one folding function, [`fold`]; everything that compares or
 //! derives text without tone marks goes through it.
 
+pub mod html;
+
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 /// Normalises text to NFC, the form bantin stores whatever the client sent.

@@ -95,16 +95,12 @@ pub async fn create_user(
         .json(UserView::from(user)))
 }
 
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
-
 /// Get a user (admin).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = UserView), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let user = crate::db::run(&state.pool, move |conn| store::find(conn, id))
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -121,11 +117,11 @@ pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<Stri
 pub async fn update_user(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
     body: Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let body = body.into_inner().parse()?;
     let password_hash = match body.password {
         Some(p) => Some(hash_password(&state, p).await?),
@@ -146,13 +142,9 @@ pub async fn update_user(
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json")))]
-pub async fn delete_user(
-    auth: Auth,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -166,10 +158,10 @@ pub async fn delete_user(
 pub async fn revoke_sessions(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let now = state.clock.now();
     crate::db::run(&state.pool, move |conn| {
         store::find(conn, id)?.ok_or(ApiError::NotFound)?;

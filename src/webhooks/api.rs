@@ -32,10 +32,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/webhooks/{id}/ping").post(ping_webhook));
 }
 
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
-
 fn private(view: impl serde::Serialize) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
@@ -119,13 +115,9 @@ pub async fn create_webhook(
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = WebhookView), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_webhook(
-    auth: Auth,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get_webhook(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let hook = crate::db::run(&state.pool, move |conn| store::find(conn, id))
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -142,11 +134,11 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
     body: Json<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let changes = body.into_inner().parse()?;
     if let Some(url) = &changes.url {
         check_url(&Guard::new(&state.config.webhooks), url).await?;
@@ -163,10 +155,10 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     crate::db::run(&state.pool, move |conn| store::delete(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -180,11 +172,11 @@ pub async fn delete_webhook(
 pub async fn list_deliveries(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
     query: web::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let limit = page_limit(query.limit.as_deref())?;
     let before = cursor_of(query.cursor.as_deref(), DELIVERY_SORT)?;
     let rows = crate::db::run(&state.pool, move |conn| {
@@ -209,10 +201,10 @@ pub async fn list_deliveries(
 pub async fn ping_webhook(
     auth: Auth,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let id = parse_id(&id)?;
+    let id = id.into_inner();
     let now = super::send::wall_clock();
     let (hook, delivery) = crate::db::run(&state.pool, move |conn| {
         let hook = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
