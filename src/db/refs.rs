@@ -80,6 +80,7 @@ pub enum Target {
     Officials,
     Organizations,
     Categories,
+    Documents,
 }
 
 /// The ids among `ids` that exist in `target`.
@@ -99,6 +100,7 @@ pub fn existing(conn: &mut Conn, target: Target, ids: &[i64]) -> StoreResult<Vec
         Target::Officials => known!(officials),
         Target::Organizations => known!(organizations),
         Target::Categories => known!(categories),
+        Target::Documents => known!(documents),
     })
 }
 

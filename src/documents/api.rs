@@ -3,21 +3,21 @@
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
-use super::input::{apply, DocumentInput, DocumentListQuery};
-use super::model::{DocType, DocumentData, Status};
-use super::store::{self, Filter};
+use super::input::{apply, DocumentInput, DocumentListQuery, Listing, MAX_MATCHES, SORT};
+use super::model::DocumentData;
+use super::store;
 use super::views::{view, DocumentView, Names};
 use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
 use crate::http::editable::{to_value, Editable};
-use crate::http::error::{ParamIssue, Problem};
+use crate::http::error::Problem;
 use crate::http::lang::Lang;
-use crate::http::pagination::{page_limit, relevance_offset, relevance_page, Cursor, Paged};
+use crate::http::pagination::{relevance_page, Cursor, Paged};
 use crate::http::reader::Reader;
 use crate::http::routes::at;
-use crate::http::{params, ApiError};
+use crate::http::ApiError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/documents").get(list_documents).post(create)).service(
@@ -27,10 +27,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .delete(delete),
     );
 }
-
-const SORT: &str = "issued_on";
-/// How many matches a `q` list ranks at most.
-const MAX_MATCHES: i64 = 1000;
 
 /// List documents, newest first; filter by type, issuer, field, year and
 /// status, or find one by its number (however it is typed) or the words of
@@ -42,61 +38,16 @@ const MAX_MATCHES: i64 = 1000;
         (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_documents(r: Reader, query: web::Query<DocumentListQuery>) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let limit = page_limit(query.limit.as_deref())?;
-    let doc_type = params::one_of("type", query.doc_type.as_deref(), DocType::parse, DocType::ALL)?;
-    let status = params::one_of("status", query.status.as_deref(), Status::parse, Status::ALL)?;
-    let year = query
-        .year
-        .as_deref()
-        .map(|y| {
-            y.trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (1900..=2200).contains(y))
-                .ok_or_else(|| ApiError::invalid_parameter("year", ParamIssue::Range { min: 1900, max: 2200 }))
-        })
-        .transpose()?;
-    let field = query
-        .field
-        .map(|f| crate::http::input::clean_text(&f))
-        .filter(|f| !f.is_empty());
-    let search = match query.q.as_deref() {
-        Some(q) => {
-            // A word at least (a number is one): as every search.
-            crate::search::Query::from_param(q)?;
-            Some(q.to_string())
-        }
-        None => None,
-    };
-    let offset = match &search {
-        Some(_) => Some(relevance_offset(query.cursor.as_deref(), MAX_MATCHES)?),
-        None => None,
-    };
-    let after = match (&search, query.cursor.as_deref()) {
-        (None, Some(raw)) => {
-            let cursor = Cursor::decode(raw, SORT)?;
-            let on = cursor
-                .key
-                .as_deref()
-                .and_then(|k| chrono::NaiveDate::parse_from_str(k, "%Y-%m-%d").ok())
-                .ok_or(ApiError::InvalidCursor)?;
-            Some((on, cursor.id))
-        }
-        _ => None,
-    };
-    let updated_since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
-    let issuer = query.issuer.clone();
+    let Listing {
+        mut filter,
+        issuer,
+        search,
+        offset,
+        after,
+        limit,
+    } = query.into_inner().parse()?;
     let (index, now) = (r.state.search.clone(), r.now());
     let page = crate::db::run(r.pool(), move |conn| {
-        let mut filter = Filter {
-            doc_type: doc_type.map(|t| t.as_str().to_string()),
-            field,
-            year,
-            status: status.map(|s| s.as_str().to_string()),
-            updated_since,
-            ..Filter::default()
-        };
         if let Some(issuer) = issuer {
             let org = crate::organizations::store::find(conn, &IdOrSlug::parse(&issuer))?;
             filter.issuer = Some(org.map(|o| o.id));

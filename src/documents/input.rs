@@ -5,9 +5,12 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Attachment, DocType, DocumentData, Status};
+use super::store::Filter;
+use crate::http::error::ParamIssue;
 use crate::http::input::{check_slug, finish, set_text, text};
+use crate::http::pagination::{page_limit, relevance_offset, Cursor};
 use crate::http::patch::nullable;
-use crate::http::{ApiError, FieldError, FieldIssue};
+use crate::http::{params, ApiError, FieldError, FieldIssue};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +36,91 @@ pub struct DocumentListQuery {
     pub cursor: Option<String>,
     /// Only documents changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
     pub updated_since: Option<String>,
+}
+
+/// The sort documents are listed in (their cursor names it).
+pub const SORT: &str = "issued_on";
+/// How many matches a `q` list ranks at most.
+pub const MAX_MATCHES: i64 = 1000;
+
+/// A list query, checked: what the list asks of the store.
+pub struct Listing {
+    pub filter: Filter,
+    /// The issuer as named (id or slug), resolved by the store.
+    pub issuer: Option<String>,
+    /// The words or number of a search.
+    pub search: Option<String>,
+    /// Where a search's page starts.
+    pub offset: Option<i64>,
+    /// Where a browsing page starts: after `(issued_on, id)`.
+    pub after: Option<(NaiveDate, i64)>,
+    pub limit: i64,
+}
+
+impl DocumentListQuery {
+    /// Checks every parameter (a 400 names the first wrong one).
+    pub fn parse(self) -> Result<Listing, ApiError> {
+        let limit = page_limit(self.limit.as_deref())?;
+        let doc_type = params::one_of("type", self.doc_type.as_deref(), DocType::parse, DocType::ALL)?;
+        let status = params::one_of("status", self.status.as_deref(), Status::parse, Status::ALL)?;
+        let year = self.year.as_deref().map(year).transpose()?;
+        let field = self
+            .field
+            .map(|f| crate::http::input::clean_text(&f))
+            .filter(|f| !f.is_empty());
+        let search = match self.q {
+            Some(q) => {
+                // A word at least (a number is one): as every search.
+                crate::search::Query::from_param(&q)?;
+                Some(q)
+            }
+            None => None,
+        };
+        let offset = match &search {
+            Some(_) => Some(relevance_offset(self.cursor.as_deref(), MAX_MATCHES)?),
+            None => None,
+        };
+        let after = match (&search, self.cursor.as_deref()) {
+            (None, Some(raw)) => Some(after(raw)?),
+            _ => None,
+        };
+        let updated_since = crate::http::input::time_param("updated_since", self.updated_since.as_deref(), false)?;
+        let filter = Filter {
+            doc_type: doc_type.map(|t| t.as_str().to_string()),
+            field,
+            year,
+            status: status.map(|s| s.as_str().to_string()),
+            updated_since,
+            ..Filter::default()
+        };
+        Ok(Listing {
+            filter,
+            issuer: self.issuer,
+            search,
+            offset,
+            after,
+            limit,
+        })
+    }
+}
+
+fn year(raw: &str) -> Result<i32, ApiError> {
+    raw.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
+        .ok_or_else(|| ApiError::invalid_parameter("year", ParamIssue::Range { min: 1900, max: 2200 }))
+}
+
+/// Where a browsing cursor says the next page starts.
+fn after(raw: &str) -> Result<(NaiveDate, i64), ApiError> {
+    let cursor = Cursor::decode(raw, SORT)?;
+    let on = cursor
+        .key
+        .as_deref()
+        .and_then(|k| NaiveDate::parse_from_str(k, "%Y-%m-%d").ok())
+        .ok_or(ApiError::InvalidCursor)?;
+    Ok((on, cursor.id))
 }
 
 /// A file of a document: a media item of the library.

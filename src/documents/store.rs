@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{Attachment, Document, DocumentData, Status};
 use crate::changes::{self, Stamp, Touched};
+use crate::db::refs::{self, Target};
 use crate::db::schema::{documents, officials, organizations};
 use crate::db::slug::{self, SlugTable};
 use crate::db::{write_tx, Backend, Conn, IdOrSlug, Reference, StoreError, StoreResult};
@@ -151,37 +152,17 @@ fn attach(conn: &mut Conn, data: &mut DocumentData) -> StoreResult<Vec<i64>> {
 
 fn save(conn: &mut Conn, current: Option<&Document>, mut data: DocumentData, stamp: &Stamp) -> StoreResult<i64> {
     let id = current.map(|c| c.id);
-    let mut unknown = Vec::new();
-    if let Some(issuer) = data.issuer_id {
-        let exists: i64 = organizations::table
-            .filter(organizations::id.eq(issuer))
-            .count()
-            .get_result(conn)?;
-        if exists == 0 {
-            unknown.push(Reference::field("issuer_id"));
-        }
+    if data.replaced_by.is_some() && data.replaced_by == id {
+        return Err(StoreError::ForbiddenReference(Reference::field("replaced_by")));
     }
-    if let Some(signer) = data.signer_id {
-        let exists: i64 = officials::table
-            .filter(officials::id.eq(signer))
-            .count()
-            .get_result(conn)?;
-        if exists == 0 {
-            unknown.push(Reference::field("signer_id"));
-        }
-    }
-    if let Some(replacement) = data.replaced_by {
-        if Some(replacement) == id {
-            return Err(StoreError::ForbiddenReference(Reference::field("replaced_by")));
-        }
-        let exists: i64 = documents::table
-            .filter(documents::id.eq(replacement))
-            .count()
-            .get_result(conn)?;
-        if exists == 0 {
-            unknown.push(Reference::field("replaced_by"));
-        }
-    }
+    let mut unknown = refs::check_one(conn, Target::Organizations, "issuer_id", data.issuer_id)?;
+    unknown.extend(refs::check_one(conn, Target::Officials, "signer_id", data.signer_id)?);
+    unknown.extend(refs::check_one(
+        conn,
+        Target::Documents,
+        "replaced_by",
+        data.replaced_by,
+    )?);
     if !unknown.is_empty() {
         return Err(StoreError::UnknownReferences(unknown));
     }
@@ -241,4 +222,46 @@ pub fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>
         let gone = Touched::delete(doc.id, Some(doc.slug.clone()), true);
         changes::store::record_one(conn, stamp, changes::Kind::Documents, gone)
     })
+}
+
+/// The names a page of documents refers to, loaded once for the page.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub organizations: Vec<(i64, String, String)>,
+    pub officials: Vec<(i64, String, String)>,
+    pub documents: Vec<(i64, String, String)>,
+}
+
+impl Names {
+    pub fn load(conn: &mut Conn, docs: &[Document]) -> StoreResult<Names> {
+        let orgs: Vec<i64> = docs.iter().filter_map(|d| d.issuer_id).collect();
+        let people: Vec<i64> = docs.iter().filter_map(|d| d.signer_id).collect();
+        let replacements: Vec<i64> = docs.iter().filter_map(|d| d.replaced_by).collect();
+        Ok(Names {
+            organizations: if orgs.is_empty() {
+                Vec::new()
+            } else {
+                organizations::table
+                    .filter(organizations::id.eq_any(orgs))
+                    .select((organizations::id, organizations::slug, organizations::name))
+                    .load(conn)?
+            },
+            officials: if people.is_empty() {
+                Vec::new()
+            } else {
+                officials::table
+                    .filter(officials::id.eq_any(people))
+                    .select((officials::id, officials::slug, officials::full_name))
+                    .load(conn)?
+            },
+            documents: if replacements.is_empty() {
+                Vec::new()
+            } else {
+                documents::table
+                    .filter(documents::id.eq_any(replacements))
+                    .select((documents::id, documents::slug, documents::number))
+                    .load(conn)?
+            },
+        })
+    }
 }

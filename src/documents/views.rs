@@ -57,49 +57,7 @@ pub struct DocumentView {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The names a page of documents refers to, loaded once for the page.
-#[derive(Debug, Default)]
-pub struct Names {
-    pub organizations: Vec<(i64, String, String)>,
-    pub officials: Vec<(i64, String, String)>,
-    pub documents: Vec<(i64, String, String)>,
-}
-
-impl Names {
-    pub fn load(conn: &mut crate::db::Conn, docs: &[Document]) -> crate::db::StoreResult<Names> {
-        use crate::db::schema::{documents, officials, organizations};
-        use diesel::prelude::*;
-        let orgs: Vec<i64> = docs.iter().filter_map(|d| d.issuer_id).collect();
-        let people: Vec<i64> = docs.iter().filter_map(|d| d.signer_id).collect();
-        let replacements: Vec<i64> = docs.iter().filter_map(|d| d.replaced_by).collect();
-        Ok(Names {
-            organizations: if orgs.is_empty() {
-                Vec::new()
-            } else {
-                organizations::table
-                    .filter(organizations::id.eq_any(orgs))
-                    .select((organizations::id, organizations::slug, organizations::name))
-                    .load(conn)?
-            },
-            officials: if people.is_empty() {
-                Vec::new()
-            } else {
-                officials::table
-                    .filter(officials::id.eq_any(people))
-                    .select((officials::id, officials::slug, officials::full_name))
-                    .load(conn)?
-            },
-            documents: if replacements.is_empty() {
-                Vec::new()
-            } else {
-                documents::table
-                    .filter(documents::id.eq_any(replacements))
-                    .select((documents::id, documents::slug, documents::number))
-                    .load(conn)?
-            },
-        })
-    }
-}
+pub use super::store::Names;
 
 fn party(known: &[(i64, String, String)], id: Option<i64>, name: &Option<String>) -> Option<Party> {
     match id.and_then(|id| known.iter().find(|k| k.0 == id)) {
