@@ -143,24 +143,29 @@ mod tests {
         }
     }
 
-    /// What a request's log line says of its client.
-    fn logged(peer: &str, forwarded: &str, proxies: &[&str]) -> String {
+    /// The log line of one event in a request's span.
+    fn line_of(request: &actix_web::dev::ServiceRequest) -> String {
         let captured = Captured::default();
         let writer = captured.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_writer(move || writer.clone())
             .with_ansi(false)
             .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            RequestSpan::on_request_start(request).in_scope(|| tracing::warn!("served"));
+        });
+        let bytes = captured.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    /// What a request's log line says of its client.
+    fn logged(peer: &str, forwarded: &str, proxies: &[&str]) -> String {
         let request = actix_web::test::TestRequest::default()
             .peer_addr(peer.parse().unwrap())
             .insert_header(("X-Forwarded-For", forwarded))
             .app_data(TrustedProxies(proxies.iter().map(|p| p.parse().unwrap()).collect()))
             .to_srv_request();
-        tracing::subscriber::with_default(subscriber, || {
-            RequestSpan::on_request_start(&request).in_scope(|| tracing::info!("served"));
-        });
-        let bytes = captured.0.lock().unwrap().clone();
-        String::from_utf8(bytes).unwrap()
+        line_of(&request)
     }
 
     #[test]
@@ -179,16 +184,7 @@ mod tests {
             .uri("/api/v1/articles?key=bantin_ik_0123456789abcdef")
             .peer_addr("127.0.0.1:5000".parse().unwrap())
             .to_srv_request();
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
-            RequestSpan::on_request_start(&request).in_scope(|| tracing::warn!("refused"));
-        });
-        let line = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let line = line_of(&request);
         assert!(
             line.contains("key=[redacted]") && !line.contains("0123456789abcdef"),
             "{line}"

@@ -12,15 +12,8 @@ use image::ImageFormat;
 
 use crate::files;
 use crate::helpers::{TestApp, PASSWORD};
+use crate::keys::new_key;
 use crate::media::stored;
-
-async fn new_key(app: &TestApp, admin: &str, body: Value) -> (Value, String) {
-    let res = app.post("/api/v1/keys", Some(admin), &body).await;
-    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
-    let key = res.json();
-    let secret = key["secret"].as_str().unwrap().to_string();
-    (key, secret)
-}
 
 fn english(res: &crate::helpers::Resp) -> String {
     res.json()["detail"].as_str().unwrap().to_string()

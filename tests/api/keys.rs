@@ -5,7 +5,8 @@ use crate::helpers::TestApp;
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
-async fn new_key(app: &TestApp, admin: &str, body: Value) -> (Value, String) {
+/// Makes a key (admin): the answer and its secret.
+pub async fn new_key(app: &TestApp, admin: &str, body: Value) -> (Value, String) {
     let res = app.post("/api/v1/keys", Some(admin), &body).await;
     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
     let key = res.json();
