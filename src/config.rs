@@ -78,6 +78,12 @@ pub struct Config {
     pub metrics: bool,
 }
 
+/// Where uploads are posted: a body there may be as large as an upload
+/// (the media handler and the idempotency layer both read it).
+pub const UPLOAD_PATH: &str = "/api/v1/media";
+/// What a form adds around the file (boundaries, headers, the text parts).
+pub const FORM_OVERHEAD: usize = 64 * 1024;
+
 /// Where uploads go and what they may be.
 #[derive(Debug, Clone)]
 pub struct MediaSettings {

@@ -9,7 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::lang::Lang;
-use crate::db::{Reference, StoreError};
+
+/// What other layers' errors become.
+mod convert;
 
 /// One problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -439,48 +441,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::SlugTaken(slug) => ApiError::SlugTaken(slug),
-            StoreError::UsernameTaken => ApiError::UsernameTaken,
-            StoreError::InUse => ApiError::InUse,
-            StoreError::MediaInUse(users) => ApiError::MediaInUse(users),
-            StoreError::MediaKind(r, wanted) => ApiError::validation(path(&r), FieldIssue::MediaKind { wanted }),
-            StoreError::UnknownReferences(references) => ApiError::Validation(
-                references
-                    .iter()
-                    .map(|r| FieldError::new(path(r), FieldIssue::UnknownReference))
-                    .collect(),
-            ),
-            StoreError::ForbiddenReference(r) => ApiError::validation(path(&r), FieldIssue::Format),
-            StoreError::LastAdmin => ApiError::LastAdmin,
-            StoreError::DuplicateComment => ApiError::DuplicateComment,
-            StoreError::InvalidRefreshToken => ApiError::InvalidRefreshToken,
-            StoreError::Stale => ApiError::PreconditionFailed,
-            StoreError::Conflict => ApiError::Conflict,
-            StoreError::NulInText => ApiError::NulInText,
-            StoreError::Unavailable => ApiError::Unavailable,
-            StoreError::Internal => ApiError::Internal,
-        }
-    }
-}
-
-/// The JSON path of an input field a store refers to: `chairs[2]`,
-/// `positions[0].organization_id`.
-fn path(r: &Reference) -> String {
-    let mut path = r.field.to_string();
-    if let Some(i) = r.index {
-        path.push_str(&format!("[{i}]"));
-    }
-    if let Some(member) = r.member {
-        path.push('.');
-        path.push_str(member);
-    }
-    path
-}
-
 /// Middleware body: re-renders an [`ApiError`] in the client's language and
 /// turns the framework's own bare 404/405 answers into problem details.
 pub fn localize<B>(
@@ -511,53 +471,4 @@ fn is_problem<B>(res: &actix_web::dev::ServiceResponse<B>) -> bool {
     res.headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
-}
-
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields = Vec::new();
-        collect_validation(&errors, "", &mut fields);
-        fields.sort_by(|a, b| a.field.cmp(&b.field));
-        ApiError::Validation(fields)
-    }
-}
-
-fn collect_validation(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
-    use validator::ValidationErrorsKind;
-    for (field, kind) in errors.errors() {
-        let name = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
-        match kind {
-            ValidationErrorsKind::Field(list) => {
-                out.extend(list.iter().map(|e| FieldError::new(name.clone(), issue_of(e))));
-            }
-            ValidationErrorsKind::Struct(inner) => collect_validation(inner, &name, out),
-            ValidationErrorsKind::List(items) => {
-                for (index, inner) in items {
-                    collect_validation(inner, &format!("{name}[{index}]"), out);
-                }
-            }
-        }
-    }
-}
-
-fn issue_of(error: &validator::ValidationError) -> FieldIssue {
-    let number = |key: &str| error.params.get(key).and_then(|v| v.as_i64());
-    match error.code.as_ref() {
-        "length" => FieldIssue::Length {
-            min: number("min").unwrap_or(0) as u64,
-            max: number("max").unwrap_or(i64::MAX) as u64,
-        },
-        "range" => FieldIssue::Range {
-            min: number("min").unwrap_or(i64::MIN),
-            max: number("max").unwrap_or(i64::MAX),
-        },
-        "url" => FieldIssue::Url,
-        "slug" => FieldIssue::Slug,
-        "required" => FieldIssue::Required,
-        _ => FieldIssue::Format,
-    }
 }

@@ -61,9 +61,9 @@ pub async fn middleware(
         max_bytes: 1024 * 1024,
         timeout: std::time::Duration::from_secs(30),
     });
-    if req.path() == crate::media::api::UPLOAD_PATH {
+    if req.path() == crate::config::UPLOAD_PATH {
         // An upload repeated with its key is held like any other body.
-        limits.max_bytes = state.config.media.max_upload_bytes + crate::media::api::FORM_OVERHEAD;
+        limits.max_bytes = state.config.media.max_upload_bytes + crate::config::FORM_OVERHEAD;
     }
     let body = actix_web::rt::time::timeout(
         limits.timeout,

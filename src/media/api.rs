@@ -25,9 +25,7 @@ use crate::http::routes::at;
 use crate::http::{params, respond, versions, ApiError, FieldError, FieldIssue};
 use crate::state::AppState;
 
-pub const UPLOAD_PATH: &str = "/api/v1/media";
-/// What a form adds around the file (boundaries, headers, the text parts).
-pub const FORM_OVERHEAD: usize = 64 * 1024;
+use crate::config::FORM_OVERHEAD;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/media").get(list_media).post(upload)).service(
