@@ -112,17 +112,23 @@ def strict_json(raw):
     return json.loads(raw.decode("utf-8"), parse_constant=no_constants, object_pairs_hook=no_duplicates)
 
 
+def parse_xml(f, where, raw):
+    """The root element, through a strict parser; None (a finding) when not well-formed."""
+    try:
+        return minidom.parseString(raw).documentElement
+    except ExpatError as e:
+        f.fail(where, f"[xml.dom.minidom] not well-formed XML: {e}")
+        return None
+
+
 # ---------------------------------------------------------------- RSS 2.0
 
 
 def check_rss(f, where, raw, self_url):
     """Returns [(id, link)] of the items, or None when the XML is not even well-formed."""
-    try:
-        doc = minidom.parseString(raw)
-    except ExpatError as e:
-        f.fail(where, f"[xml.dom.minidom] not well-formed XML: {e}")
+    rss = parse_xml(f, where, raw)
+    if rss is None:
         return None
-    rss = doc.documentElement
     if not f.check(rss.tagName == "rss" and rss.getAttribute("version") == "2.0", where, f"root is <{rss.tagName} version={rss.getAttribute('version')!r}>, not <rss version=\"2.0\">"):
         return None
     channels = children(rss, "channel")
@@ -186,12 +192,9 @@ def check_rss(f, where, raw, self_url):
 
 def check_atom(f, where, raw, self_url):
     """Returns (feed id, [(entry id, alternate link)]), or None."""
-    try:
-        doc = minidom.parseString(raw)
-    except ExpatError as e:
-        f.fail(where, f"[xml.dom.minidom] not well-formed XML: {e}")
+    feed = parse_xml(f, where, raw)
+    if feed is None:
         return None
-    feed = doc.documentElement
     if not f.check(feed.localName == "feed" and feed.namespaceURI == ATOM_NS, where, f"root is <{feed.tagName}> in {feed.namespaceURI!r}, not an Atom <feed>"):
         return None
 

@@ -140,10 +140,10 @@ pub fn document() -> serde_json::Value {
 fn media_file_types(doc: &mut serde_json::Value) {
     let types: serde_json::Map<String, serde_json::Value> = crate::media::model::FORMATS
         .iter()
-        .map(|f| {
-            let schema =
-                serde_json::json!({"schema": {"type": "string", "contentMediaType": crate::media::model::mime_of(f)}});
-            (crate::media::model::mime_of(f).to_string(), schema)
+        .map(|f| crate::media::model::mime_of(f))
+        .map(|mime| {
+            let schema = serde_json::json!({"schema": {"type": "string", "contentMediaType": mime}});
+            (mime.to_string(), schema)
         })
         .collect();
     for status in ["200", "206"] {

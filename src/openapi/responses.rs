@@ -49,17 +49,8 @@ pub fn refine(doc: &mut Value) {
         }
     }
     for (name, fields) in DEFAULTED_BUT_SENT {
-        if let Some(required) = schemas
-            .get_mut(*name)
-            .and_then(|s| s.as_object_mut())
-            .map(|o| o.entry("required").or_insert(json!([])))
-            .and_then(Value::as_array_mut)
-        {
-            for field in *fields {
-                if !required.iter().any(|r| r == field) {
-                    required.push(json!(field));
-                }
-            }
+        if let Some(schema) = schemas.get_mut(*name) {
+            require(schema, fields.iter().map(|f| f.to_string()));
         }
     }
     if let Some(mut item) = schemas.get("ArticleView").cloned() {
@@ -120,15 +111,19 @@ fn require_what_is_sent(name: &str, schema: &mut Value) {
             require_what_is_sent(name, items);
         }
     }
-    if always.is_empty() {
-        return;
+    if !always.is_empty() {
+        require(schema, always);
     }
+}
+
+/// Adds `fields` to `schema`'s `required` list, each once.
+fn require(schema: &mut Value, fields: impl IntoIterator<Item = String>) {
     let required = schema
         .as_object_mut()
         .map(|o| o.entry("required").or_insert(json!([])))
         .and_then(Value::as_array_mut);
     if let Some(required) = required {
-        for field in always {
+        for field in fields {
             if !required.iter().any(|r| r == &Value::String(field.clone())) {
                 required.push(Value::String(field));
             }
