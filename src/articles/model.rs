@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::json::Json;
 use crate::db::schema::articles;
 
 crate::text_enum! {
@@ -30,8 +31,10 @@ pub struct ArticleRow {
     pub title: String,
     pub summary: Option<String>,
     pub body: String,
-    pub cover_image: Option<String>,
-    pub images: String,
+    #[diesel(deserialize_as = Option<String>)]
+    pub cover_image: Json<Option<Image>>,
+    #[diesel(deserialize_as = String)]
+    pub images: Json<Vec<Image>>,
     pub byline: Option<String>,
     pub category_id: Option<i64>,
     pub author_id: Option<i64>,
@@ -125,8 +128,8 @@ impl From<&ArticleRow> for ArticleData {
             title: row.title.clone(),
             summary: row.summary.clone(),
             body: row.body.clone(),
-            cover_image: row.cover_image.clone(),
-            images: row.images.clone(),
+            cover_image: row.cover_image.text_or_null(),
+            images: row.images.text(),
             byline: row.byline.clone(),
             category_id: row.category_id,
             status: row.status.clone(),

@@ -74,10 +74,8 @@ pub fn page(row: &ArticleRow, site: &str, link: Option<&str>) -> String {
         .as_deref()
         .map(|s| format!("<p class=\"sapo\">{}</p>", escape(s)))
         .unwrap_or_default();
-    let cover = crate::media::refs::read(row.cover_image.as_deref())
-        .map(|c| figure(&c))
-        .unwrap_or_default();
-    let photos: String = crate::media::refs::read_list(&row.images).iter().map(figure).collect();
+    let cover = row.cover_image.0.clone().map(|c| figure(&c)).unwrap_or_default();
+    let photos: String = row.images.0.iter().map(figure).collect();
     let source = link
         .map(|l| format!("<p>Nguồn: <a href=\"{0}\">{0}</a></p>", escape(l)))
         .unwrap_or_default();

@@ -125,8 +125,8 @@ pub fn view(row: ArticleRow, related: &Related, now: NaiveDateTime) -> ArticleVi
             .get(&row.id)
             .map(|ts| ts.iter().map(TermRef::from).collect())
             .unwrap_or_default(),
-        cover_image: row.cover_image.as_deref().and_then(|j| serde_json::from_str(j).ok()),
-        images: serde_json::from_str(&row.images).unwrap_or_default(),
+        cover_image: row.cover_image.0.clone(),
+        images: row.images.0.clone(),
         id: row.id,
         slug: row.slug,
         title: row.title,

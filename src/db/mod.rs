@@ -9,6 +9,7 @@
 //! with [`on_engine!`](crate::on_engine) so the query text is still written once.
 
 pub mod error;
+pub mod json;
 pub mod pending;
 pub mod refs;
 pub mod schema;

@@ -1,6 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::db::json::Json;
 use crate::db::schema::documents;
 
 crate::text_enum! {
@@ -80,7 +81,8 @@ pub struct Document {
     pub field: Option<String>,
     pub status: String,
     pub replaced_by: Option<i64>,
-    pub attachments: String,
+    #[diesel(deserialize_as = String)]
+    pub attachments: Json<Vec<Attachment>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -150,7 +152,7 @@ impl From<&Document> for DocumentData {
             field: d.field.clone(),
             status: d.status.clone(),
             replaced_by: d.replaced_by,
-            attachments: d.attachments.clone(),
+            attachments: d.attachments.text(),
             updated_at: d.updated_at,
         }
     }

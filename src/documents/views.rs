@@ -101,7 +101,7 @@ pub fn view(d: &Document, names: &Names) -> DocumentView {
                     number: number.clone(),
                 })
         }),
-        attachments: serde_json::from_str(&d.attachments).unwrap_or_default(),
+        attachments: d.attachments.0.clone(),
         created_at: utc(d.created_at),
         updated_at: utc(d.updated_at),
     }

@@ -163,7 +163,7 @@ pub async fn article_feed(
                 .map(|c| vec![c.name.clone()])
                 .unwrap_or_default();
             categories.extend(related.tags.get(&row.id).into_iter().flatten().map(|t| t.name.clone()));
-            let cover = crate::media::refs::read(row.cover_image.as_deref());
+            let cover = row.cover_image.0.clone();
             let published = row.published_at.unwrap_or(row.created_at);
             Entry {
                 id: format!("tag:{host},2022:articles/{}", row.id),

@@ -75,7 +75,7 @@ pub struct Shape {
 impl Shape {
     /// The shape of an article's full card.
     pub fn of(row: &ArticleRow) -> Shape {
-        let cover = crate::media::refs::read(row.cover_image.as_deref());
+        let cover = row.cover_image.0.clone();
         Shape {
             photo: cover.is_some(),
             caption: cover
@@ -270,7 +270,7 @@ pub async fn oembed(r: Reader, query: web::Query<OembedQuery>) -> Result<HttpRes
         row.slug,
         if compact { "?compact=true" } else { "" }
     );
-    let cover = crate::media::refs::read(row.cover_image.as_deref());
+    let cover = row.cover_image.0.clone();
     let thumbnail = cover
         .as_ref()
         .and_then(|c| thumbnail(&config, c, max_width, max_height));
@@ -339,7 +339,10 @@ pub fn card(row: &ArticleRow, config: &Config, shape: Shape) -> String {
                 .to_string()
         })
         .unwrap_or_default();
-    let photo = crate::media::refs::read(row.cover_image.as_deref())
+    let photo = row
+        .cover_image
+        .0
+        .clone()
         .filter(|_| shape.photo)
         .map(|image| photo(config, &image, shape.caption))
         .unwrap_or_default();

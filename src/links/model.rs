@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::json::Json;
 use crate::db::schema::link_groups;
 use crate::media::refs::Image;
 
@@ -14,7 +15,8 @@ pub struct LinkGroup {
     pub name: String,
     pub name_en: Option<String>,
     pub position: i32,
-    pub links: String,
+    #[diesel(deserialize_as = String)]
+    pub links: Json<Vec<Link>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -50,7 +52,7 @@ impl From<&LinkGroup> for LinkGroupData {
             name: g.name.clone(),
             name_en: g.name_en.clone(),
             position: g.position,
-            links: g.links.clone(),
+            links: g.links.text(),
             updated_at: g.updated_at,
         }
     }

@@ -34,7 +34,7 @@ pub fn view(g: &LinkGroup, lang: Lang) -> LinkGroupView {
         name_vi: g.name.clone(),
         name_en: g.name_en.clone(),
         position: g.position,
-        links: serde_json::from_str(&g.links).unwrap_or_default(),
+        links: g.links.0.clone(),
         created_at: utc(g.created_at),
         updated_at: utc(g.updated_at),
     }

@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::db::json::Json;
 use crate::db::schema::media;
 
 crate::text_enum! {
@@ -32,7 +33,8 @@ pub struct Media {
     pub duration_ms: Option<i64>,
     pub placeholder: Option<String>,
     pub color: Option<String>,
-    pub variants: String,
+    #[diesel(deserialize_as = String)]
+    pub variants: Json<Vec<Variant>>,
     pub alt: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
@@ -43,7 +45,7 @@ pub struct Media {
 
 impl Media {
     pub fn variants(&self) -> Vec<Variant> {
-        serde_json::from_str(&self.variants).unwrap_or_default()
+        self.variants.0.clone()
     }
 
     /// The address of the file as uploaded (for a photo: upright, without

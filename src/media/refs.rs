@@ -189,12 +189,7 @@ pub fn resolve_list(conn: &mut Conn, column: &mut String, field: &'static str) -
     Ok(images.iter().filter_map(|i| i.media_id).collect())
 }
 
-/// A stored JSON image, as answered (`None` when absent or unreadable).
+/// An image column of a write (JSON text), as it will be answered.
 pub fn read(json: Option<&str>) -> Option<Image> {
     json.and_then(|j| serde_json::from_str(j).ok())
-}
-
-/// A stored JSON list of images, as answered.
-pub fn read_list(json: &str) -> Vec<Image> {
-    serde_json::from_str(json).unwrap_or_default()
 }

@@ -1,7 +1,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::db::json::Json;
 use crate::db::schema::{officials, positions};
+use crate::media::refs::Image;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = officials)]
@@ -18,7 +20,8 @@ pub struct Official {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// The portrait as an image (JSON): a media item or a URL.
-    pub photo: Option<String>,
+    #[diesel(deserialize_as = Option<String>)]
+    pub photo: Json<Option<Image>>,
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -66,7 +69,7 @@ impl From<&Official> for OfficialData {
             office_phone: o.office_phone.clone(),
             email: o.email.clone(),
             updated_at: o.updated_at,
-            photo: o.photo.clone(),
+            photo: o.photo.text_or_null(),
         }
     }
 }

@@ -158,7 +158,10 @@ impl Directory {
             slug: o.slug.clone(),
             full_name: o.full_name.clone(),
             photo_url: o.photo_url.clone(),
-            photo: crate::media::refs::read(o.photo.as_deref())
+            photo: o
+                .photo
+                .0
+                .clone()
                 .or_else(|| o.photo_url.clone().map(crate::media::refs::Image::of_url)),
             bio: o.bio.clone().map(|vi| lang.pick(vi, o.bio_en.clone())),
             office_phone: o.office_phone.clone(),

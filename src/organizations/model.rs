@@ -1,7 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::json::Json;
 use crate::db::schema::organizations;
+use crate::media::refs::Image;
 
 crate::text_enum! {
     /// What an organization is: Thị ủy, HĐND, UBND, UBMTTQ, a mass organization, a department.
@@ -34,7 +36,8 @@ pub struct Organization {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// The logo as an image (JSON): a media item or a URL.
-    pub logo: Option<String>,
+    #[diesel(deserialize_as = Option<String>)]
+    pub logo: Json<Option<Image>>,
 }
 
 /// Every writable column.
@@ -92,7 +95,7 @@ impl From<&Organization> for OrganizationData {
             description_en: o.description_en.clone(),
             position: o.position,
             updated_at: o.updated_at,
-            logo: o.logo.clone(),
+            logo: o.logo.text_or_null(),
         }
     }
 }

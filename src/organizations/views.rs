@@ -73,7 +73,7 @@ pub fn view(o: &Organization, lang: Lang) -> OrganizationView {
         email: o.email.clone(),
         description: o.description.clone().map(|vi| lang.pick(vi, o.description_en.clone())),
         position: o.position,
-        logo: crate::media::refs::read(o.logo.as_deref()),
+        logo: o.logo.0.clone(),
         created_at: utc(o.created_at),
         updated_at: utc(o.updated_at),
         children: None,

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::json::Json;
 use crate::db::schema::pages;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -16,7 +17,8 @@ pub struct Page {
     pub body_en: Option<String>,
     pub parent_id: Option<i64>,
     pub position: i32,
-    pub map: Option<String>,
+    #[diesel(deserialize_as = Option<String>)]
+    pub map: Json<Option<Map>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -61,7 +63,7 @@ impl From<&Page> for PageData {
             body_en: p.body_en.clone(),
             parent_id: p.parent_id,
             position: p.position,
-            map: p.map.clone(),
+            map: p.map.text_or_null(),
             updated_at: p.updated_at,
         }
     }

@@ -44,7 +44,7 @@ pub fn view(p: &Page, lang: Lang) -> PageView {
         body: lang.pick(p.body.clone(), p.body_en.clone()),
         parent_id: p.parent_id,
         position: p.position,
-        map: p.map.as_deref().and_then(|m| serde_json::from_str(m).ok()),
+        map: p.map.0.clone(),
         created_at: utc(p.created_at),
         updated_at: utc(p.updated_at),
         children: None,

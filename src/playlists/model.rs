@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::json::Json;
 use crate::db::schema::playlists;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -13,7 +14,8 @@ pub struct Playlist {
     pub title: String,
     pub description: Option<String>,
     pub position: i32,
-    pub tracks: String,
+    #[diesel(deserialize_as = String)]
+    pub tracks: Json<Vec<Track>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -49,7 +51,7 @@ impl From<&Playlist> for PlaylistData {
             title: p.title.clone(),
             description: p.description.clone(),
             position: p.position,
-            tracks: p.tracks.clone(),
+            tracks: p.tracks.text(),
             updated_at: p.updated_at,
         }
     }

@@ -31,7 +31,7 @@ pub fn view(p: &Playlist) -> PlaylistView {
         title: p.title.clone(),
         description: p.description.clone(),
         position: p.position,
-        tracks: serde_json::from_str(&p.tracks).unwrap_or_default(),
+        tracks: p.tracks.0.clone(),
         created_at: utc(p.created_at),
         updated_at: utc(p.updated_at),
     }

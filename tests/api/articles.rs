@@ -327,3 +327,26 @@ on_both_engines! {
         assert_eq!(app.get("/api/v1/articles?status=published").await.status, 200);
     }
 }
+
+on_both_engines! {
+    async fn a_json_column_that_does_not_decode_is_an_error_not_an_empty_list() {
+        use diesel::connection::SimpleConnection;
+        let app = TestApp::spawn().await;
+        let editor = app.token("editor").await;
+        let images = json!([{"url": "/media/1.jpg", "caption": "Hội nghị"}]);
+        let article = app
+            .create_article(&editor, json!({"title": "Ảnh hỏng", "status": "published", "images": images}))
+            .await;
+        let id = article["id"].as_i64().unwrap();
+        assert_eq!(article["images"][0]["url"], "/media/1.jpg");
+        // Written behind the API's back (a bad restore, a hand edit): the
+        // column is no longer a list of images.
+        let mut conn = app.state.pool.get().unwrap();
+        conn.batch_execute(&format!("UPDATE articles SET images = '[{{\"url\": 7' WHERE id = {id}")).unwrap();
+        drop(conn);
+        let res = app.get(&format!("/api/v1/articles/{id}")).await;
+        res.assert_problem(500, "internal_error");
+        let res = app.get_as(&format!("/api/v1/articles/{id}"), &editor).await;
+        res.assert_problem(500, "internal_error");
+    }
+}
