@@ -1,5 +1,8 @@
 //! `/articles`: public reads of published content, editor writes.
 
+use super::model::ArticleRow;
+use super::model::Links;
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 
 use super::include::{render, Included};
@@ -13,7 +16,7 @@ use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Scope};
 use crate::http::cache::cached_page;
-use crate::http::editable::Editable;
+use crate::http::editable::Record;
 use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Paged};
@@ -177,26 +180,37 @@ pub async fn get_article(
 /// Articles as editors write them.
 pub struct Articles;
 
-impl Editable for Articles {
+impl Record for Articles {
     const COLLECTION: &'static str = "articles";
     const KIND: Kind = Kind::Articles;
     const SLUGS: SlugTable = SlugTable::Articles;
-    type Create = ArticleInput;
-    type Update = ArticleInput;
+    type Input = ArticleInput;
+    type Row = ArticleRow;
+    type Changes = (ArticleData, Links);
 
-    fn create(conn: &mut Conn, input: ArticleInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let (data, links) = apply(input, ArticleData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, links, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<ArticleRow>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: ArticleInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, ArticleData::from(current), false, stamp.at)
-        })
+    fn apply(
+        input: ArticleInput,
+        current: Option<&ArticleRow>,
+        now: NaiveDateTime,
+    ) -> Result<(ArticleData, Links), ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(
+        conn: &mut Conn,
+        current: Option<&ArticleRow>,
+        (data, links): (ArticleData, Links),
+        stamp: &Stamp,
+    ) -> StoreResult<i64> {
+        store::save(conn, current, data, links, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     /// The whole article and everything it links to.

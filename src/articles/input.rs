@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{ArticleData, Image, Links, Status};
+use super::model::{ArticleData, ArticleRow, Image, Links, Status};
 use super::query::{ListFilter, Sort, SortField, SortKey, DEFAULT_SORT, SORTS};
 use crate::clock::to_stored;
 use crate::db::{IdOrSlug, Scope};
@@ -79,10 +79,11 @@ fn clean_image(errors: &mut Vec<FieldError>, field: &str, image: ImageInput) -> 
 /// problem at once. Returns the new columns and the tag names to set.
 pub fn apply(
     input: ArticleInput,
-    mut data: ArticleData,
-    creating: bool,
+    current: Option<&ArticleRow>,
     now: NaiveDateTime,
 ) -> Result<(ArticleData, Links), ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| ArticleData::new(now), ArticleData::from);
     let mut errors = Vec::new();
     match input.title {
         Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),

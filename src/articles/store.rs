@@ -208,33 +208,11 @@ pub fn related(conn: &mut Conn, rows: &[ArticleRow]) -> StoreResult<Related> {
     })
 }
 
-/// Creates an article with its links; its id. The author is the user who
-/// writes it (none for a key).
-pub fn create(conn: &mut Conn, data: ArticleData, links: Links, stamp: &Stamp) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, links, stamp))
-}
-
-/// Changes the article `key` names: `change` turns the stored article into
-/// the new columns and links (or refuses), in the same write transaction,
-/// so that a PATCH reads and writes the same version.
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&ArticleRow) -> Result<(ArticleData, Links), E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let (data, links) = change(&current)?;
-        Ok(save(conn, Some(&current), data, links, stamp)?)
-    })
-}
-
 /// Writes an article and what it links to, inside the caller's write
 /// transaction (a derived slug must not be taken between choosing and
 /// inserting it). An empty `data.slug` is derived from the title; a list of
 /// `links` that is `None` is left alone.
-fn save(
+pub fn save(
     conn: &mut Conn,
     current: Option<&ArticleRow>,
     mut data: ArticleData,
@@ -253,22 +231,20 @@ fn save(
     refs::all_known(unknown)?;
     let mut media = crate::media::refs::resolve_column(conn, &mut data.cover_image, "cover_image")?;
     media.extend(crate::media::refs::resolve_list(conn, &mut data.images, "images")?);
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Articles, &data.title)?;
-    }
-    let id = match current {
-        Some(current) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(articles::table.find(current.id))
-                    .set(&data)
-                    .execute(conn),
-            )?;
-            current.id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(articles::table)
+    slug::fill(conn, SlugTable::Articles, &mut data.slug, &data.title)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Articles,
+        before,
+        &data.slug,
+        now,
+        |conn, id| match id {
+            Some(id) => diesel::update(articles::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(articles::table)
                 .values((
                     &data,
                     articles::author_id.eq(stamp.by.user_id()),
@@ -276,15 +252,7 @@ fn save(
                 ))
                 .returning(articles::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Articles,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        now,
+        },
     )?;
     if current.is_some() || !media.is_empty() {
         crate::media::uses::set(conn, Kind::Articles, id, &media)?;

@@ -160,9 +160,7 @@ pub async fn logout(
         (status = 403, description = "An API key, which is not a user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(auth: Auth) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "private, no-store"))
-        .json(UserView::from(auth.user()?.clone())))
+    Ok(crate::http::respond::private(UserView::from(auth.user()?.clone())))
 }
 
 /// Sign out everywhere: ends every session of the caller (every refresh

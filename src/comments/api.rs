@@ -15,7 +15,7 @@ use crate::http::cache::{cached_page, Audience};
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::pagination::{ById, Paged};
 use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::{params, respond, ApiError};
@@ -45,13 +45,8 @@ pub async fn list_comments(
     query: web::Query<ThreadQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Reader { req, auth, state, .. } = r;
-    let limit = page_limit(query.limit.as_deref())?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, THREAD_SORT))
-        .transpose()?
-        .map(|c| c.id);
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), THREAD_SORT)?;
+    let (limit, after) = (by_id.limit, by_id.after);
     let key = IdOrSlug::parse(&key);
     let now = state.clock.now();
     let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
@@ -67,12 +62,7 @@ pub async fn list_comments(
         Ok::<_, ApiError>((threads, replies))
     })
     .await?;
-    let page = Paged::from_rows(threads, limit, |c| Cursor {
-        sort: THREAD_SORT.into(),
-        key: None,
-        id: c.id,
-    })
-    .map(|c| {
+    let page = by_id.page(threads, |c| c.id).map(|c| {
         let answers = replies
             .iter()
             .filter(|r| r.parent_id == Some(c.id))
@@ -157,7 +147,7 @@ pub async fn moderation_queue(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_moderator()?;
     let query = query.into_inner();
-    let limit = page_limit(query.limit.as_deref())?;
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), QUEUE_SORT)?;
     let status = params::one_of(
         "status",
         query.status.as_deref(),
@@ -165,12 +155,7 @@ pub async fn moderation_queue(
         CommentStatus::ALL,
     )?
     .unwrap_or(CommentStatus::Pending);
-    let before = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, QUEUE_SORT))
-        .transpose()?
-        .map(|c| c.id);
+    let (limit, before) = (by_id.limit, by_id.after);
     let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let article = query.article.map(|a| IdOrSlug::parse(&a));
     let rows = crate::db::run(&state.pool, move |conn| {
@@ -181,15 +166,8 @@ pub async fn moderation_queue(
         Ok::<_, ApiError>(store::queue(conn, status, article_id, before, since, limit)?)
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |c| Cursor {
-        sort: QUEUE_SORT.into(),
-        key: None,
-        id: c.id,
-    })
-    .map(moderation_view);
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "private, no-store"))
-        .json(page))
+    let page = by_id.page(rows, |c| c.id).map(moderation_view);
+    Ok(respond::private(page))
 }
 
 /// Approve, reject or mark a comment as spam (moderator).

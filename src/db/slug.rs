@@ -128,6 +128,35 @@ impl SlugTable {
     }
 }
 
+/// The row being saved: its id and slug before, when it exists.
+pub type Before<'a> = Option<(i64, &'a str)>;
+
+/// Gives an empty `slug` one derived from `title`, free at this moment (call
+/// inside the write transaction that saves the row).
+pub fn fill(conn: &mut Conn, table: SlugTable, slug: &mut String, title: &str) -> StoreResult<()> {
+    if slug.is_empty() {
+        *slug = derive(conn, table, title)?;
+    }
+    Ok(())
+}
+
+/// Saves a row of `table` with `slug` (see [`fill`]), the sequence every
+/// slugged resource's store follows: `write` updates the row `before` names
+/// (given its id) or inserts one (given `None`) and answers the id; a unique
+/// violation is `slug_taken`; the old slug goes into the history.
+pub fn save_row(
+    conn: &mut Conn,
+    table: SlugTable,
+    before: Before<'_>,
+    slug: &str,
+    now: chrono::NaiveDateTime,
+    write: impl FnOnce(&mut Conn, Option<i64>) -> QueryResult<i64>,
+) -> StoreResult<i64> {
+    let id = saved(slug, write(conn, before.map(|(id, _)| id)))?;
+    settle(conn, table, id, before.map(|(_, old)| old), slug, now)?;
+    Ok(id)
+}
+
 /// Keeps the slug history true after a row of `table` was saved with `new`
 /// (having had `old`, when it existed before): an old slug leads to the row
 /// that last had it. A slug in use answers for its row whatever the history

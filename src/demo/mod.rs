@@ -12,15 +12,12 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::articles::input::{apply as apply_article, ArticleInput};
-use crate::articles::model::ArticleData;
 use crate::db::{write_tx, Conn, IdOrSlug};
 use crate::events::input::EventInput;
-use crate::events::model::EventData;
+use crate::http::editable::Editable;
 use crate::http::ApiError;
 use crate::officials::input::{OfficialInput, PositionInput};
-use crate::officials::model::OfficialData;
 use crate::organizations::input::OrganizationInput;
-use crate::organizations::model::OrganizationData;
 use crate::taxonomy::model::{TermInput, TermKind};
 use crate::taxonomy::store as terms;
 

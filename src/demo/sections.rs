@@ -11,7 +11,6 @@ pub(super) fn organizations(
     items: Vec<DemoOrganization>,
     loaded: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     for DemoOrganization { organization } in items {
         let slug = organization.slug.clone().unwrap_or_default();
@@ -21,9 +20,8 @@ pub(super) fn organizations(
         {
             continue;
         }
-        let data = crate::organizations::input::apply(organization, OrganizationData::new(now), true, now)
+        <crate::organizations::api::Organizations as Editable>::create(conn, organization, stamp)
             .map_err(fail(&slug))?;
-        crate::organizations::store::create(conn, data, stamp).map_err(fail(&slug))?;
         loaded.organizations += 1;
     }
     Ok(())
@@ -36,7 +34,6 @@ pub(super) fn officials(
     items: Vec<DemoOfficial>,
     loaded: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     for DemoOfficial {
         mut official,
@@ -65,9 +62,7 @@ pub(super) fn officials(
             });
         }
         official.positions = Some(list);
-        let (data, positions) =
-            crate::officials::input::apply(official, OfficialData::new(now), true, now).map_err(fail(&slug))?;
-        crate::officials::store::create(conn, data, positions, stamp).map_err(fail(&slug))?;
+        <crate::officials::api::Officials as Editable>::create(conn, official, stamp).map_err(fail(&slug))?;
         loaded.officials += 1;
     }
     Ok(())
@@ -75,7 +70,6 @@ pub(super) fn officials(
 
 /// Loads the events, with who chairs and attends them.
 pub(super) fn events(conn: &mut Conn, ctx: &Ctx, items: Vec<DemoEvent>, loaded: &mut Loaded) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     for DemoEvent {
         organization,
@@ -106,9 +100,7 @@ pub(super) fn events(conn: &mut Conn, ctx: &Ctx, items: Vec<DemoEvent>, loaded: 
         };
         event.chairs = Some(people(chairs)?);
         event.attendees = Some(people(attendees)?);
-        let (data, participants, articles) =
-            crate::events::input::apply(event, EventData::new(now), true, now).map_err(fail(&slug))?;
-        crate::events::store::create(conn, data, participants, articles, stamp).map_err(fail(&slug))?;
+        <crate::events::api::Events as Editable>::create(conn, event, stamp).map_err(fail(&slug))?;
         loaded.events += 1;
     }
     Ok(())
@@ -182,10 +174,14 @@ pub(super) fn articles(conn: &mut Conn, ctx: &Ctx, items: Vec<DemoArticle>, load
         if let Some(files) = media {
             photos_into_library(conn, files, stamp, &mut article).map_err(|e| anyhow!("demo photos of {slug}: {e}"))?;
         }
-        let (mut data, links) = apply_article(article, ArticleData::new(now), true, now).map_err(fail(&slug))?;
+        let (mut data, links) = apply_article(article, None, now).map_err(fail(&slug))?;
         let created_at = data.published_at.unwrap_or(now).min(now);
         data.updated_at = created_at;
-        crate::articles::store::create(conn, data, links, &Stamp::system(created_at)).map_err(fail(&slug))?;
+        let stamp = Stamp::system(created_at);
+        write_tx(conn, |conn| {
+            crate::articles::store::save(conn, None, data, links, &stamp)
+        })
+        .map_err(fail(&slug))?;
         loaded.articles += 1;
     }
     Ok(())
@@ -241,7 +237,6 @@ pub(super) fn ratings(conn: &mut Conn, ctx: &Ctx, items: Vec<DemoRatings>, loade
 
 /// Loads the pages, parents first.
 pub(super) fn pages(conn: &mut Conn, ctx: &Ctx, items: Vec<DemoPage>, loaded: &mut Loaded) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     for DemoPage { parent, mut page } in items {
         let slug = page.slug.clone().unwrap_or_default();
@@ -255,9 +250,7 @@ pub(super) fn pages(conn: &mut Conn, ctx: &Ctx, items: Vec<DemoPage>, loaded: &m
             let found = crate::pages::store::find(conn, &IdOrSlug::Slug(parent.clone())).map_err(fail(&slug))?;
             page.parent_id = Some(Some(id_of(found, "page", &parent, |p| p.id)?));
         }
-        let data = crate::pages::input::apply(page, crate::pages::model::PageData::new(now), true, now)
-            .map_err(fail(&slug))?;
-        crate::pages::store::create(conn, data, stamp).map_err(fail(&slug))?;
+        <crate::pages::api::Pages as Editable>::create(conn, page, stamp).map_err(fail(&slug))?;
         loaded.pages += 1;
     }
     Ok(())
@@ -270,7 +263,6 @@ pub(super) fn link_groups(
     items: Vec<crate::links::input::LinkGroupInput>,
     loaded: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     for group in items {
         let slug = group.slug.clone().unwrap_or_default();
@@ -280,9 +272,7 @@ pub(super) fn link_groups(
         {
             continue;
         }
-        let data = crate::links::input::apply(group, crate::links::model::LinkGroupData::new(now), true, now)
-            .map_err(fail(&slug))?;
-        crate::links::store::create(conn, data, stamp).map_err(fail(&slug))?;
+        <crate::links::api::LinkGroups as Editable>::create(conn, group, stamp).map_err(fail(&slug))?;
         loaded.link_groups += 1;
     }
     Ok(())
@@ -295,7 +285,6 @@ pub(super) fn documents(
     items: Vec<DemoDocument>,
     loaded: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     for DemoDocument {
         issuer,
@@ -319,9 +308,7 @@ pub(super) fn documents(
             let found = crate::officials::store::find(conn, &IdOrSlug::Slug(person.clone())).map_err(fail(&number))?;
             document.signer_id = Some(Some(id_of(found, "official", &person, |o| o.id)?));
         }
-        let data = crate::documents::input::apply(document, crate::documents::model::DocumentData::new(now), true, now)
-            .map_err(fail(&number))?;
-        crate::documents::store::create(conn, data, stamp).map_err(fail(&number))?;
+        <crate::documents::api::Documents as Editable>::create(conn, document, stamp).map_err(fail(&number))?;
         loaded.documents += 1;
     }
     Ok(())
@@ -334,7 +321,6 @@ pub(super) fn playlists(
     items: Vec<DemoPlaylist>,
     loaded: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let now = ctx.now;
     let stamp = &ctx.stamp;
     let media = ctx.media;
     if let Some(files) = media {
@@ -365,10 +351,7 @@ pub(super) fn playlists(
                 position: Some(list.position),
                 tracks: Some(tracks),
             };
-            let data =
-                crate::playlists::input::apply(input, crate::playlists::model::PlaylistData::new(now), true, now)
-                    .map_err(fail(&list.slug))?;
-            crate::playlists::store::create(conn, data, stamp).map_err(fail(&list.slug))?;
+            <crate::playlists::api::Playlists as Editable>::create(conn, input, stamp).map_err(fail(&list.slug))?;
             loaded.playlists += 1;
         }
     }

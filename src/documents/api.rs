@@ -1,5 +1,7 @@
 //! `/documents`: the official documents the town publishes.
 
+use super::model::Document;
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
@@ -11,7 +13,7 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Cursor, Paged};
@@ -134,26 +136,28 @@ pub async fn get_document(r: Reader, key: web::Path<String>) -> Result<HttpRespo
 /// Documents as editors write them.
 pub struct Documents;
 
-impl Editable for Documents {
+impl Record for Documents {
     const COLLECTION: &'static str = "documents";
     const KIND: changes::Kind = changes::Kind::Documents;
     const SLUGS: SlugTable = SlugTable::Documents;
-    type Create = DocumentInput;
-    type Update = DocumentInput;
+    type Input = DocumentInput;
+    type Row = Document;
+    type Changes = DocumentData;
 
-    fn create(conn: &mut Conn, input: DocumentInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let data = apply(input, DocumentData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Document>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: DocumentInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, DocumentData::from(current), false, stamp.at)
-        })
+    fn apply(input: DocumentInput, current: Option<&Document>, now: NaiveDateTime) -> Result<DocumentData, ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(conn: &mut Conn, current: Option<&Document>, data: DocumentData, stamp: &Stamp) -> StoreResult<i64> {
+        store::save(conn, current, data, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     fn answer(conn: &mut Conn, id: i64, _lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

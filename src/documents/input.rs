@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Attachment, DocType, DocumentData, Status};
+use super::model::{Attachment, DocType, Document, DocumentData, Status};
 use super::store::Filter;
 use crate::http::error::ParamIssue;
 use crate::http::input::{check_slug, finish, set_text, text};
@@ -204,12 +204,9 @@ fn date(errors: &mut Vec<FieldError>, field: &str, raw: &str) -> Option<NaiveDat
 }
 
 /// Applies an input to the stored columns, collecting every problem.
-pub fn apply(
-    input: DocumentInput,
-    mut data: DocumentData,
-    creating: bool,
-    now: NaiveDateTime,
-) -> Result<DocumentData, ApiError> {
+pub fn apply(input: DocumentInput, current: Option<&Document>, now: NaiveDateTime) -> Result<DocumentData, ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| DocumentData::new(now), DocumentData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.number {
         Some(number) => {

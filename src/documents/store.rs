@@ -108,23 +108,6 @@ pub fn by_number(conn: &mut Conn, key: &str, limit: i64) -> StoreResult<Vec<i64>
         .load(conn)?)
 }
 
-pub fn create(conn: &mut Conn, data: DocumentData, stamp: &Stamp) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, stamp))
-}
-
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&Document) -> Result<DocumentData, E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let data = change(&current)?;
-        Ok(save(conn, Some(&current), data, stamp)?)
-    })
-}
-
 /// Completes the attachments from their media items; the ids they use.
 fn attach(conn: &mut Conn, data: &mut DocumentData) -> StoreResult<Vec<i64>> {
     let mut files: Vec<Attachment> = serde_json::from_str(&data.attachments).map_err(|_| StoreError::Internal)?;
@@ -150,7 +133,7 @@ fn attach(conn: &mut Conn, data: &mut DocumentData) -> StoreResult<Vec<i64>> {
     Ok(ids)
 }
 
-fn save(conn: &mut Conn, current: Option<&Document>, mut data: DocumentData, stamp: &Stamp) -> StoreResult<i64> {
+pub fn save(conn: &mut Conn, current: Option<&Document>, mut data: DocumentData, stamp: &Stamp) -> StoreResult<i64> {
     let id = current.map(|c| c.id);
     if data.replaced_by.is_some() && data.replaced_by == id {
         return Err(StoreError::ForbiddenReference(Reference::field("replaced_by")));
@@ -170,33 +153,26 @@ fn save(conn: &mut Conn, current: Option<&Document>, mut data: DocumentData, sta
         data.replaced_by = None;
     }
     let used = attach(conn, &mut data)?;
-    if data.slug.is_empty() {
-        let year = chrono::Datelike::year(&data.issued_on);
-        data.slug = slug::derive(conn, SlugTable::Documents, &format!("{} {year}", data.number_key))?;
-    }
-    let id = match id {
-        Some(id) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(documents::table.find(id)).set(&data).execute(conn),
-            )?;
-            id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(documents::table)
+    // A document's slug is made of its number and year.
+    let number_and_year = format!("{} {}", data.number_key, chrono::Datelike::year(&data.issued_on));
+    slug::fill(conn, SlugTable::Documents, &mut data.slug, &number_and_year)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Documents,
+        before,
+        &data.slug,
+        stamp.at,
+        |conn, id| match id {
+            Some(id) => diesel::update(documents::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(documents::table)
                 .values((&data, documents::created_at.eq(stamp.at)))
                 .returning(documents::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Documents,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        stamp.at,
+        },
     )?;
     crate::media::uses::set(conn, changes::Kind::Documents, id, &used)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);

@@ -1,17 +1,20 @@
 //! `/events`: the town's calendar and leaders' work schedules.
 
+use super::model::Event;
+use super::store::Change;
+use crate::db::StoreResult;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 
 use super::input::{apply, includes_articles, EventGetQuery, EventInput, EventListQuery, FeedQuery};
-use super::model::{Category, EventData, EventStatus};
+use super::model::{Category, EventStatus};
 use super::views::{organizations_of, EventPage, EventView};
 use super::{ical, store};
 use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::{cached_bytes, cached_page, Audience};
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::input::time_param;
 use crate::http::lang::Lang;
@@ -204,26 +207,33 @@ pub async fn get_event(
 /// Events as editors write them.
 pub struct Events;
 
-impl Editable for Events {
+impl Record for Events {
     const COLLECTION: &'static str = "events";
     const KIND: Kind = Kind::Events;
     const SLUGS: SlugTable = SlugTable::Events;
-    type Create = EventInput;
-    type Update = EventInput;
+    type Input = EventInput;
+    type Row = Event;
+    type Changes = Change;
 
-    fn create(conn: &mut Conn, input: EventInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let (data, participants, articles) = apply(input, EventData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, participants, articles, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Event>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: EventInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, EventData::from(current), false, stamp.at)
-        })
+    fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> Result<Change, ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(
+        conn: &mut Conn,
+        current: Option<&Event>,
+        (data, participants, articles): Change,
+        stamp: &Stamp,
+    ) -> StoreResult<i64> {
+        store::save(conn, current, data, participants, articles, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     /// The event with its related articles, drafts included.

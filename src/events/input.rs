@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Category, EventData, EventStatus, Participants};
+use super::model::{Category, Event, EventData, EventStatus, Participants};
 use super::store::Change;
 use crate::clock::{to_stored, vietnam_date, vietnam_day_start};
 use crate::http::input::{check_slug, finish, set_text, text};
@@ -115,7 +115,9 @@ pub struct EventInput {
 }
 
 /// Applies an input to the stored columns, collecting every problem.
-pub fn apply(input: EventInput, mut data: EventData, creating: bool, now: NaiveDateTime) -> Result<Change, ApiError> {
+pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> Result<Change, ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| EventData::new(now), EventData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.title {
         Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),

@@ -149,38 +149,12 @@ pub fn article_links(
     Ok(q.load(conn)?)
 }
 
-/// Creates an event with its participants and related articles; its id.
-pub fn create(
-    conn: &mut Conn,
-    data: EventData,
-    participants: Option<Participants>,
-    article_ids: Option<Vec<i64>>,
-    stamp: &Stamp,
-) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, participants, article_ids, stamp))
-}
-
 /// What a change to an event sets: its columns, and the lists it replaces.
 pub type Change = (EventData, Option<Participants>, Option<Vec<i64>>);
 
-/// Changes the event `key` names: `change` turns the stored row into the new
-/// columns and links (or refuses), in the same write transaction.
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&Event) -> Result<Change, E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let (data, participants, article_ids) = change(&current)?;
-        Ok(save(conn, Some(&current), data, participants, article_ids, stamp)?)
-    })
-}
-
 /// Inserts or updates an event inside the caller's write transaction;
 /// `participants`/`article_ids` of `Some` replace the links.
-fn save(
+pub fn save(
     conn: &mut Conn,
     current: Option<&Event>,
     mut data: EventData,
@@ -198,33 +172,18 @@ fn save(
         unknown.extend(refs::unknown(conn, Target::Articles, "article_ids", ids)?);
     }
     refs::all_known(unknown)?;
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Events, &data.title)?;
-    }
-    let id = match current {
-        Some(current) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(events::table.find(current.id)).set(&data).execute(conn),
-            )?;
-            current.id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(events::table)
-                .values((&data, events::created_at.eq(now)))
-                .returning(events::id)
-                .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Events,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        now,
-    )?;
+    slug::fill(conn, SlugTable::Events, &mut data.slug, &data.title)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(conn, SlugTable::Events, before, &data.slug, now, |conn, id| match id {
+        Some(id) => diesel::update(events::table.find(id))
+            .set(&data)
+            .execute(conn)
+            .map(|_| id),
+        None => diesel::insert_into(events::table)
+            .values((&data, events::created_at.eq(now)))
+            .returning(events::id)
+            .get_result(conn),
+    })?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Events, touched)?;
     if let Some(p) = participants {

@@ -15,7 +15,7 @@ use super::versions::{self, Precondition};
 use super::{respond, ApiError};
 use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
-use crate::db::{Conn, IdOrSlug};
+use crate::db::{Conn, IdOrSlug, StoreResult};
 use crate::http::extract::Json;
 use crate::state::AppState;
 
@@ -40,6 +40,66 @@ pub trait Editable: 'static {
     fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError>;
     /// The item as a write answers it: everything an editor sees. Blocking.
     fn answer(conn: &mut Conn, id: i64, lang: Lang, now: NaiveDateTime) -> Result<serde_json::Value, ApiError>;
+}
+
+/// What most resources are: the fields sent are checked and applied over
+/// the stored row (or over a new one), and one store function saves the
+/// result. Implementing it gives [`Editable`]: create and update run as
+/// every such resource runs them, in one write transaction.
+pub trait Record: 'static {
+    /// See [`Editable::COLLECTION`].
+    const COLLECTION: &'static str;
+    /// See [`Editable::KIND`].
+    const KIND: Kind;
+    /// See [`Editable::SLUGS`].
+    const SLUGS: SlugTable;
+    /// The body of `POST` and of `PATCH` (where only the fields sent change).
+    type Input: DeserializeOwned + Send + 'static;
+    /// The stored row.
+    type Row;
+    /// What applying a body gives: the columns, and what is saved beside them.
+    type Changes;
+
+    /// The row `key` names. Blocking.
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Self::Row>>;
+    /// Checks `input` and applies it over `current` (`None`: a new item).
+    fn apply(input: Self::Input, current: Option<&Self::Row>, now: NaiveDateTime) -> Result<Self::Changes, ApiError>;
+    /// Saves `changes` over `current` or as a new row, inside the caller's
+    /// write transaction; the id. Blocking.
+    fn save(conn: &mut Conn, current: Option<&Self::Row>, changes: Self::Changes, stamp: &Stamp) -> StoreResult<i64>;
+    /// See [`Editable::delete`].
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()>;
+    /// See [`Editable::answer`].
+    fn answer(conn: &mut Conn, id: i64, lang: Lang, now: NaiveDateTime) -> Result<serde_json::Value, ApiError>;
+}
+
+impl<R: Record> Editable for R {
+    const COLLECTION: &'static str = R::COLLECTION;
+    const KIND: Kind = R::KIND;
+    const SLUGS: SlugTable = R::SLUGS;
+    type Create = R::Input;
+    type Update = R::Input;
+
+    fn create(conn: &mut Conn, input: R::Input, stamp: &Stamp) -> Result<i64, ApiError> {
+        let changes = R::apply(input, None, stamp.at)?;
+        crate::db::write_tx(conn, |conn| Ok(R::save(conn, None, changes, stamp)?))
+    }
+
+    fn update(conn: &mut Conn, key: &IdOrSlug, input: R::Input, stamp: &Stamp) -> Result<i64, ApiError> {
+        crate::db::write_tx(conn, |conn| {
+            let current = R::find(conn, key)?.ok_or(ApiError::NotFound)?;
+            let changes = R::apply(input, Some(&current), stamp.at)?;
+            Ok(R::save(conn, Some(&current), changes, stamp)?)
+        })
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
+        Ok(R::delete(conn, key, stamp)?)
+    }
+
+    fn answer(conn: &mut Conn, id: i64, lang: Lang, now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {
+        R::answer(conn, id, lang, now)
+    }
 }
 
 fn stamp<R: Editable>(auth: &Auth, state: &AppState) -> Result<Stamp, ApiError> {

@@ -90,6 +90,34 @@ pub struct Paged<T> {
     pub meta: PageMeta,
 }
 
+/// A page of a list in id order (the order of admin lists and queues):
+/// what its `limit` and `cursor` ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct ById {
+    pub limit: i64,
+    /// The id the page starts after.
+    pub after: Option<i64>,
+    sort: &'static str,
+}
+
+impl ById {
+    /// Reads `limit` and `cursor`; a cursor of another list (another `sort`) is a 400.
+    pub fn parse(limit: Option<&str>, cursor: Option<&str>, sort: &'static str) -> Result<ById, ApiError> {
+        let limit = page_limit(limit)?;
+        let after = cursor.map(|c| Cursor::decode(c, sort)).transpose()?.map(|c| c.id);
+        Ok(ById { limit, after, sort })
+    }
+
+    /// The page of `rows`, fetched with one more than `limit`.
+    pub fn page<T>(&self, rows: Vec<T>, id: impl Fn(&T) -> i64) -> Paged<T> {
+        Paged::from_rows(rows, self.limit, |row| Cursor {
+            sort: self.sort.into(),
+            key: None,
+            id: id(row),
+        })
+    }
+}
+
 impl<T> Paged<T> {
     /// Builds a page from up to `limit + 1` rows fetched in order: the extra
     /// row only tells that there is a next page.

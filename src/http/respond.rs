@@ -12,6 +12,14 @@ pub fn created(collection: &str, id: impl std::fmt::Display, item: impl Serializ
         .json(item)
 }
 
+/// `200 OK` with what only its asker may see (an admin list, a moderation
+/// queue, a secret): no cache on the way keeps it.
+pub fn private(view: impl Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(view)
+}
+
 /// A response to a rate-limited route, with where the client stands
 /// (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`).
 pub fn limited(

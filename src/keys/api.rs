@@ -12,7 +12,8 @@ use super::views::{KeyView, UsageDay};
 use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::pagination::{ById, Paged};
+use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -27,12 +28,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/keys/{id}/revoke").post(revoke_key));
 }
 
-fn private(view: impl serde::Serialize) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "private, no-store"))
-        .json(view)
-}
-
 /// List API keys (admin), oldest first; secrets are never shown.
 #[utoipa::path(get, path = "/api/v1/keys", tag = "keys", params(KeyListQuery), security(("bearer" = [])),
     responses((status = 200, body = Paged<KeyView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -42,21 +37,11 @@ pub async fn list_keys(
     query: web::Query<KeyListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let limit = page_limit(query.limit.as_deref())?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, KEY_SORT))
-        .transpose()?
-        .map(|c| c.id);
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), KEY_SORT)?;
+    let (limit, after) = (by_id.limit, by_id.after);
     let (rows, total) = crate::db::run(&state.pool, move |conn| store::list(conn, after, limit)).await?;
     let now = state.clock.now();
-    let page = Paged::from_rows(rows, limit, |k| Cursor {
-        sort: KEY_SORT.into(),
-        key: None,
-        id: k.id,
-    })
-    .with_total(total);
+    let page = by_id.page(rows, |k| k.id).with_total(total);
     Ok(private(page.map(|k| KeyView::of(k, now))))
 }
 

@@ -1,5 +1,7 @@
 //! `/links`: blocks of links to other websites.
 
+use super::model::LinkGroup;
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
@@ -11,7 +13,7 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, OrderedListQuery, Paged};
@@ -68,26 +70,32 @@ pub async fn get_link_group(
 /// Link groups as editors write them.
 pub struct LinkGroups;
 
-impl Editable for LinkGroups {
+impl Record for LinkGroups {
     const COLLECTION: &'static str = "links";
     const KIND: changes::Kind = changes::Kind::Links;
     const SLUGS: SlugTable = SlugTable::Links;
-    type Create = LinkGroupInput;
-    type Update = LinkGroupInput;
+    type Input = LinkGroupInput;
+    type Row = LinkGroup;
+    type Changes = LinkGroupData;
 
-    fn create(conn: &mut Conn, input: LinkGroupInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let data = apply(input, LinkGroupData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<LinkGroup>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: LinkGroupInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, LinkGroupData::from(current), false, stamp.at)
-        })
+    fn apply(
+        input: LinkGroupInput,
+        current: Option<&LinkGroup>,
+        now: NaiveDateTime,
+    ) -> Result<LinkGroupData, ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(conn: &mut Conn, current: Option<&LinkGroup>, data: LinkGroupData, stamp: &Stamp) -> StoreResult<i64> {
+        store::save(conn, current, data, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     fn answer(conn: &mut Conn, id: i64, lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

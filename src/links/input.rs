@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::model::{Link, LinkGroupData};
+use super::model::{Link, LinkGroup, LinkGroupData};
 use crate::http::input::{check_slug, check_url, finish, set_text, text};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -41,10 +41,11 @@ pub struct LinkGroupInput {
 
 pub fn apply(
     input: LinkGroupInput,
-    mut data: LinkGroupData,
-    creating: bool,
+    current: Option<&LinkGroup>,
     now: NaiveDateTime,
 ) -> Result<LinkGroupData, ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| LinkGroupData::new(now), LinkGroupData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.name {
         Some(name) => data.name = text(&mut errors, "name", &name, 1, 200),

@@ -34,24 +34,7 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<LinkGroup>> {
         .load(conn)?)
 }
 
-pub fn create(conn: &mut Conn, data: LinkGroupData, stamp: &Stamp) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, stamp))
-}
-
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&LinkGroup) -> Result<LinkGroupData, E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let data = change(&current)?;
-        Ok(save(conn, Some(&current), data, stamp)?)
-    })
-}
-
-fn save(conn: &mut Conn, current: Option<&LinkGroup>, mut data: LinkGroupData, stamp: &Stamp) -> StoreResult<i64> {
+pub fn save(conn: &mut Conn, current: Option<&LinkGroup>, mut data: LinkGroupData, stamp: &Stamp) -> StoreResult<i64> {
     let mut links: Vec<Link> = serde_json::from_str(&data.links).map_err(|_| StoreError::Internal)?;
     let mut used = Vec::new();
     for (i, link) in links.iter_mut().enumerate() {
@@ -61,32 +44,24 @@ fn save(conn: &mut Conn, current: Option<&LinkGroup>, mut data: LinkGroupData, s
         }
     }
     data.links = serde_json::to_string(&links).map_err(|_| StoreError::Internal)?;
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Links, &data.name)?;
-    }
-    let id = match current.map(|c| c.id) {
-        Some(id) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(link_groups::table.find(id)).set(&data).execute(conn),
-            )?;
-            id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(link_groups::table)
+    slug::fill(conn, SlugTable::Links, &mut data.slug, &data.name)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Links,
+        before,
+        &data.slug,
+        stamp.at,
+        |conn, id| match id {
+            Some(id) => diesel::update(link_groups::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(link_groups::table)
                 .values((&data, link_groups::created_at.eq(stamp.at)))
                 .returning(link_groups::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Links,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        stamp.at,
+        },
     )?;
     crate::media::uses::set(conn, changes::Kind::Links, id, &used)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);

@@ -18,7 +18,7 @@ use crate::http::editable::to_value;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::input::{finish, set_text, text};
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::pagination::{ById, Paged};
 use crate::http::patch::nullable;
 use crate::http::reader::Reader;
 use crate::http::routes::at;
@@ -61,23 +61,15 @@ const SORT: &str = "newest";
     ))]
 pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let limit = page_limit(query.limit.as_deref())?;
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), SORT)?;
     let kind = params::one_of("kind", query.kind.as_deref(), Kind::parse, Kind::ALL)?;
-    let before = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, SORT).map(|c| c.id))
-        .transpose()?;
+    let (limit, before) = (by_id.limit, by_id.after);
     let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let rows = crate::db::run(r.pool(), move |conn| {
         store::list(conn, kind.map(|k| k.as_str()), since, before, limit + 1)
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |m| Cursor {
-        sort: SORT.into(),
-        key: None,
-        id: m.id,
-    });
+    let page = by_id.page(rows, |m| m.id);
     cached_page(&r.req, &page.map(|m| view(&m)), r.auth.audience())
 }
 

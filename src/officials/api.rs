@@ -1,5 +1,7 @@
 //! `/officials`: the leadership directory, with positions over time.
 
+use super::model::PositionData;
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
@@ -11,7 +13,7 @@ use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
@@ -132,26 +134,37 @@ pub async fn get_official(
 /// Officials as editors write them.
 pub struct Officials;
 
-impl Editable for Officials {
+impl Record for Officials {
     const COLLECTION: &'static str = "officials";
     const KIND: Kind = Kind::Officials;
     const SLUGS: SlugTable = SlugTable::Officials;
-    type Create = OfficialInput;
-    type Update = OfficialInput;
+    type Input = OfficialInput;
+    type Row = Official;
+    type Changes = (OfficialData, Option<Vec<PositionData>>);
 
-    fn create(conn: &mut Conn, input: OfficialInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let (data, positions) = apply(input, OfficialData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, positions, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Official>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: OfficialInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, OfficialData::from(current), false, stamp.at)
-        })
+    fn apply(
+        input: OfficialInput,
+        current: Option<&Official>,
+        now: NaiveDateTime,
+    ) -> Result<(OfficialData, Option<Vec<PositionData>>), ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(
+        conn: &mut Conn,
+        current: Option<&Official>,
+        (data, positions): (OfficialData, Option<Vec<PositionData>>),
+        stamp: &Stamp,
+    ) -> StoreResult<i64> {
+        store::save(conn, current, data, positions, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     fn answer(conn: &mut Conn, id: i64, lang: Lang, now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

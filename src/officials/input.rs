@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{OfficialData, PositionData};
+use super::model::{Official, OfficialData, PositionData};
 use crate::http::input::{check_slug, finish, set_checked, set_text, text, EMAIL, PHONE, URL};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
@@ -78,10 +78,11 @@ pub struct OfficialInput {
 
 pub fn apply(
     input: OfficialInput,
-    mut data: OfficialData,
-    creating: bool,
+    current: Option<&Official>,
     now: NaiveDateTime,
 ) -> Result<(OfficialData, Option<Vec<PositionData>>), ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| OfficialData::new(now), OfficialData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.full_name {
         Some(name) => {

@@ -66,34 +66,9 @@ pub fn positions_of(conn: &mut Conn, official_ids: &[i64]) -> StoreResult<HashMa
     Ok(map)
 }
 
-/// Creates an official with their positions; their id.
-pub fn create(
-    conn: &mut Conn,
-    data: OfficialData,
-    positions: Option<Vec<PositionData>>,
-    stamp: &Stamp,
-) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, positions, stamp))
-}
-
-/// Changes the official `key` names: `change` turns the stored row into the
-/// new columns and positions (or refuses), in the same write transaction.
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&Official) -> Result<(OfficialData, Option<Vec<PositionData>>), E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let (data, positions) = change(&current)?;
-        Ok(save(conn, Some(&current), data, positions, stamp)?)
-    })
-}
-
 /// Inserts or updates an official inside the caller's write transaction;
 /// `positions` of `Some` replaces them all.
-fn save(
+pub fn save(
     conn: &mut Conn,
     current: Option<&Official>,
     mut data: OfficialData,
@@ -117,34 +92,24 @@ fn save(
     if let Some(photo) = crate::media::refs::read(data.photo.as_deref()) {
         data.photo_url = Some(photo.url);
     }
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Officials, &data.full_name)?;
-    }
-    let id = match current {
-        Some(current) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(officials::table.find(current.id))
-                    .set(&data)
-                    .execute(conn),
-            )?;
-            current.id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(officials::table)
+    slug::fill(conn, SlugTable::Officials, &mut data.slug, &data.full_name)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Officials,
+        before,
+        &data.slug,
+        now,
+        |conn, id| match id {
+            Some(id) => diesel::update(officials::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(officials::table)
                 .values((&data, officials::created_at.eq(now)))
                 .returning(officials::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Officials,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        now,
+        },
     )?;
     crate::media::uses::set(conn, changes::Kind::Officials, id, &media)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);

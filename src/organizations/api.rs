@@ -1,5 +1,6 @@
 //! `/organizations`: the structure of the town's political system.
 
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
@@ -11,7 +12,7 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
@@ -108,26 +109,37 @@ pub async fn get_organization(
 /// Organizations as editors write them.
 pub struct Organizations;
 
-impl Editable for Organizations {
+impl Record for Organizations {
     const COLLECTION: &'static str = "organizations";
     const KIND: changes::Kind = changes::Kind::Organizations;
     const SLUGS: SlugTable = SlugTable::Organizations;
-    type Create = OrganizationInput;
-    type Update = OrganizationInput;
+    type Input = OrganizationInput;
+    type Row = Organization;
+    type Changes = OrganizationData;
 
-    fn create(conn: &mut Conn, input: OrganizationInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let data = apply(input, OrganizationData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Organization>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: OrganizationInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, OrganizationData::from(current), false, stamp.at)
-        })
+    fn apply(
+        input: OrganizationInput,
+        current: Option<&Organization>,
+        now: NaiveDateTime,
+    ) -> Result<OrganizationData, ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(
+        conn: &mut Conn,
+        current: Option<&Organization>,
+        data: OrganizationData,
+        stamp: &Stamp,
+    ) -> StoreResult<i64> {
+        store::save(conn, current, data, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     fn answer(conn: &mut Conn, id: i64, lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

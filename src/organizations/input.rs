@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Kind, OrganizationData};
+use super::model::{Kind, Organization, OrganizationData};
 use crate::http::input::{check_slug, finish, set_checked, set_text, text, EMAIL, PHONE};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
@@ -72,10 +72,11 @@ pub struct OrganizationInput {
 /// Applies an input to the stored columns, collecting every problem.
 pub fn apply(
     input: OrganizationInput,
-    mut data: OrganizationData,
-    creating: bool,
+    current: Option<&Organization>,
     now: NaiveDateTime,
 ) -> Result<OrganizationData, ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| OrganizationData::new(now), OrganizationData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.name {
         Some(name) => data.name = text(&mut errors, "name", &name, 1, 300),

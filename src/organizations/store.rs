@@ -35,30 +35,10 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Organization>> {
         .load(conn)?)
 }
 
-/// Creates an organization; its id.
-pub fn create(conn: &mut Conn, data: OrganizationData, stamp: &Stamp) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, stamp))
-}
-
-/// Changes the organization `key` names: `change` turns the stored row into
-/// the new columns (or refuses), in the same write transaction.
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&Organization) -> Result<OrganizationData, E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let data = change(&current)?;
-        Ok(save(conn, Some(&current), data, stamp)?)
-    })
-}
-
 /// Inserts or updates inside the caller's write transaction. An empty slug
 /// is derived from the name. A parent must exist and must not be the
 /// organization itself or one of its descendants.
-fn save(
+pub fn save(
     conn: &mut Conn,
     current: Option<&Organization>,
     mut data: OrganizationData,
@@ -82,32 +62,24 @@ fn save(
         }
     }
     let media = crate::media::refs::resolve_column(conn, &mut data.logo, "logo")?;
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Organizations, &data.name)?;
-    }
-    let id = match id {
-        Some(id) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(organizations::table.find(id)).set(&data).execute(conn),
-            )?;
-            id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(organizations::table)
+    slug::fill(conn, SlugTable::Organizations, &mut data.slug, &data.name)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Organizations,
+        before,
+        &data.slug,
+        stamp.at,
+        |conn, id| match id {
+            Some(id) => diesel::update(organizations::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(organizations::table)
                 .values((&data, organizations::created_at.eq(stamp.at)))
                 .returning(organizations::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Organizations,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        stamp.at,
+        },
     )?;
     crate::media::uses::set(conn, changes::Kind::Organizations, id, &media)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);

@@ -1,5 +1,6 @@
 //! `/pages`: the portal's standing pages, as a menu tree.
 
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
@@ -11,7 +12,7 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
@@ -96,26 +97,28 @@ pub async fn get_page(
 /// Pages as editors write them.
 pub struct Pages;
 
-impl Editable for Pages {
+impl Record for Pages {
     const COLLECTION: &'static str = "pages";
     const KIND: changes::Kind = changes::Kind::Pages;
     const SLUGS: SlugTable = SlugTable::Pages;
-    type Create = PageInput;
-    type Update = PageInput;
+    type Input = PageInput;
+    type Row = Page;
+    type Changes = PageData;
 
-    fn create(conn: &mut Conn, input: PageInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let data = apply(input, PageData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Page>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: PageInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, PageData::from(current), false, stamp.at)
-        })
+    fn apply(input: PageInput, current: Option<&Page>, now: NaiveDateTime) -> Result<PageData, ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(conn: &mut Conn, current: Option<&Page>, data: PageData, stamp: &Stamp) -> StoreResult<i64> {
+        store::save(conn, current, data, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     fn answer(conn: &mut Conn, id: i64, lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Map, PageData};
+use super::model::{Map, Page, PageData};
 use crate::http::input::{check_length, check_slug, finish, set_text, text};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
@@ -84,7 +84,9 @@ fn check_map(errors: &mut Vec<FieldError>, map: &Map) {
     }
 }
 
-pub fn apply(input: PageInput, mut data: PageData, creating: bool, now: NaiveDateTime) -> Result<PageData, ApiError> {
+pub fn apply(input: PageInput, current: Option<&Page>, now: NaiveDateTime) -> Result<PageData, ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| PageData::new(now), PageData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.title {
         Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),

@@ -32,25 +32,8 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Page>> {
         .load(conn)?)
 }
 
-pub fn create(conn: &mut Conn, data: PageData, stamp: &Stamp) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, stamp))
-}
-
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&Page) -> Result<PageData, E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let data = change(&current)?;
-        Ok(save(conn, Some(&current), data, stamp)?)
-    })
-}
-
 /// A parent must exist and must not be the page or one under it.
-fn save(conn: &mut Conn, current: Option<&Page>, mut data: PageData, stamp: &Stamp) -> StoreResult<i64> {
+pub fn save(conn: &mut Conn, current: Option<&Page>, mut data: PageData, stamp: &Stamp) -> StoreResult<i64> {
     let id = current.map(|c| c.id);
     if let Some(parent) = data.parent_id {
         let tree: Vec<(i64, Option<i64>)> = pages::table.select((pages::id, pages::parent_id)).load(conn)?;
@@ -65,32 +48,24 @@ fn save(conn: &mut Conn, current: Option<&Page>, mut data: PageData, stamp: &Sta
             cursor = tree.iter().find(|(p, _)| *p == at).and_then(|(_, up)| *up);
         }
     }
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Pages, &data.title)?;
-    }
-    let id = match id {
-        Some(id) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(pages::table.find(id)).set(&data).execute(conn),
-            )?;
-            id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(pages::table)
+    slug::fill(conn, SlugTable::Pages, &mut data.slug, &data.title)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Pages,
+        before,
+        &data.slug,
+        stamp.at,
+        |conn, id| match id {
+            Some(id) => diesel::update(pages::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(pages::table)
                 .values((&data, pages::created_at.eq(stamp.at)))
                 .returning(pages::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Pages,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        stamp.at,
+        },
     )?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Pages, touched)?;

@@ -1,5 +1,7 @@
 //! `/playlists`: songs about the town.
 
+use super::model::Playlist;
+use crate::db::StoreResult;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 
@@ -11,7 +13,7 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
+use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, OrderedListQuery, Paged};
@@ -67,26 +69,28 @@ pub async fn get_playlist(
 /// Playlists as editors write them.
 pub struct Playlists;
 
-impl Editable for Playlists {
+impl Record for Playlists {
     const COLLECTION: &'static str = "playlists";
     const KIND: changes::Kind = changes::Kind::Playlists;
     const SLUGS: SlugTable = SlugTable::Playlists;
-    type Create = PlaylistInput;
-    type Update = PlaylistInput;
+    type Input = PlaylistInput;
+    type Row = Playlist;
+    type Changes = PlaylistData;
 
-    fn create(conn: &mut Conn, input: PlaylistInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        let data = apply(input, PlaylistData::new(stamp.at), true, stamp.at)?;
-        Ok(store::create(conn, data, stamp)?)
+    fn find(conn: &mut Conn, key: &IdOrSlug) -> StoreResult<Option<Playlist>> {
+        store::find(conn, key)
     }
 
-    fn update(conn: &mut Conn, key: &IdOrSlug, input: PlaylistInput, stamp: &Stamp) -> Result<i64, ApiError> {
-        store::update(conn, key, stamp, |current| {
-            apply(input, PlaylistData::from(current), false, stamp.at)
-        })
+    fn apply(input: PlaylistInput, current: Option<&Playlist>, now: NaiveDateTime) -> Result<PlaylistData, ApiError> {
+        apply(input, current, now)
     }
 
-    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {
-        Ok(store::delete(conn, key, stamp)?)
+    fn save(conn: &mut Conn, current: Option<&Playlist>, data: PlaylistData, stamp: &Stamp) -> StoreResult<i64> {
+        store::save(conn, current, data, stamp)
+    }
+
+    fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> StoreResult<()> {
+        store::delete(conn, key, stamp)
     }
 
     fn answer(conn: &mut Conn, id: i64, _lang: Lang, _now: NaiveDateTime) -> Result<serde_json::Value, ApiError> {

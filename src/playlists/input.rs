@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::model::{PlaylistData, Track};
+use super::model::{Playlist, PlaylistData, Track};
 use crate::http::input::{check_slug, finish, set_text, text};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -36,12 +36,9 @@ pub struct PlaylistInput {
     pub tracks: Option<Vec<TrackInput>>,
 }
 
-pub fn apply(
-    input: PlaylistInput,
-    mut data: PlaylistData,
-    creating: bool,
-    now: NaiveDateTime,
-) -> Result<PlaylistData, ApiError> {
+pub fn apply(input: PlaylistInput, current: Option<&Playlist>, now: NaiveDateTime) -> Result<PlaylistData, ApiError> {
+    let creating = current.is_none();
+    let mut data = current.map_or_else(|| PlaylistData::new(now), PlaylistData::from);
     let mut errors: Vec<FieldError> = Vec::new();
     match input.title {
         Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),

@@ -32,24 +32,7 @@ pub fn all(conn: &mut Conn) -> StoreResult<Vec<Playlist>> {
         .load(conn)?)
 }
 
-pub fn create(conn: &mut Conn, data: PlaylistData, stamp: &Stamp) -> StoreResult<i64> {
-    write_tx(conn, |conn| save(conn, None, data, stamp))
-}
-
-pub fn update<E: From<StoreError>>(
-    conn: &mut Conn,
-    key: &IdOrSlug,
-    stamp: &Stamp,
-    change: impl FnOnce(&Playlist) -> Result<PlaylistData, E>,
-) -> Result<i64, E> {
-    write_tx(conn, |conn| {
-        let current = find(conn, key)?.ok_or(StoreError::NotFound)?;
-        let data = change(&current)?;
-        Ok(save(conn, Some(&current), data, stamp)?)
-    })
-}
-
-fn save(conn: &mut Conn, current: Option<&Playlist>, mut data: PlaylistData, stamp: &Stamp) -> StoreResult<i64> {
+pub fn save(conn: &mut Conn, current: Option<&Playlist>, mut data: PlaylistData, stamp: &Stamp) -> StoreResult<i64> {
     let mut tracks: Vec<Track> = serde_json::from_str(&data.tracks).map_err(|_| StoreError::Internal)?;
     let ids: Vec<i64> = tracks.iter().map(|t| t.media_id).collect();
     let found = crate::media::store::find_many(conn, &ids)?;
@@ -73,32 +56,24 @@ fn save(conn: &mut Conn, current: Option<&Playlist>, mut data: PlaylistData, sta
     }
     data.tracks = serde_json::to_string(&tracks).map_err(|_| StoreError::Internal)?;
     let used = ids;
-    if data.slug.is_empty() {
-        data.slug = slug::derive(conn, SlugTable::Playlists, &data.title)?;
-    }
-    let id = match current.map(|c| c.id) {
-        Some(id) => {
-            slug::saved(
-                &data.slug,
-                diesel::update(playlists::table.find(id)).set(&data).execute(conn),
-            )?;
-            id
-        }
-        None => slug::saved(
-            &data.slug,
-            diesel::insert_into(playlists::table)
+    slug::fill(conn, SlugTable::Playlists, &mut data.slug, &data.title)?;
+    let before = current.map(|c| (c.id, c.slug.as_str()));
+    let id = slug::save_row(
+        conn,
+        SlugTable::Playlists,
+        before,
+        &data.slug,
+        stamp.at,
+        |conn, id| match id {
+            Some(id) => diesel::update(playlists::table.find(id))
+                .set(&data)
+                .execute(conn)
+                .map(|_| id),
+            None => diesel::insert_into(playlists::table)
                 .values((&data, playlists::created_at.eq(stamp.at)))
                 .returning(playlists::id)
                 .get_result(conn),
-        )?,
-    };
-    slug::settle(
-        conn,
-        SlugTable::Playlists,
-        id,
-        current.map(|c| c.slug.as_str()),
-        &data.slug,
-        stamp.at,
+        },
     )?;
     crate::media::uses::set(conn, changes::Kind::Playlists, id, &used)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);

@@ -15,7 +15,7 @@ use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
 use crate::http::editable::{to_value, Editable};
 use crate::http::lang::Lang;
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::pagination::{ById, Paged};
 use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
@@ -24,24 +24,14 @@ const TERM_SORT: &str = "id";
 
 async fn list_terms(kind: TermKind, r: Reader, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
     let Reader { req, auth, state, .. } = r;
-    let limit = page_limit(query.limit.as_deref())?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, TERM_SORT))
-        .transpose()?
-        .map(|c| c.id);
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), TERM_SORT)?;
+    let (limit, after) = (by_id.limit, by_id.after);
     let since = crate::http::input::time_param("updated_since", query.updated_since.as_deref(), false)?;
     let (rows, total) = crate::db::run(auth.pool(&state), move |conn| {
         store::list(conn, kind, after, since, limit)
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |t| Cursor {
-        sort: TERM_SORT.into(),
-        key: None,
-        id: t.id,
-    })
-    .with_total(total);
+    let page = by_id.page(rows, |t| t.id).with_total(total);
     cached_page(&req, &page.map(TermView::from), auth.audience())
 }
 

@@ -9,7 +9,8 @@ use super::views::UserView;
 use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::pagination::{ById, Paged};
+use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -38,26 +39,14 @@ pub async fn list_users(
     query: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let limit = page_limit(query.limit.as_deref())?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, USER_SORT))
-        .transpose()?
-        .map(|c| c.id);
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), USER_SORT)?;
+    let (limit, after) = (by_id.limit, by_id.after);
     let (rows, total) = crate::db::run(&state.pool, move |conn| {
         Ok::<_, ApiError>((store::list(conn, after, limit)?, store::count(conn)?))
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |u| Cursor {
-        sort: USER_SORT.into(),
-        key: None,
-        id: u.id,
-    })
-    .with_total(total);
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "private, no-store"))
-        .json(page.map(UserView::from)))
+    let page = by_id.page(rows, |u| u.id).with_total(total);
+    Ok(private(page.map(UserView::from)))
 }
 
 /// Create a user (admin).
@@ -104,9 +93,7 @@ pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>
     let user = crate::db::run(&state.pool, move |conn| store::find(conn, id))
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "private, no-store"))
-        .json(UserView::from(user)))
+    Ok(private(UserView::from(user)))
 }
 
 /// Change a user's role, password or display name (admin). The last admin cannot be demoted.

@@ -12,7 +12,8 @@ use super::views::{DeliveryView, WebhookView};
 use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::pagination::{page_limit, Cursor, Paged};
+use crate::http::pagination::{ById, Paged};
+use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -32,16 +33,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(at("/webhooks/{id}/ping").post(ping_webhook));
 }
 
-fn private(view: impl serde::Serialize) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "private, no-store"))
-        .json(view)
-}
-
-fn cursor_of(raw: Option<&str>, sort: &str) -> Result<Option<i64>, ApiError> {
-    Ok(raw.map(|c| Cursor::decode(c, sort)).transpose()?.map(|c| c.id))
-}
-
 /// List webhooks (admin).
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks", params(WebhookListQuery), security(("bearer" = [])),
     responses((status = 200, body = Paged<WebhookView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -51,15 +42,10 @@ pub async fn list_webhooks(
     query: web::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let limit = page_limit(query.limit.as_deref())?;
-    let after = cursor_of(query.cursor.as_deref(), HOOK_SORT)?;
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), HOOK_SORT)?;
+    let (limit, after) = (by_id.limit, by_id.after);
     let (rows, total) = crate::db::run(&state.pool, move |conn| store::list(conn, after, limit)).await?;
-    let page = Paged::from_rows(rows, limit, |h| Cursor {
-        sort: HOOK_SORT.into(),
-        key: None,
-        id: h.id,
-    })
-    .with_total(total);
+    let page = by_id.page(rows, |h| h.id).with_total(total);
     Ok(private(page.map(WebhookView::from)))
 }
 
@@ -177,18 +163,14 @@ pub async fn list_deliveries(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let id = id.into_inner();
-    let limit = page_limit(query.limit.as_deref())?;
-    let before = cursor_of(query.cursor.as_deref(), DELIVERY_SORT)?;
+    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), DELIVERY_SORT)?;
+    let (limit, before) = (by_id.limit, by_id.after);
     let rows = crate::db::run(&state.pool, move |conn| {
         store::find(conn, id)?.ok_or(ApiError::NotFound)?;
         Ok::<_, ApiError>(store::deliveries(conn, id, before, limit)?)
     })
     .await?;
-    let page = Paged::from_rows(rows, limit, |d| Cursor {
-        sort: DELIVERY_SORT.into(),
-        key: None,
-        id: d.id,
-    });
+    let page = by_id.page(rows, |d| d.id);
     Ok(private(page.map(DeliveryView::from)))
 }
 

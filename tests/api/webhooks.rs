@@ -318,7 +318,7 @@ on_both_engines! {
             data.status = "published".into();
             data.published_at = Some(app.now());
             let result = bantin::db::write_tx(&mut conn, |conn| {
-                bantin::articles::store::create(conn, data, Default::default(), &stamp)?;
+                bantin::articles::store::save(conn, None, data, Default::default(), &stamp)?;
                 Err::<(), _>(bantin::db::StoreError::Conflict)
             });
             assert!(result.is_err());
