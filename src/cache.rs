@@ -1,4 +1,4 @@
-//! The store of the response cache (see [`crate::http::response_cache`] for
+//! The store of the response cache (see [`crate::web::response_cache`] for
 //! what it keeps and when): entries bounded by bytes, a generation that a
 //! public change moves, and the encodings answers are kept in.
 

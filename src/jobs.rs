@@ -19,7 +19,7 @@ pub const DELIVERIES_KEPT_DAYS: i64 = 30;
 
 pub fn spawn(state: AppState) {
     actix_web::rt::spawn(crate::webhooks::send::run(state.clone()));
-    actix_web::rt::spawn(crate::http::response_cache::follow(state.clone()));
+    actix_web::rt::spawn(crate::web::response_cache::follow(state.clone()));
     actix_web::rt::spawn(follow_for_search(state.clone()));
     let flush_every = Duration::from_secs(state.config.view_flush_seconds);
     let counting = state.clone();

@@ -40,4 +40,5 @@ pub mod telemetry;
 pub mod text;
 pub mod transfer;
 pub mod users;
+pub mod web;
 pub mod webhooks;

@@ -27,9 +27,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(crate::health::routes)
         .service(
             web::scope("/api/v1")
-                .wrap(middleware::from_fn(crate::http::response_cache::middleware))
+                .wrap(middleware::from_fn(crate::web::response_cache::middleware))
                 .wrap(middleware::from_fn(crate::idempotency::middleware))
-                .wrap(middleware::from_fn(crate::http::gate::gate))
+                .wrap(middleware::from_fn(crate::web::gate::gate))
                 .configure(crate::auth::api::routes)
                 .configure(crate::users::api::routes)
                 .configure(crate::keys::api::routes)

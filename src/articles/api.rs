@@ -16,13 +16,13 @@ use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Scope};
 use crate::http::cache::cached_page;
-use crate::http::editable::Record;
 use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::web::editable::Record;
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/articles").get(list_articles).post(create))
@@ -172,7 +172,7 @@ pub async fn get_article(
     if article != 0 {
         response
             .extensions_mut()
-            .insert(crate::http::response_cache::CountsView(article));
+            .insert(crate::web::response_cache::CountsView(article));
     }
     Ok(response)
 }

@@ -10,9 +10,9 @@ use crate::db::slug::SlugTable;
 use crate::db::IdOrSlug;
 use crate::http::cache::cached_bytes;
 use crate::http::error::Problem;
-use crate::http::reader::{renamed, Reader};
 use crate::http::ApiError;
 use crate::text::escaped as escape;
+use crate::web::reader::{renamed, Reader};
 
 /// What a print page may load: its own style, and photos from anywhere.
 pub const PRINT_CSP: &str = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

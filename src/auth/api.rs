@@ -8,7 +8,6 @@ use super::input::{ChangePassword, LoginRequest, RefreshRequest};
 use super::store::{self, NewToken};
 use super::tokens::{self, Bearer};
 use super::views::TokenPair;
-use crate::http::auth::Auth;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
@@ -17,6 +16,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use crate::users::store as users;
 use crate::users::views::UserView;
+use crate::web::auth::Auth;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/auth/login").post(login))
@@ -196,7 +196,7 @@ pub async fn change_password(
     body: Json<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
     let user = auth.user()?.clone();
-    let crate::http::auth::Who::User { session, .. } = &auth.who else {
+    let crate::web::auth::Who::User { session, .. } = &auth.who else {
         return Err(ApiError::Forbidden);
     };
     let session = session.clone();

@@ -24,7 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 429, description = "Too many challenges from this client (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json")))]
 pub async fn create_challenge(
     req: HttpRequest,
-    _auth: crate::http::auth::MaybeAuth,
+    _auth: crate::web::auth::MaybeAuth,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let quota = state

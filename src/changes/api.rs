@@ -14,9 +14,9 @@ use crate::db::Conn;
 use crate::http::cache::cached_json;
 use crate::http::error::Problem;
 use crate::http::lang::Lang;
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/changes").get(list_changes))

@@ -10,16 +10,16 @@ use super::store;
 use super::views::{moderation_view, public_view, Accepted, CommentView, Erased, ModerationView};
 use crate::clock::utc;
 use crate::db::{IdOrSlug, Narrow};
-use crate::http::auth::{Auth, MaybeAuth};
 use crate::http::cache::{cached_page, Audience};
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::pagination::{ById, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::{params, respond, ApiError};
 use crate::state::AppState;
+use crate::web::auth::{Auth, MaybeAuth};
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -14,12 +14,12 @@ use serde::Deserialize;
 use crate::articles::input::{apply as apply_article, ArticleInput};
 use crate::db::{write_tx, Conn, IdOrSlug};
 use crate::events::input::EventInput;
-use crate::http::editable::Editable;
 use crate::http::ApiError;
 use crate::officials::input::{OfficialInput, PositionInput};
 use crate::organizations::input::OrganizationInput;
 use crate::taxonomy::model::{TermInput, TermKind};
 use crate::taxonomy::store as terms;
+use crate::web::editable::Editable;
 
 mod files;
 mod sections;

@@ -13,13 +13,13 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Cursor, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::web::editable::{to_value, Record};
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/documents").get(list_documents).post(create)).service(

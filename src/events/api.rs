@@ -14,15 +14,15 @@ use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::{cached_bytes, cached_page, Audience};
-use crate::http::editable::{to_value, Record};
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::input::time_param;
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, Cursor, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::{params, ApiError};
 use crate::state::AppState;
+use crate::web::editable::{to_value, Record};
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/events.ics").get(feed))

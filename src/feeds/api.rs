@@ -11,9 +11,9 @@ use crate::db::refs::Narrow;
 use crate::db::IdOrSlug;
 use crate::http::cache::cached_bytes;
 use crate::http::error::Problem;
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/feeds/articles.{format}").get(article_feed))

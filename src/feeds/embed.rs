@@ -14,10 +14,10 @@ use crate::config::Config;
 use crate::db::IdOrSlug;
 use crate::http::cache::cached_bytes;
 use crate::http::error::{ParamIssue, Problem};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::text::escaped as escape;
+use crate::web::reader::Reader;
 
 /// What an embedded card may load and who may frame it: its own style,
 /// photos from anywhere, no script, any framing origin.
@@ -409,7 +409,7 @@ async fn public_article_in(
         move |conn| match crate::articles::store::find_public(conn, &key, now) {
             Ok(row) => Ok(Ok(row)),
             Err(crate::db::StoreError::NotFound) => {
-                let slug = crate::http::reader::renamed(conn, crate::db::slug::SlugTable::Articles, &key)?;
+                let slug = crate::web::reader::renamed(conn, crate::db::slug::SlugTable::Articles, &key)?;
                 slug.map(Err).ok_or(ApiError::NotFound)
             }
             Err(e) => Err(e.into()),
@@ -469,7 +469,7 @@ pub async fn embed_card(
     let key = IdOrSlug::parse(&slug);
     let row = match public_article_in(&state, key, state.clock.now()).await? {
         Ok(row) => row,
-        Err(current) => return Ok(crate::http::reader::moved(&req, &current)),
+        Err(current) => return Ok(crate::web::reader::moved(&req, &current)),
     };
     let shape = if compact { Shape::COMPACT } else { Shape::of(&row) };
     let html = card(&row, &state.config, shape);

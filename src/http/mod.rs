@@ -1,13 +1,10 @@
 //! HTTP plumbing shared by every resource: errors, language, request
 //! parsing, pagination, caching, authentication and client identity.
 
-pub mod auth;
 pub mod cache;
 pub mod client;
-pub mod editable;
 pub mod error;
 pub mod extract;
-pub mod gate;
 pub mod input;
 pub mod lang;
 pub mod messages;
@@ -15,9 +12,7 @@ pub mod pagination;
 pub mod params;
 pub mod patch;
 pub mod rate_limit;
-pub mod reader;
 pub mod respond;
-pub mod response_cache;
 pub mod routes;
 pub mod site;
 pub mod versions;

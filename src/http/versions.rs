@@ -12,9 +12,6 @@ use serde::Serialize;
 
 use super::cache::versioned_etag as etag;
 use super::ApiError;
-use crate::changes::Kind;
-use crate::db::slug::{self, SlugTable};
-use crate::db::{Conn, IdOrSlug};
 
 /// Sets the `ETag` of a write's answer, so the next write can send it.
 pub fn tag(response: &mut HttpResponse, version: i64, item: &impl Serialize) {
@@ -63,27 +60,12 @@ impl Precondition {
         Precondition::AtVersion(tags.into_iter().filter_map(version_in).collect())
     }
 
-    /// Refuses the write with 412 unless the item is as asked. Inside the
-    /// write transaction, so nobody writes in between.
-    pub fn check(&self, conn: &mut Conn, kind: Kind, table: SlugTable, key: &IdOrSlug) -> Result<(), ApiError> {
-        if *self == Precondition::None {
-            return Ok(());
-        }
-        let id = slug::id_of(conn, table, key)?.ok_or(ApiError::NotFound)?;
-        self.check_id(conn, kind, id)
-    }
-
-    /// [`Precondition::check`] for an item known by its id (media have no slug).
-    pub fn check_id(&self, conn: &mut Conn, kind: Kind, id: i64) -> Result<(), ApiError> {
+    /// Refuses the write with 412 unless the item is at a version asked
+    /// for; `current` reads its version (inside the write transaction, so
+    /// nobody writes in between), and only when a version was asked for.
+    pub fn holds(&self, current: impl FnOnce() -> Result<i64, ApiError>) -> Result<(), ApiError> {
         match self {
-            Precondition::AtVersion(versions) => {
-                let current = crate::changes::store::version(conn, kind, id)?;
-                if versions.contains(&current) {
-                    Ok(())
-                } else {
-                    Err(ApiError::PreconditionFailed)
-                }
-            }
+            Precondition::AtVersion(versions) if !versions.contains(&current()?) => Err(ApiError::PreconditionFailed),
             _ => Ok(()),
         }
     }

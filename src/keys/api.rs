@@ -9,7 +9,6 @@ use super::input::{CreateKey, KeyListQuery, UpdateKey};
 use super::model::NewKey;
 use super::store;
 use super::views::{KeyView, UsageDay};
-use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::pagination::{ById, Paged};
@@ -17,6 +16,7 @@ use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
+use crate::web::auth::Auth;
 
 const KEY_SORT: &str = "id";
 /// Days of use `GET /keys/{id}` shows.

@@ -12,18 +12,18 @@ use super::process::{self, Refusal};
 use super::store;
 use super::views::{view, MediaView};
 use crate::changes::{self, Stamp};
-use crate::http::auth::Auth;
 use crate::http::cache::cached_page;
-use crate::http::editable::to_value;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::input::{finish, set_text, text};
 use crate::http::pagination::{ById, Paged};
 use crate::http::patch::nullable;
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::{params, respond, versions, ApiError, FieldError, FieldIssue};
 use crate::state::AppState;
+use crate::web::auth::Auth;
+use crate::web::editable::to_value;
+use crate::web::reader::Reader;
 
 use crate::config::FORM_OVERHEAD;
 
@@ -357,7 +357,7 @@ pub async fn update_media(
     let input = body.into_inner();
     crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| {
-            precondition.check_id(conn, changes::Kind::Media, id)?;
+            precondition.holds(|| Ok(changes::store::version(conn, changes::Kind::Media, id)?))?;
             store::update(conn, id, &stamp, |current| {
                 let mut text = MediaText::from(current);
                 let mut errors = Vec::new();
@@ -398,7 +398,7 @@ pub async fn delete_media(
     let id = id.into_inner();
     let gone = crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| {
-            precondition.check_id(conn, changes::Kind::Media, id)?;
+            precondition.holds(|| Ok(changes::store::version(conn, changes::Kind::Media, id)?))?;
             Ok::<_, ApiError>(store::delete(conn, id, &stamp)?)
         })
     })

@@ -12,13 +12,13 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Record};
 use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::{params, ApiError};
+use crate::web::editable::{to_value, Record};
+use crate::web::reader::Reader;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/organizations").get(list_organizations).post(create))

@@ -5,13 +5,13 @@ use crate::articles::stats;
 use crate::articles::store as articles;
 use crate::articles::views::RatingSummary;
 use crate::db::IdOrSlug;
-use crate::http::auth::MaybeAuth;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::routes::at;
 use crate::http::{respond, ApiError, FieldIssue};
 use crate::state::AppState;
+use crate::web::auth::MaybeAuth;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

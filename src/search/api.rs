@@ -10,9 +10,9 @@ use crate::http::cache::cached_page;
 use crate::http::error::{ParamIssue, Problem};
 use crate::http::lang::Lang;
 use crate::http::pagination::{page_limit, relevance_offset, relevance_page, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::web::reader::Reader;
 use actix_web::{web, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,12 +1,12 @@
 //! `POST /stats/visits` (the beacon) and `GET /stats`.
 
 use super::views::{Stats, VisitAck};
-use crate::http::auth::MaybeAuth;
 use crate::http::client::client_key;
 use crate::http::error::Problem;
 use crate::http::routes::at;
 use crate::http::{respond, ApiError};
 use crate::state::AppState;
+use crate::web::auth::MaybeAuth;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -13,12 +13,12 @@ use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::editable::{to_value, Editable};
 use crate::http::lang::Lang;
 use crate::http::pagination::{ById, Paged};
-use crate::http::reader::Reader;
 use crate::http::routes::at;
 use crate::http::ApiError;
+use crate::web::editable::{to_value, Editable};
+use crate::web::reader::Reader;
 
 const TERM_SORT: &str = "id";
 

@@ -6,7 +6,6 @@ use super::input::{CreateUser, UpdateUser, UserListQuery};
 use super::model::{NewUser, UserChanges};
 use super::store;
 use super::views::UserView;
-use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::pagination::{ById, Paged};
@@ -14,6 +13,7 @@ use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
+use crate::web::auth::Auth;
 
 const USER_SORT: &str = "id";
 

@@ -9,7 +9,6 @@ use super::input::{check_url, CreateWebhook, UpdateWebhook, WebhookListQuery};
 use super::model::{DeliveryState, NewDelivery, NewWebhook};
 use super::store;
 use super::views::{DeliveryView, WebhookView};
-use crate::http::auth::Auth;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
 use crate::http::pagination::{ById, Paged};
@@ -17,6 +16,7 @@ use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
+use crate::web::auth::Auth;
 
 const HOOK_SORT: &str = "id";
 const DELIVERY_SORT: &str = "-id";

@@ -10,13 +10,13 @@ use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 
 use super::auth::Auth;
-use super::lang::Lang;
-use super::versions::{self, Precondition};
-use super::{respond, ApiError};
 use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, StoreResult};
 use crate::http::extract::Json;
+use crate::http::lang::Lang;
+use crate::http::versions::{self, Precondition};
+use crate::http::{respond, ApiError};
 use crate::state::AppState;
 
 /// A resource editors create, change and delete.
@@ -107,6 +107,22 @@ fn stamp<R: Editable>(auth: &Auth, state: &AppState) -> Result<Stamp, ApiError> 
     Ok(Stamp::new(state.clock.now(), auth.actor()))
 }
 
+/// Refuses a write with 412 unless the item `key` names is as `If-Match`
+/// asked (404 if there is none and something was asked).
+fn check(
+    precondition: &Precondition,
+    conn: &mut Conn,
+    kind: Kind,
+    table: SlugTable,
+    key: &IdOrSlug,
+) -> Result<(), ApiError> {
+    if *precondition == Precondition::None {
+        return Ok(());
+    }
+    let id = crate::db::slug::id_of(conn, table, key)?.ok_or(ApiError::NotFound)?;
+    precondition.holds(|| Ok(crate::changes::store::version(conn, kind, id)?))
+}
+
 /// The item a write answers with, and its version.
 fn answer<R: Editable>(
     conn: &mut Conn,
@@ -149,7 +165,7 @@ pub async fn update<R: Editable>(
     let (key, input) = (IdOrSlug::parse(&key), body.into_inner());
     let (item, version) = crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| {
-            precondition.check(conn, R::KIND, R::SLUGS, &key)?;
+            check(&precondition, conn, R::KIND, R::SLUGS, &key)?;
             let id = R::update(conn, &key, input, &stamp)?;
             answer::<R>(conn, id, lang, stamp.at)
         })
@@ -171,7 +187,7 @@ pub async fn delete<R: Editable>(
     let key = IdOrSlug::parse(&key);
     crate::db::run(&state.pool, move |conn| {
         crate::db::write_tx(conn, |conn| {
-            precondition.check(conn, R::KIND, R::SLUGS, &key)?;
+            check(&precondition, conn, R::KIND, R::SLUGS, &key)?;
             R::delete(conn, &key, &stamp)
         })
     })
@@ -213,12 +229,12 @@ macro_rules! editable_endpoints {
                 (status = 422, description = $invalid, body = $crate::http::error::Problem, content_type = "application/problem+json"),
             ))]
         pub async fn create(
-            auth: $crate::http::auth::Auth,
+            auth: $crate::web::auth::Auth,
             lang: $crate::http::lang::Lang,
             state: actix_web::web::Data<$crate::state::AppState>,
             body: $crate::http::extract::Json<$Create>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
-            $crate::http::editable::create::<$R>(auth, lang, state, body).await
+            $crate::web::editable::create::<$R>(auth, lang, state, body).await
         }
 
         #[doc = $update_doc]
@@ -235,13 +251,13 @@ macro_rules! editable_endpoints {
             ))]
         pub async fn update(
             req: actix_web::HttpRequest,
-            auth: $crate::http::auth::Auth,
+            auth: $crate::web::auth::Auth,
             lang: $crate::http::lang::Lang,
             state: actix_web::web::Data<$crate::state::AppState>,
             key: actix_web::web::Path<String>,
             body: $crate::http::extract::Json<$Update>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
-            $crate::http::editable::update::<$R>(req, auth, lang, state, key, body).await
+            $crate::web::editable::update::<$R>(req, auth, lang, state, key, body).await
         }
 
         #[doc = $delete_doc]
@@ -254,11 +270,11 @@ macro_rules! editable_endpoints {
             ))]
         pub async fn delete(
             req: actix_web::HttpRequest,
-            auth: $crate::http::auth::Auth,
+            auth: $crate::web::auth::Auth,
             state: actix_web::web::Data<$crate::state::AppState>,
             key: actix_web::web::Path<String>,
         ) -> Result<actix_web::HttpResponse, $crate::http::ApiError> {
-            $crate::http::editable::delete::<$R>(req, auth, state, key).await
+            $crate::web::editable::delete::<$R>(req, auth, state, key).await
         }
     };
 }

@@ -33,11 +33,11 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse};
 use bytes::Bytes;
 
-use super::error::ApiError;
-use super::lang::Lang;
-use super::pagination::QueryKey;
 use crate::cache::Entry;
 pub use crate::cache::{CountsView, Encoding, ResponseCache, TIME_TO_LIVE};
+use crate::http::error::ApiError;
+use crate::http::lang::Lang;
+use crate::http::pagination::QueryKey;
 use crate::keys::model::{Grant, KeyKind};
 use crate::state::AppState;
 

@@ -14,8 +14,8 @@ use actix_web::http::Uri;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 
-use super::error::{ApiError, ParamIssue};
-use super::pagination::QueryKey;
+use crate::http::error::{ApiError, ParamIssue};
+use crate::http::pagination::QueryKey;
 use crate::keys::model::KeyKind;
 use crate::state::AppState;
 
@@ -62,7 +62,7 @@ pub async fn gate(
     let quota = match admit(&mut req).await {
         Ok(quota) => quota,
         Err(refused) => {
-            let lang = super::lang::Lang::from_request(req.request());
+            let lang = crate::http::lang::Lang::from_request(req.request());
             return Ok(req.into_response(refused.render(lang)));
         }
     };
@@ -80,7 +80,7 @@ pub async fn gate(
 
 /// Checks the key a request carries and hands its grant to the
 /// extractors; the key's quota when there is one.
-async fn admit(req: &mut ServiceRequest) -> Result<Option<super::rate_limit::Quota>, ApiError> {
+async fn admit(req: &mut ServiceRequest) -> Result<Option<crate::http::rate_limit::Quota>, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()

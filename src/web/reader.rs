@@ -8,11 +8,11 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 
 use super::auth::MaybeAuth;
-use super::lang::Lang;
-use super::ApiError;
 use crate::changes::Kind;
 use crate::db::slug::SlugTable;
 use crate::db::IdOrSlug;
+use crate::http::lang::Lang;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub struct Reader {
@@ -78,7 +78,9 @@ impl Reader {
         })
         .await?;
         match found {
-            Found::Item(item, version) => super::cache::cached_item(&self.req, &item, self.auth.audience(), version),
+            Found::Item(item, version) => {
+                crate::http::cache::cached_item(&self.req, &item, self.auth.audience(), version)
+            }
             Found::Moved(slug) => Ok(moved(&self.req, &slug)),
         }
     }
@@ -101,7 +103,7 @@ pub fn renamed(conn: &mut crate::db::Conn, table: SlugTable, key: &IdOrSlug) -> 
 /// (an old slug) replaced by `slug`, from `BANTIN_PUBLIC_URL`.
 pub fn moved(req: &HttpRequest, slug: &str) -> HttpResponse {
     let base = req
-        .app_data::<super::pagination::PublicUrl>()
+        .app_data::<crate::http::pagination::PublicUrl>()
         .map(|u| u.0.trim_end_matches('/'))
         .unwrap_or("");
     let path = req.path();
@@ -117,7 +119,7 @@ pub fn moved(req: &HttpRequest, slug: &str) -> HttpResponse {
         ))
         .insert_header((
             actix_web::http::header::CACHE_CONTROL,
-            super::cache::PUBLIC_CACHE_CONTROL,
+            crate::http::cache::PUBLIC_CACHE_CONTROL,
         ))
         .finish()
 }

@@ -8,8 +8,8 @@ use std::pin::Pin;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
-use super::error::ApiError;
 use crate::changes::{Actor, Kind};
+use crate::http::error::ApiError;
 use crate::keys::model::{Grant, KeyKind, Scope};
 use crate::state::AppState;
 use crate::users::model::{Role, User};
@@ -101,11 +101,11 @@ pub struct MaybeAuth(pub Option<Auth>);
 impl MaybeAuth {
     /// Who may cache what this caller is answered: answers to signed-in
     /// users and integration keys may hold drafts and are never shared.
-    pub fn audience(&self) -> super::cache::Audience {
+    pub fn audience(&self) -> crate::http::cache::Audience {
         if self.0.is_some() {
-            super::cache::Audience::Private
+            crate::http::cache::Audience::Private
         } else {
-            super::cache::Audience::Public
+            crate::http::cache::Audience::Public
         }
     }
 
