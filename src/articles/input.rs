@@ -12,7 +12,7 @@ use super::query::{ListFilter, Sort, SortField, SortKey, DEFAULT_SORT, SORTS};
 use crate::clock::to_stored;
 use crate::db::{IdOrSlug, Scope};
 use crate::http::error::ParamIssue;
-use crate::http::input::{check_length, check_slug, set_text, text, time_param};
+use crate::http::input::{check_declared, clean_text, set_clean, text, time_param};
 use crate::http::lang::LangParam;
 use crate::http::pagination::{page_limit, parse_time_key, relevance_offset, time_key, Cursor};
 use crate::http::params;
@@ -23,6 +23,7 @@ use crate::media::refs::{self as media_refs, ImageInput};
 /// The body of `POST /articles` (where `title` is required) and of
 /// `PATCH /articles/{id}` (where only the fields sent change; `null` clears
 /// a nullable field).
+#[bantin_macros::constrained]
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -34,31 +35,40 @@ use crate::media::refs::{self as media_refs, ImageInput};
 }))]
 pub struct ArticleInput {
     /// 1–300 characters. Required when creating.
+    #[check(chars(min = 1, max = 300), not_blank, required_on_create)]
     pub title: Option<String>,
     /// Derived from the title when omitted on create (`-2`, `-3` on a clash); an explicit slug that is taken is a 409.
+    #[check(slug)]
     pub slug: Option<String>,
     /// Up to 1,000 characters.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 1000))]
     pub summary: Option<Option<String>>,
     /// HTML, up to 200,000 characters; scripts, event handlers and unsafe URLs are removed.
+    #[check(chars(max = 200_000))]
     pub body: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<ImageInput>)]
     pub cover_image: Option<Option<ImageInput>>,
     /// Up to 50 images.
+    #[check(items(max = 50))]
     pub images: Option<Vec<ImageInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 200))]
     pub byline: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
     pub category_id: Option<Option<i64>>,
     /// Tag names (up to 20); missing tags are created. Replaces the article's tags.
+    #[check(items(max = 20))]
     pub tags: Option<Vec<String>>,
     /// Officials the article is about (ids). Replaces the list.
+    #[check(items(max = 100))]
     pub official_ids: Option<Vec<i64>>,
     /// Events the article reports on (ids). Replaces the list.
+    #[check(items(max = 100))]
     pub event_ids: Option<Vec<i64>>,
     /// Default `draft`. `published` with a future `published_at` becomes `scheduled`;
     /// `scheduled` needs a `published_at`, and one already past publishes at once.
@@ -84,19 +94,15 @@ pub fn apply(
 ) -> Result<(ArticleData, Links), ApiError> {
     let creating = current.is_none();
     let mut data = current.map_or_else(|| ArticleData::new(now), ArticleData::from);
-    let mut errors = Vec::new();
-    match input.title {
-        Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),
-        None if creating => errors.push(FieldError::new("title", FieldIssue::Required)),
-        None => {}
+    let mut errors = check_declared(&input, creating);
+    if let Some(title) = input.title {
+        data.title = clean_text(&title);
     }
-    check_slug(&mut errors, "slug", &input.slug);
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
-    set_text(&mut errors, "summary", input.summary, 1000, &mut data.summary);
+    set_clean(input.summary, &mut data.summary);
     if let Some(body) = input.body {
-        check_length(&mut errors, "body", &body, 0, 200_000);
         data.body = crate::text::html::sanitize(&crate::text::nfc(&body));
     }
     if let Some(cover) = input.cover_image {
@@ -104,9 +110,6 @@ pub fn apply(
         data.cover_image = cover.map(|c| serde_json::to_string(&c).unwrap_or_default());
     }
     if let Some(images) = input.images {
-        if images.len() > 50 {
-            errors.push(FieldError::new("images", FieldIssue::Length { min: 0, max: 50 }));
-        }
         let images: Vec<Image> = images
             .into_iter()
             .enumerate()
@@ -114,14 +117,11 @@ pub fn apply(
             .collect();
         data.images = serde_json::to_string(&images).unwrap_or_else(|_| "[]".into());
     }
-    set_text(&mut errors, "byline", input.byline, 200, &mut data.byline);
+    set_clean(input.byline, &mut data.byline);
     if let Some(category_id) = input.category_id {
         data.category_id = category_id;
     }
     let tags = input.tags.map(|names| {
-        if names.len() > 20 {
-            errors.push(FieldError::new("tags", FieldIssue::Length { min: 0, max: 20 }));
-        }
         names
             .iter()
             .enumerate()
@@ -158,8 +158,6 @@ pub fn apply(
     };
     data.status = status.as_str().to_string();
     data.updated_at = now;
-    crate::http::input::check_ids(&mut errors, "official_ids", &input.official_ids);
-    crate::http::input::check_ids(&mut errors, "event_ids", &input.event_ids);
     if errors.is_empty() {
         Ok((
             data,

@@ -19,6 +19,7 @@ pub struct RefreshRequest {
 }
 
 /// `POST /auth/password`: the signed-in user's own new password.
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
@@ -26,7 +27,8 @@ pub struct ChangePassword {
     #[schema(example = "mat-khau-cu-du-dai")]
     pub current_password: String,
     /// 10–256 characters.
-    #[schema(example = "mot-mat-khau-moi-du-dai", min_length = 10, max_length = 256)]
+    #[schema(example = "mot-mat-khau-moi-du-dai")]
+    #[check(chars(min = 10, max = 256))]
     pub new_password: String,
 }
 
@@ -40,7 +42,7 @@ impl ChangePassword {
                 crate::http::FieldIssue::Required,
             ));
         }
-        crate::http::input::check_length(&mut errors, "new_password", &self.new_password, 10, 256);
+        errors.extend(crate::http::input::check_declared(self, false));
         crate::http::input::finish(errors)
     }
 }

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::CommentStatus;
-use crate::http::input::{finish, is_blank, is_email, text};
-use crate::http::{ApiError, FieldError, FieldIssue};
+use crate::http::input::{check_declared, clean_text, finish};
+use crate::http::{ApiError, FieldIssue};
 
 /// More links than this in one comment is how link spam looks.
 const MAX_LINKS: usize = 2;
@@ -33,24 +33,10 @@ pub struct Draft {
 impl CommentInput {
     /// Cleans and checks every field, reporting every problem at once.
     pub fn parse(self) -> Result<Draft, ApiError> {
-        let mut errors: Vec<FieldError> = Vec::new();
-        let author_name = text(&mut errors, "author_name", &self.author_name, 1, 100);
+        finish(check_declared(&self, false))?;
+        let author_name = clean_text(&self.author_name);
         let author_email = self.author_email.clone();
-        if author_email.is_empty() {
-            errors.push(FieldError::new("author_email", FieldIssue::Required));
-        } else if !is_email(&author_email) {
-            errors.push(FieldError::new("author_email", FieldIssue::Format));
-        }
-        let body = text(&mut errors, "body", &self.body, 1, 2000);
-        for (field, value) in [
-            ("challenge_id", &self.challenge_id),
-            ("challenge_answer", &self.challenge_answer),
-        ] {
-            if value.chars().all(is_blank) {
-                errors.push(FieldError::new(field, FieldIssue::Required));
-            }
-        }
-        finish(errors)?;
+        let body = clean_text(&self.body);
         let looks_like_spam =
             self.website.as_deref().is_some_and(|w| !w.trim().is_empty()) || link_count(&body) > MAX_LINKS;
         Ok(Draft {
@@ -65,21 +51,27 @@ impl CommentInput {
     }
 }
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"author_name": "Nguyễn Văn An", "author_email": "an@example.vn", "body": "Hội nghị rất thiết thực.",
     "challenge_id": "q1w2e3r4t5y6u7i8o9p0aa", "challenge_answer": "k7m2x"}))]
 pub struct CommentInput {
     /// 1–100 characters.
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub author_name: String,
     /// Kept private: only moderators see it.
+    #[check(email)]
     pub author_email: String,
     /// Plain text, 1–2,000 characters.
+    #[check(chars(min = 1, max = 2000), not_blank)]
     pub body: String,
     /// Reply to this approved top-level comment of the same article.
     pub parent_id: Option<i64>,
     /// From `POST /challenges`.
+    #[check(not_blank)]
     pub challenge_id: String,
+    #[check(not_blank)]
     pub challenge_answer: String,
     /// Leave empty. (A field people do not see and robots fill in.)
     #[serde(default)]

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Attachment, DocType, Document, DocumentData, Status};
 use super::store::Filter;
 use crate::http::error::ParamIssue;
-use crate::http::input::{check_slug, finish, set_text, text};
+use crate::http::input::{check_declared, check_declared_in, clean_optional, clean_text, finish, set_clean};
 use crate::http::pagination::{page_limit, relevance_offset, Cursor};
 use crate::http::patch::nullable;
 use crate::http::{params, ApiError, FieldError, FieldIssue};
@@ -124,16 +124,19 @@ fn after(raw: &str) -> Result<(NaiveDate, i64), ApiError> {
 }
 
 /// A file of a document: a media item of the library.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[bantin_macros::constrained]
+#[derive(Debug, Clone, Deserialize, ToSchema, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentInput {
     pub media_id: i64,
     /// What the file is ("Toàn văn", "Phụ lục"); defaults to its file name.
+    #[check(chars(max = 300))]
     pub title: Option<String>,
 }
 
 /// `POST` (number, type, issued_on and abstract required) and `PATCH`
 /// (only the fields sent; `null` clears).
+#[bantin_macros::constrained]
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"number": "125/QĐ-UBND", "type": "decision", "issuer_id": 3, "signer_id": 2,
@@ -142,11 +145,14 @@ pub struct AttachmentInput {
     "attachments": [{"media_id": 12, "title": "Toàn văn"}]}))]
 pub struct DocumentInput {
     /// Number and symbol as issued (số ký hiệu): `125/QĐ-UBND`.
+    #[check(chars(min = 1, max = 100), not_blank, required_on_create)]
     pub number: Option<String>,
     /// The slug is the folded number and the year (`125-qd-ubnd-2022`) unless one is sent.
+    #[check(slug)]
     pub slug: Option<String>,
     #[serde(rename = "type")]
     #[schema(value_type = Option<DocType>)]
+    #[check(required_on_create)]
     pub doc_type: Option<String>,
     /// The issuing organization (cơ quan ban hành) …
     #[serde(default, deserialize_with = "nullable")]
@@ -155,6 +161,7 @@ pub struct DocumentInput {
     /// … or its name, for an issuer outside the directory (a ministry).
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 300))]
     pub issuer_name: Option<Option<String>>,
     /// The official who signed (người ký) …
     #[serde(default, deserialize_with = "nullable")]
@@ -163,9 +170,11 @@ pub struct DocumentInput {
     /// … or a name.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 200))]
     pub signer_name: Option<Option<String>>,
     /// `YYYY-MM-DD` (ngày ban hành).
     #[schema(value_type = Option<String>, format = Date)]
+    #[check(required_on_create)]
     pub issued_on: Option<String>,
     /// `YYYY-MM-DD` (ngày hiệu lực).
     #[serde(default, deserialize_with = "nullable")]
@@ -177,10 +186,12 @@ pub struct DocumentInput {
     pub expires_on: Option<Option<String>>,
     /// The summary (trích yếu).
     #[serde(rename = "abstract")]
+    #[check(chars(min = 1, max = 2000), not_blank, required_on_create)]
     pub abstract_: Option<String>,
     /// The field (lĩnh vực): free text, filtered on as written.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 200))]
     pub field: Option<Option<String>>,
     /// Default `in_force`. `replaced` goes with `replaced_by`.
     #[schema(value_type = Option<Status>)]
@@ -190,6 +201,7 @@ pub struct DocumentInput {
     #[schema(value_type = Option<i64>)]
     pub replaced_by: Option<Option<i64>>,
     /// The files (full text, annexes), in order; replaces the list. At most 20.
+    #[check(items(max = 20))]
     pub attachments: Option<Vec<AttachmentInput>>,
 }
 
@@ -207,32 +219,21 @@ fn date(errors: &mut Vec<FieldError>, field: &str, raw: &str) -> Option<NaiveDat
 pub fn apply(input: DocumentInput, current: Option<&Document>, now: NaiveDateTime) -> Result<DocumentData, ApiError> {
     let creating = current.is_none();
     let mut data = current.map_or_else(|| DocumentData::new(now), DocumentData::from);
-    let mut errors: Vec<FieldError> = Vec::new();
-    match input.number {
-        Some(number) => {
-            data.number = text(&mut errors, "number", &number, 1, 100);
-            data.number_key = super::number_key(&data.number);
-            if data.number_key.is_empty() && !data.number.is_empty() {
-                errors.push(FieldError::new("number", FieldIssue::Format));
-            }
+    let mut errors = check_declared(&input, creating);
+    if let Some(number) = input.number {
+        data.number = clean_text(&number);
+        data.number_key = super::number_key(&data.number);
+        if data.number_key.is_empty() && !data.number.is_empty() {
+            errors.push(FieldError::new("number", FieldIssue::Format));
         }
-        None if creating => errors.push(FieldError::new("number", FieldIssue::Required)),
-        None => {}
     }
     match input.doc_type {
         Some(t) if DocType::parse(&t).is_some() => data.doc_type = t,
         Some(_) => errors.push(FieldError::new("type", FieldIssue::OneOf(DocType::ALL))),
-        None if creating => errors.push(FieldError::new("type", FieldIssue::Required)),
         None => {}
     }
-    match input.issued_on {
-        Some(raw) => {
-            if let Some(d) = date(&mut errors, "issued_on", &raw) {
-                data.issued_on = d;
-            }
-        }
-        None if creating => errors.push(FieldError::new("issued_on", FieldIssue::Required)),
-        None => {}
+    if let Some(d) = input.issued_on.and_then(|raw| date(&mut errors, "issued_on", &raw)) {
+        data.issued_on = d;
     }
     for (field, value, target) in [
         ("effective_from", input.effective_from, &mut data.effective_from),
@@ -247,12 +248,9 @@ pub fn apply(input: DocumentInput, current: Option<&Document>, now: NaiveDateTim
             errors.push(FieldError::new("expires_on", FieldIssue::EndsBeforeStart));
         }
     }
-    match input.abstract_ {
-        Some(a) => data.summary = text(&mut errors, "abstract", &a, 1, 2000),
-        None if creating => errors.push(FieldError::new("abstract", FieldIssue::Required)),
-        None => {}
+    if let Some(a) = input.abstract_ {
+        data.summary = clean_text(&a);
     }
-    check_slug(&mut errors, "slug", &input.slug);
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
@@ -262,21 +260,9 @@ pub fn apply(input: DocumentInput, current: Option<&Document>, now: NaiveDateTim
     if let Some(signer) = input.signer_id {
         data.signer_id = signer;
     }
-    set_text(
-        &mut errors,
-        "issuer_name",
-        input.issuer_name,
-        300,
-        &mut data.issuer_name,
-    );
-    set_text(
-        &mut errors,
-        "signer_name",
-        input.signer_name,
-        200,
-        &mut data.signer_name,
-    );
-    set_text(&mut errors, "field", input.field, 200, &mut data.field);
+    set_clean(input.issuer_name, &mut data.issuer_name);
+    set_clean(input.signer_name, &mut data.signer_name);
+    set_clean(input.field, &mut data.field);
     match input.status {
         Some(s) if Status::parse(&s).is_some() => data.status = s,
         Some(_) => errors.push(FieldError::new("status", FieldIssue::OneOf(Status::ALL))),
@@ -290,21 +276,18 @@ pub fn apply(input: DocumentInput, current: Option<&Document>, now: NaiveDateTim
         errors.push(FieldError::new("replaced_by", FieldIssue::NotAllowed));
     }
     if let Some(files) = input.attachments {
-        if files.len() > 20 {
-            errors.push(FieldError::new("attachments", FieldIssue::Length { min: 0, max: 20 }));
-        }
         let files: Vec<Attachment> = files
             .into_iter()
             .enumerate()
-            .map(|(i, f)| Attachment {
-                media_id: f.media_id,
-                title: f
-                    .title
-                    .map(|t| text(&mut errors, &format!("attachments[{i}].title"), &t, 0, 300))
-                    .filter(|t| !t.is_empty()),
-                url: String::new(),
-                mime_type: String::new(),
-                size: 0,
+            .map(|(i, f)| {
+                errors.extend(check_declared_in(&format!("attachments[{i}]"), &f, false));
+                Attachment {
+                    media_id: f.media_id,
+                    title: clean_optional(f.title),
+                    url: String::new(),
+                    mime_type: String::new(),
+                    size: 0,
+                }
             })
             .collect();
         data.attachments = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{Category, Event, EventData, EventStatus, Participants};
 use super::store::Change;
 use crate::clock::{to_stored, vietnam_date, vietnam_day_start};
-use crate::http::input::{check_slug, finish, set_text, text};
+use crate::http::input::{check_declared, clean_text, finish, set_clean};
 use crate::http::lang::LangParam;
 use crate::http::params;
 use crate::http::patch::nullable;
@@ -74,22 +74,28 @@ pub struct FeedQuery {
 
 /// `POST` (title and starts_at required) and `PATCH` (only the fields sent;
 /// `chairs`, `attendees` and `article_ids` replace their lists).
+#[bantin_macros::constrained]
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Hội nghị giao ban 6 tháng đầu năm 2022", "starts_at": "2022-07-19T14:00:00+07:00",
     "ends_at": "2022-07-19T17:00:00+07:00", "location": "Hội trường Thị ủy", "organization_id": 1, "category": "meeting",
     "status": "done", "chairs": [1, 2], "article_ids": [1]}))]
 pub struct EventInput {
+    #[check(chars(min = 1, max = 300), not_blank, required_on_create)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 300))]
     pub title_en: Option<Option<String>>,
+    #[check(slug)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 20_000))]
     pub description: Option<Option<String>>,
     /// RFC 3339; for all-day events only its (Vietnam-time) date counts.
     #[schema(value_type = Option<DateTime<Utc>>)]
+    #[check(required_on_create)]
     pub starts_at: Option<DateTime<FixedOffset>>,
     /// RFC 3339, not before `starts_at`; for all-day events, a time on the last day.
     #[serde(default, deserialize_with = "nullable")]
@@ -98,6 +104,7 @@ pub struct EventInput {
     pub all_day: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 500))]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
@@ -109,8 +116,11 @@ pub struct EventInput {
     #[schema(value_type = Option<Category>)]
     pub category: Option<String>,
     /// Official ids.
+    #[check(items(max = 100))]
     pub chairs: Option<Vec<i64>>,
+    #[check(items(max = 100))]
     pub attendees: Option<Vec<i64>>,
+    #[check(items(max = 100))]
     pub article_ids: Option<Vec<i64>>,
 }
 
@@ -118,25 +128,16 @@ pub struct EventInput {
 pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> Result<Change, ApiError> {
     let creating = current.is_none();
     let mut data = current.map_or_else(|| EventData::new(now), EventData::from);
-    let mut errors: Vec<FieldError> = Vec::new();
-    match input.title {
-        Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),
-        None if creating => errors.push(FieldError::new("title", FieldIssue::Required)),
-        None => {}
+    let mut errors = check_declared(&input, creating);
+    if let Some(title) = input.title {
+        data.title = clean_text(&title);
     }
-    check_slug(&mut errors, "slug", &input.slug);
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
-    set_text(&mut errors, "title_en", input.title_en, 300, &mut data.title_en);
-    set_text(
-        &mut errors,
-        "description",
-        input.description,
-        20_000,
-        &mut data.description,
-    );
-    set_text(&mut errors, "location", input.location, 500, &mut data.location);
+    set_clean(input.title_en, &mut data.title_en);
+    set_clean(input.description, &mut data.description);
+    set_clean(input.location, &mut data.location);
     for (field, value, allowed, target) in [
         ("status", input.status, EventStatus::ALL, &mut data.status),
         ("category", input.category, Category::ALL, &mut data.category),
@@ -166,10 +167,8 @@ pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> 
     {
         errors.push(FieldError::new("ends_at", FieldIssue::Format));
     }
-    match input.starts_at {
-        Some(at) => data.starts_at = to_stored(at),
-        None if creating => errors.push(FieldError::new("starts_at", FieldIssue::Required)),
-        None => {}
+    if let Some(at) = input.starts_at {
+        data.starts_at = to_stored(at);
     }
     if data.all_day {
         // Whole days in Vietnam time: stored from the first day's midnight to
@@ -200,9 +199,6 @@ pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> 
         }
         data.occupies_until = data.ends_at.unwrap_or(data.starts_at);
     }
-    crate::http::input::check_ids(&mut errors, "chairs", &input.chairs);
-    crate::http::input::check_ids(&mut errors, "attendees", &input.attendees);
-    crate::http::input::check_ids(&mut errors, "article_ids", &input.article_ids);
     let participants = match (input.chairs, input.attendees) {
         (None, None) => None,
         (chairs, attendees) => Some(Participants {

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::lang::Lang;
 
 /// What other layers' errors become.
-mod convert;
+pub mod convert;
 
 /// One problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq)]

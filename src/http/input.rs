@@ -3,6 +3,68 @@
 
 use super::{FieldError, FieldIssue};
 
+/// A request body whose constraints are declared on its fields
+/// (`#[bantin_macros::constrained]` implements it).
+pub trait Constrained: validator::Validate {
+    /// The fields as clients name them, in the order they are declared.
+    const FIELDS: &'static [&'static str];
+    /// The same fields as Rust names them (`abstract_` for `abstract`).
+    const IDENTS: &'static [&'static str];
+    /// What `POST` requires of a body that `PATCH` shares.
+    const REQUIRED_ON_CREATE: &'static [&'static str];
+    /// The fields creating requires that this body lacks.
+    fn missing_on_create(&self) -> Vec<&'static str>;
+}
+
+/// Every problem the declared constraints find in `input` (with what
+/// creating requires when `creating`), in the order its fields are
+/// declared. A field that is blank is reported as required only, not also
+/// as too short.
+pub fn check_declared<T: Constrained>(input: &T, creating: bool) -> Vec<FieldError> {
+    check_declared_in("", input, creating)
+}
+
+/// [`check_declared`] for an item inside a body (`links[2]`): its fields
+/// are named under `prefix`.
+pub fn check_declared_in<T: Constrained>(prefix: &str, input: &T, creating: bool) -> Vec<FieldError> {
+    let mut errors = match input.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => super::error::convert::field_errors(&e),
+    };
+    // `validator` names a field as Rust does; clients know serde's name.
+    for e in &mut errors {
+        let split = e.field.find(['.', '[']).unwrap_or(e.field.len());
+        if let Some(i) = T::IDENTS.iter().position(|f| *f == &e.field[..split]) {
+            e.field = format!("{}{}", T::FIELDS[i], &e.field[split..]);
+        }
+    }
+    if creating {
+        errors.extend(
+            input
+                .missing_on_create()
+                .into_iter()
+                .map(|f| FieldError::new(f, FieldIssue::Required)),
+        );
+    }
+    let required: Vec<String> = errors
+        .iter()
+        .filter(|e| e.issue == FieldIssue::Required)
+        .map(|e| e.field.clone())
+        .collect();
+    errors.retain(|e| e.issue == FieldIssue::Required || !required.contains(&e.field));
+    let top = |field: &str| {
+        let name = field.split(['.', '[']).next().unwrap_or_default();
+        T::FIELDS.iter().position(|f| *f == name).unwrap_or(usize::MAX)
+    };
+    errors.sort_by_key(|e| top(&e.field));
+    if !prefix.is_empty() {
+        for e in &mut errors {
+            e.field = format!("{prefix}.{}", e.field);
+        }
+    }
+    errors
+}
+
 /// What counts as nothing at the edges of text (and as text that is
 /// blank): whitespace, control characters and the byte-order mark. The
 /// OpenAPI patterns (`openapi::patterns`) name exactly this set.
@@ -23,6 +85,14 @@ pub fn clean_text(text: &str) -> String {
 
 pub fn clean_optional(text: Option<String>) -> Option<String> {
     text.map(|t| clean_text(&t)).filter(|t| !t.is_empty())
+}
+
+/// Applies a nullable text field that was sent (its declaration checked
+/// it): `null`, or nothing but blanks, clears it.
+pub fn set_clean(value: Option<Option<String>>, target: &mut Option<String>) {
+    if let Some(value) = value {
+        *target = clean_optional(value);
+    }
 }
 
 /// A text field as sent: at most `max` characters as sent (what the
@@ -90,12 +160,6 @@ pub fn is_email(email: &str) -> bool {
         })
 }
 
-pub fn check_email(errors: &mut Vec<FieldError>, field: &str, email: &Option<String>) {
-    if email.as_deref().is_some_and(|e| !is_email(e)) {
-        errors.push(FieldError::new(field, FieldIssue::Format));
-    }
-}
-
 /// A phone number as people write it: 6 to 20 digits with spaces, dots,
 /// dashes and parentheses, and an optional leading `+`.
 pub fn is_phone(phone: &str) -> bool {
@@ -105,36 +169,6 @@ pub fn is_phone(phone: &str) -> bool {
             .chars()
             .enumerate()
             .all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0))
-}
-
-/// Applies a nullable field with a shape of its own (an e-mail address, a
-/// phone number, a URL), checked as sent; empty or `null` clears it.
-pub fn set_checked(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<Option<String>>,
-    max: u64,
-    (valid, issue): (fn(&str) -> bool, FieldIssue),
-    target: &mut Option<String>,
-) {
-    if let Some(value) = value {
-        if let Some(raw) = value.as_deref().filter(|raw| !raw.is_empty()) {
-            if raw.chars().count() as u64 > max || !valid(raw) {
-                errors.push(FieldError::new(field, issue));
-            }
-        }
-        *target = value.map(|raw| clean_text(&raw)).filter(|t| !t.is_empty());
-    }
-}
-
-pub const EMAIL: (fn(&str) -> bool, FieldIssue) = (is_email, FieldIssue::Format);
-pub const PHONE: (fn(&str) -> bool, FieldIssue) = (is_phone, FieldIssue::Format);
-pub const URL: (fn(&str) -> bool, FieldIssue) = (is_acceptable_url, FieldIssue::Url);
-
-pub fn check_slug(errors: &mut Vec<FieldError>, field: &str, slug: &Option<String>) {
-    if slug.as_deref().is_some_and(|s| !crate::text::is_valid_slug(s)) {
-        errors.push(FieldError::new(field, FieldIssue::Slug));
-    }
 }
 
 /// A date or time query parameter (see [`crate::clock::parse_date_or_time`]).
@@ -150,46 +184,12 @@ pub fn time_param(
     .transpose()
 }
 
-/// Applies a nullable text field of a PATCH body: trimmed, NFC, empty as
-/// `null`, at most `max` characters as sent.
-pub fn set_text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<Option<String>>,
-    max: u64,
-    target: &mut Option<String>,
-) {
-    if let Some(value) = value {
-        *target = value
-            .map(|raw| text(errors, field, &raw, 0, max))
-            .filter(|t| !t.is_empty());
-    }
-}
-
 /// `Ok` when nothing was found, else one 422 with every problem.
 pub fn finish(errors: Vec<FieldError>) -> Result<(), super::ApiError> {
     if errors.is_empty() {
         Ok(())
     } else {
         Err(super::ApiError::Validation(errors))
-    }
-}
-
-/// Most ids a request may link at once (officials, events, articles,
-/// participants): far above any real page, far below the engines' limits
-/// on bound values.
-pub const MAX_LINKED_IDS: u64 = 100;
-
-/// A list of ids to link: at most [`MAX_LINKED_IDS`].
-pub fn check_ids(errors: &mut Vec<FieldError>, field: &str, ids: &Option<Vec<i64>>) {
-    if ids.as_ref().is_some_and(|ids| ids.len() as u64 > MAX_LINKED_IDS) {
-        errors.push(FieldError::new(
-            field,
-            FieldIssue::Length {
-                min: 0,
-                max: MAX_LINKED_IDS,
-            },
-        ));
     }
 }
 

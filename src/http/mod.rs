@@ -14,6 +14,7 @@ pub mod patch;
 pub mod rate_limit;
 pub mod respond;
 pub mod routes;
+pub mod rules;
 pub mod site;
 pub mod versions;
 pub mod visitor;

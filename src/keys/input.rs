@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{KeyChanges, KeyKind, Scope};
-use crate::http::input::{finish, text};
+use crate::http::input::{check_declared, clean_text, finish};
 use crate::http::{ApiError, FieldError, FieldIssue};
 
 /// Most origins one content key may be used from.
@@ -15,11 +15,13 @@ const MAX_ORIGINS: usize = 20;
 /// `maxItems`, whatever the number of scopes).
 pub const MAX_SCOPES: usize = Scope::ALL.len();
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
     /// What it is for: "Cổng thông tin tỉnh", "Nightly import".
-    #[schema(example = "Ứng dụng di động", min_length = 1, max_length = 100)]
+    #[schema(example = "Ứng dụng di động")]
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub name: String,
     pub kind: KeyKind,
     /// Integration keys only: what the key may do besides reading public content.
@@ -36,10 +38,11 @@ pub struct CreateKey {
     pub expires_at: Option<DateTime<FixedOffset>>,
 }
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateKey {
-    #[schema(min_length = 1, max_length = 100)]
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub name: Option<String>,
     /// Integration keys only; replaces the list.
     pub scopes: Option<Vec<Scope>>,
@@ -157,8 +160,8 @@ fn expiry(
 
 impl CreateKey {
     pub fn parse(self, now: NaiveDateTime) -> Result<NewKeyInput, ApiError> {
-        let mut errors = Vec::new();
-        let name = text(&mut errors, "name", &self.name, 1, 100);
+        let mut errors = check_declared(&self, false);
+        let name = clean_text(&self.name);
         let scopes = scopes(&mut errors, self.scopes, self.kind).unwrap_or_default();
         let allowed_origins = origins(&mut errors, self.allowed_origins, self.kind).unwrap_or_default();
         let requests_per_minute = rate(&mut errors, self.requests_per_minute);
@@ -178,8 +181,8 @@ impl CreateKey {
 impl UpdateKey {
     /// The changes to a key of `kind`.
     pub fn parse(self, kind: KeyKind, now: NaiveDateTime) -> Result<KeyChanges, ApiError> {
-        let mut errors = Vec::new();
-        let name = self.name.map(|n| text(&mut errors, "name", &n, 1, 100));
+        let mut errors = check_declared(&self, false);
+        let name = self.name.as_deref().map(clean_text);
         let scopes = scopes(&mut errors, self.scopes, kind);
         let allowed_origins = origins(&mut errors, self.allowed_origins, kind);
         let requests_per_minute = rate(&mut errors, self.requests_per_minute);

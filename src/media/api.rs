@@ -2,11 +2,9 @@
 //! everyone reads.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use utoipa::{IntoParams, ToSchema};
 
+use super::input::{read_form, MediaInput, MediaListQuery, UploadForm};
 use super::model::{Kind, MediaText};
 use super::process::{self, Refusal};
 use super::store;
@@ -15,17 +13,14 @@ use crate::changes::{self, Stamp};
 use crate::http::cache::cached_page;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::input::{finish, set_text, text};
+use crate::http::input::{check_declared, finish};
 use crate::http::pagination::{ById, Paged};
-use crate::http::patch::nullable;
 use crate::http::routes::at;
 use crate::http::{params, respond, versions, ApiError, FieldError, FieldIssue};
 use crate::state::AppState;
 use crate::web::auth::Auth;
 use crate::web::editable::to_value;
 use crate::web::reader::Reader;
-
-use crate::config::FORM_OVERHEAD;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/media").get(list_media).post(upload)).service(
@@ -34,20 +29,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .patch(update_media)
             .delete(delete_media),
     );
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct MediaListQuery {
-    /// Only this kind.
-    #[param(value_type = Option<Kind>)]
-    pub kind: Option<String>,
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-    /// Only items changed at or after this moment (RFC 3339, or a `YYYY-MM-DD` day in Vietnam time).
-    pub updated_since: Option<String>,
 }
 
 const SORT: &str = "newest";
@@ -93,30 +74,6 @@ pub async fn get_media(r: Reader, id: web::Path<i64>) -> Result<HttpResponse, Ap
     .await
 }
 
-/// The parts of an upload form, as OpenAPI describes it.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct UploadForm {
-    /// The file. Its type is read from its content: JPEG, PNG, WebP, GIF;
-    /// MP3, M4A; PDF, DOCX, XLSX, ODT.
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-    /// Text for screen readers (photos).
-    alt: Option<String>,
-    caption: Option<String>,
-    /// Who made it (photographer, composer).
-    credit: Option<String>,
-}
-
-/// A form read: the file with its name, and the text parts.
-struct Form {
-    file: Vec<u8>,
-    name: Option<String>,
-    alt: Option<String>,
-    caption: Option<String>,
-    credit: Option<String>,
-}
-
 /// Upload a file (editor, or a key with `media:write`).
 ///
 /// Send `multipart/form-data` with the file in the part named `file` and,
@@ -152,16 +109,15 @@ pub async fn upload(
     let form = actix_web::rt::time::timeout(timeout, read_form(&req, payload, settings.max_upload_bytes))
         .await
         .map_err(|_| ApiError::RequestTimeout)??;
-    let mut errors = Vec::new();
-    let mut words = |field: &str, raw: Option<String>, max| {
-        raw.map(|raw| text(&mut errors, field, &raw, 0, max))
-            .filter(|t| !t.is_empty())
+    let texts = MediaInput {
+        alt: Some(form.alt),
+        caption: Some(form.caption),
+        credit: Some(form.credit),
     };
-    let (alt, caption, credit) = (
-        words("alt", form.alt, 300),
-        words("caption", form.caption, 500),
-        words("credit", form.credit, 200),
-    );
+    let mut errors = check_declared(&texts, false);
+    let MediaText {
+        alt, caption, credit, ..
+    } = texts.apply(MediaText::default(), state.clock.now());
     let original_name = form
         .name
         .map(|n| crate::http::input::clean_text(&n))
@@ -228,106 +184,6 @@ async fn answer(state: &AppState, id: i64, new: bool) -> Result<HttpResponse, Ap
     Ok(response)
 }
 
-/// Reads the form: one `file` part (at most `max` bytes) and short text parts.
-async fn read_form(req: &HttpRequest, payload: web::Payload, max: usize) -> Result<Form, ApiError> {
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-        return Err(ApiError::NotMultipart);
-    }
-    if let Some(declared) = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        if declared > max + FORM_OVERHEAD {
-            return Err(ApiError::PayloadTooLarge { limit: max });
-        }
-    }
-    let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
-    let malformed = |e: actix_multipart::MultipartError| ApiError::MalformedUpload(e.to_string());
-    let mut form = Form {
-        file: Vec::new(),
-        name: None,
-        alt: None,
-        caption: None,
-        credit: None,
-    };
-    let mut has_file = false;
-    let mut errors = Vec::new();
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(malformed)?;
-        let name = field.name().unwrap_or("").to_string();
-        let limit = if name == "file" { max } else { 4096 };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(malformed)?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(if name == "file" {
-                    ApiError::PayloadTooLarge { limit: max }
-                } else {
-                    ApiError::validation(name, FieldIssue::Length { min: 0, max: 1000 })
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        // Text as JSON bodies take it: UTF-8, and no NUL (which no engine stores).
-        let as_text = |bytes: Vec<u8>| {
-            let text = String::from_utf8(bytes).map_err(|_| ApiError::validation(name.clone(), FieldIssue::Format))?;
-            if text.contains('\0') {
-                return Err(ApiError::NulInText);
-            }
-            Ok(text)
-        };
-        match name.as_str() {
-            "file" if has_file => errors.push(FieldError::new("file", FieldIssue::Length { min: 1, max: 1 })),
-            "file" => {
-                has_file = true;
-                form.name = field
-                    .content_disposition()
-                    .and_then(|d| d.get_filename())
-                    .map(str::to_string);
-                if form.name.as_deref().is_some_and(|n| n.contains('\0')) {
-                    return Err(ApiError::NulInText);
-                }
-                form.file = bytes;
-            }
-            "alt" => form.alt = Some(as_text(bytes)?),
-            "caption" => form.caption = Some(as_text(bytes)?),
-            "credit" => form.credit = Some(as_text(bytes)?),
-            _ => errors.push(FieldError::new(name.clone(), FieldIssue::NotAllowed)),
-        }
-    }
-    if !has_file {
-        errors.push(FieldError::new("file", FieldIssue::Required));
-    }
-    finish(errors)?;
-    if form.file.is_empty() {
-        return Err(ApiError::UnsupportedFileType);
-    }
-    Ok(form)
-}
-
-/// What editors change about an item after upload.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"alt": "Hội trường UBND thị xã", "caption": "Toàn cảnh hội nghị", "credit": "Cổng TTĐT thị xã Hồng Lĩnh"}))]
-pub struct MediaInput {
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub alt: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub caption: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub credit: Option<Option<String>>,
-}
-
 /// Change a media item's alt text, caption or credit (editor). The file never changes.
 #[utoipa::path(patch, path = "/api/v1/media/{id}", tag = "media", operation_id = "update_media",
     request_body = MediaInput, security(("bearer" = [])),
@@ -359,14 +215,8 @@ pub async fn update_media(
         crate::db::write_tx(conn, |conn| {
             precondition.holds(|| Ok(changes::store::version(conn, changes::Kind::Media, id)?))?;
             store::update(conn, id, &stamp, |current| {
-                let mut text = MediaText::from(current);
-                let mut errors = Vec::new();
-                set_text(&mut errors, "alt", input.alt, 300, &mut text.alt);
-                set_text(&mut errors, "caption", input.caption, 500, &mut text.caption);
-                set_text(&mut errors, "credit", input.credit, 200, &mut text.credit);
-                text.updated_at = stamp.at;
-                finish(errors)?;
-                Ok::<_, ApiError>(text)
+                finish(check_declared(&input, false))?;
+                Ok::<_, ApiError>(input.apply(MediaText::from(current), stamp.at))
             })
         })
     })

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod files;
+pub mod input;
 pub mod model;
 pub mod process;
 pub mod refs;

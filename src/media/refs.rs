@@ -11,22 +11,26 @@ use utoipa::ToSchema;
 use super::model::{Kind, Media};
 use crate::db::schema::media;
 use crate::db::{Conn, Reference, StoreError, StoreResult};
-use crate::http::input::{check_url, text};
+use crate::http::input::{check_declared_in, clean_optional};
 use crate::http::{FieldError, FieldIssue};
 
 /// An image as editors send it: `media_id` (an image of the media library)
 /// or `url`, not both.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[bantin_macros::constrained]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"media_id": 7, "caption": "Toàn cảnh hội nghị", "alt": "Hội trường UBND thị xã"}))]
 pub struct ImageInput {
     /// An absolute http(s) URL or a path on this site starting with `/`.
+    #[check(url)]
     pub url: Option<String>,
     /// An image of the media library.
     pub media_id: Option<i64>,
     /// Defaults to the media item's caption.
+    #[check(chars(max = 500))]
     pub caption: Option<String>,
     /// Text for screen readers; defaults to the media item's.
+    #[check(chars(max = 300))]
     pub alt: Option<String>,
 }
 
@@ -94,16 +98,12 @@ pub fn clean(errors: &mut Vec<FieldError>, field: &str, input: ImageInput) -> Im
             FieldIssue::Conflicting { other: "url" },
         )),
         (None, None) => errors.push(FieldError::new(format!("{field}.url"), FieldIssue::Required)),
-        (Some(_), None) => check_url(errors, &format!("{field}.url"), &input.url),
-        (None, Some(_)) => {}
+        _ => {}
     }
-    let mut optional = |name: &str, raw: Option<String>, max| {
-        raw.map(|raw| text(errors, &format!("{field}.{name}"), &raw, 0, max))
-            .filter(|t| !t.is_empty())
-    };
+    errors.extend(check_declared_in(field, &input, false));
     Image {
-        caption: optional("caption", input.caption, 500),
-        alt: optional("alt", input.alt, 300),
+        caption: clean_optional(input.caption),
+        alt: clean_optional(input.alt),
         url: input.url.unwrap_or_default(),
         media_id: input.media_id,
         width: None,

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Official, OfficialData, PositionData};
-use crate::http::input::{check_slug, finish, set_checked, set_text, text, EMAIL, PHONE, URL};
+use crate::http::input::{check_declared, check_declared_in, clean_optional, clean_text, finish, set_clean};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -31,13 +31,16 @@ pub struct OfficialListQuery {
     pub lang: Option<LangParam>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[bantin_macros::constrained]
+#[derive(Debug, Deserialize, ToSchema, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PositionInput {
     pub organization_id: i64,
     #[schema(example = "Bí thư Thị ủy")]
+    #[check(chars(min = 1, max = 300), not_blank)]
     pub title: String,
     #[schema(example = "Secretary of the Town Party Committee")]
+    #[check(chars(max = 300))]
     pub title_en: Option<String>,
     pub started_on: NaiveDate,
     /// Omit or `null` while held.
@@ -47,14 +50,18 @@ pub struct PositionInput {
 }
 
 /// `POST` (full_name required) and `PATCH` (only the fields sent; `positions` replaces them all).
+#[bantin_macros::constrained]
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfficialInput {
     #[schema(example = "Đặng Thanh Hải")]
+    #[check(chars(min = 1, max = 200), not_blank, required_on_create)]
     pub full_name: Option<String>,
+    #[check(slug)]
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(optional_url)]
     pub photo_url: Option<Option<String>>,
     /// The portrait: `{"media_id": 7}` (an image of the media library) or
     /// `{"url": …}`. Sets `photo_url` too (its full size).
@@ -63,16 +70,21 @@ pub struct OfficialInput {
     pub photo: Option<Option<crate::media::refs::ImageInput>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 10_000))]
     pub bio: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 10_000))]
     pub bio_en: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(phone)]
     pub office_phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(optional_email)]
     pub email: Option<Option<String>>,
+    #[check(items(max = 50))]
     pub positions: Option<Vec<PositionInput>>,
 }
 
@@ -83,28 +95,16 @@ pub fn apply(
 ) -> Result<(OfficialData, Option<Vec<PositionData>>), ApiError> {
     let creating = current.is_none();
     let mut data = current.map_or_else(|| OfficialData::new(now), OfficialData::from);
-    let mut errors: Vec<FieldError> = Vec::new();
-    match input.full_name {
-        Some(name) => {
-            data.full_name = text(&mut errors, "full_name", &name, 1, 200);
-            data.name_folded = crate::text::fold(&data.full_name);
-        }
-        None if creating => errors.push(FieldError::new("full_name", FieldIssue::Required)),
-        None => {}
+    let mut errors = check_declared(&input, creating);
+    if let Some(name) = input.full_name {
+        data.full_name = clean_text(&name);
+        data.name_folded = crate::text::fold(&data.full_name);
     }
-    check_slug(&mut errors, "slug", &input.slug);
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
     let photo_url_sent = input.photo_url.is_some();
-    set_checked(
-        &mut errors,
-        "photo_url",
-        input.photo_url,
-        2000,
-        URL,
-        &mut data.photo_url,
-    );
+    set_clean(input.photo_url, &mut data.photo_url);
     if let Some(photo) = input.photo {
         if photo.is_some() && photo_url_sent {
             errors.push(FieldError::new("photo", FieldIssue::Conflicting { other: "photo_url" }));
@@ -116,29 +116,17 @@ pub fn apply(
         // A bare URL replaces the portrait.
         data.photo = None;
     }
-    set_text(&mut errors, "bio", input.bio, 10_000, &mut data.bio);
-    set_text(&mut errors, "bio_en", input.bio_en, 10_000, &mut data.bio_en);
-    set_checked(
-        &mut errors,
-        "office_phone",
-        input.office_phone,
-        50,
-        PHONE,
-        &mut data.office_phone,
-    );
-    set_checked(&mut errors, "email", input.email, 254, EMAIL, &mut data.email);
-    if input.positions.as_ref().is_some_and(|list| list.len() > 50) {
-        errors.push(FieldError::new("positions", FieldIssue::Length { min: 0, max: 50 }));
-    }
+    set_clean(input.bio, &mut data.bio);
+    set_clean(input.bio_en, &mut data.bio_en);
+    set_clean(input.office_phone, &mut data.office_phone);
+    set_clean(input.email, &mut data.email);
     let positions = input.positions.map(|list| {
         list.into_iter()
             .enumerate()
             .map(|(i, p)| {
-                let title = text(&mut errors, &format!("positions[{i}].title"), &p.title, 1, 300);
-                let title_en = p
-                    .title_en
-                    .map(|t| text(&mut errors, &format!("positions[{i}].title_en"), &t, 0, 300))
-                    .filter(|t| !t.is_empty());
+                errors.extend(check_declared_in(&format!("positions[{i}]"), &p, false));
+                let title = clean_text(&p.title);
+                let title_en = clean_optional(p.title_en);
                 for (name, date) in [("started_on", Some(p.started_on)), ("ended_on", p.ended_on)] {
                     if date.is_some_and(|d| !crate::clock::accepted_year(chrono::Datelike::year(&d))) {
                         errors.push(FieldError::new(format!("positions[{i}].{name}"), FieldIssue::Format));

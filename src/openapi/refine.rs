@@ -1,199 +1,33 @@
-//! What the handlers' annotations leave out of the document, written once
-//! for every operation: the errors any route can answer (as shared
-//! responses), who may call it, and the exact shape of what clients send
-//! (patterns, bounds, what `POST` requires), so that a client generated
-//! from the document, or a fuzzer reading it, expects what the server does.
+//! What the handlers' annotations and the input types leave out of the
+//! document, written once for every operation: the errors any route can
+//! answer (as shared responses), who may call it, and what no type can say
+//! of what clients send (the `…Create` schemas that require what creating
+//! requires, query parameters' shapes, dates' years, integers' bounds), so
+//! that a client generated from the document, or a fuzzer reading it,
+//! expects what the server does. The limits and shapes of request bodies
+//! are declared on their input types (`#[bantin_macros::constrained]`).
 
 use serde_json::{json, Map, Value};
 
-/// Characters that count as blank (see `http::input::is_blank`): control
-/// characters, whitespace and the byte-order mark.
-const BLANK: &str = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
-
-fn not_blank() -> String {
-    format!(r"^[^\x00]*[^{BLANK}][^\x00]*$")
-}
-
-fn email(optional: bool) -> String {
-    let address = format!(r"[^@{BLANK}]+@[^@{BLANK}.][^@{BLANK}]*\.[^@{BLANK}]*[^@{BLANK}.]");
-    if optional {
-        format!("^(|{address})$")
-    } else {
-        format!("^{address}$")
-    }
-}
-
-const PHONE: &str = r"^(|\+?(?:[ .()\-]*[0-9]){6,20}[ .()\-]*)$";
-
-fn url(optional: bool) -> String {
-    let unsafe_chars = format!(r#"{BLANK}"'\\<>`"#);
-    let address = format!(r"/|/[^{unsafe_chars}/][^{unsafe_chars}]*|https?://[^{unsafe_chars}/][^{unsafe_chars}]*");
-    if optional {
-        format!("^(?:|{address})$")
-    } else {
-        format!("^(?:{address})$")
-    }
-}
-
-/// Lowercase words joined by single hyphens, not only digits (no
-/// look-around, which some clients' regex engines lack).
-const SLUG: &str = r"^(?:[0-9]*[a-z][a-z0-9]*|[a-z0-9]+(?:-[a-z0-9]+)+)$";
 /// Years 0002–9998 as written: any offset keeps the instant within 1–9999.
 const YEAR: &str = r"^(?:000[2-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-";
 
-/// How one input property is checked beyond its length.
-#[derive(Clone, Copy)]
-enum Rule {
-    NotBlank,
-    Email,
-    OptionalEmail,
-    Phone,
-    Url,
-    OptionalUrl,
-    Slug,
-}
-
-/// (schema, property, rule) of every request body property with a shape.
-const RULES: &[(&str, &str, Rule)] = &[
-    ("ArticleInput", "title", Rule::NotBlank),
-    ("ArticleInput", "slug", Rule::Slug),
-    ("ImageInput", "url", Rule::Url),
-    ("DocumentInput", "number", Rule::NotBlank),
-    ("DocumentInput", "abstract", Rule::NotBlank),
-    ("DocumentInput", "slug", Rule::Slug),
-    ("PageInput", "title", Rule::NotBlank),
-    ("PageInput", "slug", Rule::Slug),
-    ("LinkGroupInput", "name", Rule::NotBlank),
-    ("LinkGroupInput", "slug", Rule::Slug),
-    ("LinkInput", "title", Rule::NotBlank),
-    ("PlaylistInput", "title", Rule::NotBlank),
-    ("PlaylistInput", "slug", Rule::Slug),
-    ("TrackInput", "title", Rule::NotBlank),
-    ("EventInput", "title", Rule::NotBlank),
-    ("EventInput", "slug", Rule::Slug),
-    ("OfficialInput", "full_name", Rule::NotBlank),
-    ("OfficialInput", "slug", Rule::Slug),
-    ("OfficialInput", "email", Rule::OptionalEmail),
-    ("OfficialInput", "office_phone", Rule::Phone),
-    ("OfficialInput", "photo_url", Rule::OptionalUrl),
-    ("PositionInput", "title", Rule::NotBlank),
-    ("OrganizationInput", "name", Rule::NotBlank),
-    ("OrganizationInput", "slug", Rule::Slug),
-    ("OrganizationInput", "email", Rule::OptionalEmail),
-    ("OrganizationInput", "phone", Rule::Phone),
-    ("CreateTerm", "name", Rule::NotBlank),
-    ("CreateTerm", "slug", Rule::Slug),
-    ("UpdateTerm", "name", Rule::NotBlank),
-    ("UpdateTerm", "slug", Rule::Slug),
-    ("CommentInput", "author_name", Rule::NotBlank),
-    ("CommentInput", "author_email", Rule::Email),
-    ("CommentInput", "body", Rule::NotBlank),
-    ("CommentInput", "challenge_id", Rule::NotBlank),
-    ("CommentInput", "challenge_answer", Rule::NotBlank),
-    ("CreateUser", "display_name", Rule::NotBlank),
-    ("UpdateUser", "display_name", Rule::NotBlank),
-];
-
-/// (schema, property, most characters, or most items for a list) of every
-/// bounded request property, as `http::input` checks them: characters as
-/// sent, before trimming.
-const LIMITS: &[(&str, &str, u64)] = &[
-    ("ArticleInput", "title", 300),
-    ("ArticleInput", "slug", 200),
-    ("ArticleInput", "summary", 1000),
-    ("ArticleInput", "body", 200_000),
-    ("ArticleInput", "byline", 200),
-    ("ArticleInput", "images", 50),
-    ("ArticleInput", "tags", 20),
-    ("ArticleInput", "official_ids", 100),
-    ("ArticleInput", "event_ids", 100),
-    ("ImageInput", "url", 2000),
-    ("ImageInput", "caption", 500),
-    ("ImageInput", "alt", 300),
-    ("MediaInput", "alt", 300),
-    ("MediaInput", "caption", 500),
-    ("MediaInput", "credit", 200),
-    ("DocumentInput", "number", 100),
-    ("DocumentInput", "slug", 200),
-    ("DocumentInput", "issuer_name", 300),
-    ("DocumentInput", "signer_name", 200),
-    ("DocumentInput", "abstract", 2000),
-    ("DocumentInput", "field", 200),
-    ("DocumentInput", "attachments", 20),
-    ("AttachmentInput", "title", 300),
-    ("PageInput", "title", 300),
-    ("PageInput", "title_en", 300),
-    ("PageInput", "slug", 200),
-    ("PageInput", "body", 200_000),
-    ("PageInput", "body_en", 200_000),
-    ("LinkGroupInput", "name", 200),
-    ("LinkGroupInput", "name_en", 200),
-    ("LinkGroupInput", "slug", 200),
-    ("LinkGroupInput", "links", 100),
-    ("LinkInput", "title", 300),
-    ("LinkInput", "url", 2000),
-    ("PlaylistInput", "title", 300),
-    ("PlaylistInput", "slug", 200),
-    ("PlaylistInput", "description", 2000),
-    ("PlaylistInput", "tracks", 200),
-    ("TrackInput", "title", 300),
-    ("TrackInput", "composer", 200),
-    ("TrackInput", "performer", 200),
-    ("EventInput", "title", 300),
-    ("EventInput", "title_en", 300),
-    ("EventInput", "slug", 200),
-    ("EventInput", "description", 20_000),
-    ("EventInput", "location", 500),
-    ("EventInput", "chairs", 100),
-    ("EventInput", "attendees", 100),
-    ("EventInput", "article_ids", 100),
-    ("OfficialInput", "full_name", 200),
-    ("OfficialInput", "slug", 200),
-    ("OfficialInput", "photo_url", 2000),
-    ("OfficialInput", "bio", 10_000),
-    ("OfficialInput", "bio_en", 10_000),
-    ("OfficialInput", "office_phone", 50),
-    ("OfficialInput", "email", 254),
-    ("OfficialInput", "positions", 50),
-    ("PositionInput", "title", 300),
-    ("PositionInput", "title_en", 300),
-    ("OrganizationInput", "name", 300),
-    ("OrganizationInput", "name_en", 300),
-    ("OrganizationInput", "slug", 200),
-    ("OrganizationInput", "address", 500),
-    ("OrganizationInput", "phone", 50),
-    ("OrganizationInput", "email", 254),
-    ("OrganizationInput", "description", 10_000),
-    ("OrganizationInput", "description_en", 10_000),
-    ("CommentInput", "author_name", 100),
-    ("CommentInput", "author_email", 254),
-    ("CommentInput", "body", 2000),
-];
-
-/// What `POST` requires of a body that `PATCH` shares: (schema, required).
-const REQUIRED_ON_CREATE: &[(&str, &[&str])] = &[
-    ("ArticleInput", &["title"]),
-    ("EventInput", &["title", "starts_at"]),
-    ("OfficialInput", &["full_name"]),
-    ("OrganizationInput", &["name", "kind"]),
-    ("DocumentInput", &["number", "type", "issued_on", "abstract"]),
-    ("PageInput", &["title"]),
-    ("LinkGroupInput", &["name"]),
-    ("PlaylistInput", &["title"]),
-];
-
-impl Rule {
-    fn pattern(self) -> String {
-        match self {
-            Rule::NotBlank => not_blank(),
-            Rule::Email => email(false),
-            Rule::OptionalEmail => email(true),
-            Rule::Phone => PHONE.into(),
-            Rule::Url => url(false),
-            Rule::OptionalUrl => url(true),
-            Rule::Slug => SLUG.into(),
-        }
+/// What `POST` requires of a body that `PATCH` shares, as each input type
+/// declares it (`#[check(required_on_create)]`): (schema, required).
+fn required_on_create() -> Vec<(String, &'static [&'static str])> {
+    fn of<T: utoipa::ToSchema + crate::http::input::Constrained>() -> (String, &'static [&'static str]) {
+        (T::name().into_owned(), T::REQUIRED_ON_CREATE)
     }
+    vec![
+        of::<crate::pages::input::PageInput>(),
+        of::<crate::links::input::LinkGroupInput>(),
+        of::<crate::playlists::input::PlaylistInput>(),
+        of::<crate::organizations::input::OrganizationInput>(),
+        of::<crate::officials::input::OfficialInput>(),
+        of::<crate::events::input::EventInput>(),
+        of::<crate::documents::input::DocumentInput>(),
+        of::<crate::articles::input::ArticleInput>(),
+    ]
 }
 
 fn problem(description: &str) -> Value {
@@ -441,7 +275,7 @@ fn point_to_create_schema(op: &mut Value) {
         return;
     };
     let name = reference.rsplit('/').next().unwrap_or_default();
-    if REQUIRED_ON_CREATE.iter().any(|(n, _)| *n == name) {
+    if required_on_create().iter().any(|(n, _)| n == name) {
         *schema = json!({"$ref": format!("#/components/schemas/{}Create", name.trim_end_matches("Input"))});
     }
 }
@@ -526,29 +360,12 @@ fn refine_parameter(path: &str, param: &mut Value) {
 
 fn refine_schemas(doc: &mut Value) {
     let schemas = object(&mut doc["components"]["schemas"]);
-    for (schema, property, rule) in RULES {
-        if let Some(prop) = schemas
-            .get_mut(*schema)
-            .and_then(|s| s["properties"].get_mut(*property))
-        {
-            prop["pattern"] = json!(rule.pattern());
-        }
-    }
-    for (schema, property, most) in LIMITS {
-        if let Some(prop) = schemas
-            .get_mut(*schema)
-            .and_then(|s| s["properties"].get_mut(*property))
-        {
-            let is_list = prop["type"] == "array" || prop["type"] == json!(["array", "null"]);
-            prop[if is_list { "maxItems" } else { "maxLength" }] = json!(most);
-        }
-    }
     if let Some(tags) = schemas
         .get_mut("ArticleInput")
         .and_then(|s| s["properties"].get_mut("tags"))
     {
         tags["items"]["maxLength"] = json!(100);
-        tags["items"]["pattern"] = json!(not_blank());
+        tags["items"]["pattern"] = json!(bantin_macros::pattern!(not_blank));
     }
     // The items of keys' and webhooks' lists: what the server takes.
     let mut events = vec!["*".to_string()];
@@ -571,14 +388,11 @@ fn refine_schemas(doc: &mut Value) {
             if let Some(list) = props.get_mut("scopes") {
                 list["maxItems"] = json!(crate::keys::input::MAX_SCOPES);
             }
-            if let Some(prop) = props.get_mut("name") {
-                prop["pattern"] = json!(not_blank());
-            }
         }
     }
-    for (name, required) in REQUIRED_ON_CREATE {
-        if let Some(mut create) = schemas.get(*name).cloned() {
-            for field in *required {
+    for (name, required) in required_on_create() {
+        if let Some(mut create) = schemas.get(&name).cloned() {
+            for field in required {
                 // Required when creating: `null` is no value.
                 let prop = &mut create["properties"][*field];
                 if let Some(types) = prop["type"].as_array() {
@@ -661,76 +475,13 @@ mod tests {
     use regex::Regex;
 
     use super::*;
-    use crate::http::input::{is_acceptable_url, is_blank, is_email, is_phone};
 
     fn matches(pattern: &str, text: &str) -> bool {
         Regex::new(pattern).expect("a valid pattern").is_match(text)
     }
 
-    /// Text that mixes the characters the rules are about.
-    fn tricky() -> impl Strategy<Value = String> {
-        let pieces = prop_oneof![
-            Just("a".to_string()),
-            Just("Z".to_string()),
-            Just("0".to_string()),
-            Just("đ".to_string()),
-            Just("@".to_string()),
-            Just(".".to_string()),
-            Just("-".to_string()),
-            Just("/".to_string()),
-            Just("\\".to_string()),
-            Just("\"".to_string()),
-            Just("'".to_string()),
-            Just(" ".to_string()),
-            Just("+".to_string()),
-            Just("(".to_string()),
-            Just("\t".to_string()),
-            Just("\n".to_string()),
-            Just("\u{0}".to_string()),
-            Just("\u{85}".to_string()),
-            Just("\u{a0}".to_string()),
-            Just("\u{2028}".to_string()),
-            Just("\u{feff}".to_string()),
-            Just("https://".to_string()),
-            Just("http://".to_string()),
-            Just("<".to_string()),
-            any::<char>().prop_map(String::from),
-        ];
-        proptest::collection::vec(pieces, 0..12).prop_map(|v| v.concat())
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(600))]
-
-        #[test]
-        fn email_pattern_is_the_servers_rule(text in tricky()) {
-            // The length is the schema's maxLength, checked apart.
-            if text.chars().count() <= 254 {
-                prop_assert_eq!(matches(&email(false), &text), is_email(&text));
-            }
-            prop_assert_eq!(matches(&email(true), &text), text.is_empty() || matches(&email(false), &text));
-        }
-
-        #[test]
-        fn phone_pattern_is_the_servers_rule(text in tricky()) {
-            prop_assert_eq!(matches(PHONE, &text), text.is_empty() || is_phone(&text));
-        }
-
-        #[test]
-        fn url_pattern_is_the_servers_rule(text in tricky()) {
-            prop_assert_eq!(matches(&url(false), &text), is_acceptable_url(&text));
-        }
-
-        #[test]
-        fn slug_pattern_is_the_servers_rule(text in "[a-z0-9-]{0,12}|.{0,6}") {
-            prop_assert_eq!(matches(SLUG, &text), crate::text::is_valid_slug(&text));
-        }
-
-        #[test]
-        fn not_blank_pattern_is_the_servers_rule(text in tricky()) {
-            let server_takes = !text.contains('\u{0}') && !text.chars().all(is_blank);
-            prop_assert_eq!(matches(&not_blank(), &text), server_takes);
-        }
 
         #[test]
         fn origin_pattern_is_the_servers_rule(text in "(https?://)?[a-zA-Z0-9.:/\\[\\] -]{0,12}") {

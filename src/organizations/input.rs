@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Kind, Organization, OrganizationData};
-use crate::http::input::{check_slug, finish, set_checked, set_text, text, EMAIL, PHONE};
+use crate::http::input::{check_declared, clean_text, finish, set_clean};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -32,35 +32,45 @@ pub struct OrganizationListQuery {
 }
 
 /// `POST` (name and kind required) and `PATCH` (only the fields sent; `null` clears).
+#[bantin_macros::constrained]
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Thị ủy Hồng Lĩnh", "name_en": "Hong Linh Town Party Committee", "kind": "party_committee",
     "phone": "0239 3831 234", "email": "thiuy@honglinh.hatinh.gov.vn", "position": 1}))]
 pub struct OrganizationInput {
+    #[check(chars(min = 1, max = 300), not_blank, required_on_create)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 300))]
     pub name_en: Option<Option<String>>,
+    #[check(slug)]
     pub slug: Option<String>,
     #[schema(value_type = Option<Kind>)]
+    #[check(required_on_create)]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 500))]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(phone)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(optional_email)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 10_000))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 10_000))]
     pub description_en: Option<Option<String>>,
     pub position: Option<i32>,
     /// `{"media_id": 7}` (an image of the media library) or `{"url": …}`.
@@ -77,40 +87,24 @@ pub fn apply(
 ) -> Result<OrganizationData, ApiError> {
     let creating = current.is_none();
     let mut data = current.map_or_else(|| OrganizationData::new(now), OrganizationData::from);
-    let mut errors: Vec<FieldError> = Vec::new();
-    match input.name {
-        Some(name) => data.name = text(&mut errors, "name", &name, 1, 300),
-        None if creating => errors.push(FieldError::new("name", FieldIssue::Required)),
-        None => {}
+    let mut errors = check_declared(&input, creating);
+    if let Some(name) = input.name {
+        data.name = clean_text(&name);
     }
     match input.kind {
         Some(kind) if Kind::parse(&kind).is_some() => data.kind = kind,
         Some(_) => errors.push(FieldError::new("kind", FieldIssue::OneOf(Kind::ALL))),
-        None if creating => errors.push(FieldError::new("kind", FieldIssue::Required)),
         None => {}
     }
-    check_slug(&mut errors, "slug", &input.slug);
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
-    set_text(&mut errors, "name_en", input.name_en, 300, &mut data.name_en);
-    set_text(&mut errors, "address", input.address, 500, &mut data.address);
-    set_checked(&mut errors, "phone", input.phone, 50, PHONE, &mut data.phone);
-    set_checked(&mut errors, "email", input.email, 254, EMAIL, &mut data.email);
-    set_text(
-        &mut errors,
-        "description",
-        input.description,
-        10_000,
-        &mut data.description,
-    );
-    set_text(
-        &mut errors,
-        "description_en",
-        input.description_en,
-        10_000,
-        &mut data.description_en,
-    );
+    set_clean(input.name_en, &mut data.name_en);
+    set_clean(input.address, &mut data.address);
+    set_clean(input.phone, &mut data.phone);
+    set_clean(input.email, &mut data.email);
+    set_clean(input.description, &mut data.description);
+    set_clean(input.description_en, &mut data.description_en);
     if let Some(parent) = input.parent_id {
         data.parent_id = parent;
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Map, Page, PageData};
-use crate::http::input::{check_length, check_slug, finish, set_text, text};
+use crate::http::input::{check_declared, clean_optional, clean_text, finish};
 use crate::http::lang::LangParam;
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
@@ -29,21 +29,27 @@ pub struct PageListQuery {
 }
 
 /// `POST` (title required) and `PATCH` (only the fields sent; `null` clears).
+#[bantin_macros::constrained]
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Bản đồ hành chính", "title_en": "Administrative map",
     "body": "<p>Thị xã Hồng Lĩnh có 6 phường và 6 xã.</p>", "parent_id": 1, "position": 3,
     "map": {"latitude": 18.5347, "longitude": 105.7108, "zoom": 13}}))]
 pub struct PageInput {
+    #[check(chars(min = 1, max = 300), not_blank, required_on_create)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 300))]
     pub title_en: Option<Option<String>>,
+    #[check(slug)]
     pub slug: Option<String>,
     /// HTML; sanitised as articles' bodies are.
+    #[check(chars(max = 200_000))]
     pub body: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
+    #[check(chars(max = 200_000))]
     pub body_en: Option<Option<String>>,
     /// The page this one sits under in the menu.
     #[serde(default, deserialize_with = "nullable")]
@@ -87,25 +93,20 @@ fn check_map(errors: &mut Vec<FieldError>, map: &Map) {
 pub fn apply(input: PageInput, current: Option<&Page>, now: NaiveDateTime) -> Result<PageData, ApiError> {
     let creating = current.is_none();
     let mut data = current.map_or_else(|| PageData::new(now), PageData::from);
-    let mut errors: Vec<FieldError> = Vec::new();
-    match input.title {
-        Some(title) => data.title = text(&mut errors, "title", &title, 1, 300),
-        None if creating => errors.push(FieldError::new("title", FieldIssue::Required)),
-        None => {}
+    let mut errors = check_declared(&input, creating);
+    if let Some(title) = input.title {
+        data.title = clean_text(&title);
     }
-    set_text(&mut errors, "title_en", input.title_en, 300, &mut data.title_en);
-    check_slug(&mut errors, "slug", &input.slug);
+    if let Some(title_en) = input.title_en {
+        data.title_en = clean_optional(title_en);
+    }
     if let Some(slug) = input.slug {
         data.slug = slug;
     }
     if let Some(body) = input.body {
-        check_length(&mut errors, "body", &body, 0, 200_000);
         data.body = crate::text::html::sanitize(&crate::text::nfc(&body));
     }
     if let Some(body_en) = input.body_en {
-        if let Some(b) = &body_en {
-            check_length(&mut errors, "body_en", b, 0, 200_000);
-        }
         data.body_en = body_en
             .map(|b| crate::text::html::sanitize(&crate::text::nfc(&b)))
             .filter(|b| !b.trim().is_empty());

@@ -4,33 +4,38 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{TermChanges, TermInput};
-use crate::http::input::{check_slug, finish, set_text, text};
+use crate::http::input::{check_declared, clean_optional, clean_text, finish};
 use crate::http::patch::nullable;
 use crate::http::ApiError;
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTerm {
-    #[schema(example = "Tin hoạt động", min_length = 1, max_length = 200)]
+    #[schema(example = "Tin hoạt động")]
+    #[check(chars(min = 1, max = 200), not_blank)]
     pub name: String,
     /// Derived from the name when omitted (a clash gets `-2`); when given it
     /// must be free (else 409 `slug_taken`).
-    #[schema(example = "tin-hoat-dong", max_length = 200)]
+    #[schema(example = "tin-hoat-dong")]
+    #[check(slug)]
     pub slug: Option<String>,
-    #[schema(max_length = 2000)]
+    #[check(chars(max = 2000))]
     pub description: Option<String>,
 }
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTerm {
-    #[schema(min_length = 1, max_length = 200)]
+    #[check(chars(min = 1, max = 200), not_blank)]
     pub name: Option<String>,
-    #[schema(max_length = 200)]
+    #[check(slug)]
     pub slug: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[schema(value_type = Option<String>)]
+    #[check(chars(max = 2000))]
     pub description: Option<Option<String>>,
 }
 
@@ -50,22 +55,11 @@ pub struct TermListQuery {
 impl CreateTerm {
     /// Cleans and checks the body: what to store.
     pub fn parse(self) -> Result<TermInput, ApiError> {
-        let mut errors = Vec::new();
-        let name = text(&mut errors, "name", &self.name, 1, 200);
-        check_slug(&mut errors, "slug", &self.slug);
-        let mut description = None;
-        set_text(
-            &mut errors,
-            "description",
-            Some(self.description),
-            2000,
-            &mut description,
-        );
-        finish(errors)?;
+        finish(check_declared(&self, false))?;
         Ok(TermInput {
-            name,
+            name: clean_text(&self.name),
             slug: self.slug,
-            description,
+            description: clean_optional(self.description),
         })
     }
 }
@@ -73,19 +67,11 @@ impl CreateTerm {
 impl UpdateTerm {
     /// Cleans and checks the body: the changes to make.
     pub fn parse(self) -> Result<TermChanges, ApiError> {
-        let mut errors = Vec::new();
-        let name = self.name.map(|n| text(&mut errors, "name", &n, 1, 200));
-        check_slug(&mut errors, "slug", &self.slug);
-        let description = self.description.map(|d| {
-            let mut description = None;
-            set_text(&mut errors, "description", Some(d), 2000, &mut description);
-            description
-        });
-        finish(errors)?;
+        finish(check_declared(&self, false))?;
         Ok(TermChanges {
-            name,
+            name: self.name.map(|n| clean_text(&n)),
             slug: self.slug,
-            description,
+            description: self.description.map(clean_optional),
         })
     }
 }

@@ -1,40 +1,39 @@
 //! What admins send about accounts.
 
 use super::model::Role;
-use crate::http::input::{check_length, finish, text};
-use crate::http::{ApiError, FieldError, FieldIssue};
+use crate::http::input::{check_declared, clean_text, finish};
+use crate::http::ApiError;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-fn username_shape(username: &str) -> bool {
-    username
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
-
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     /// 3–50 characters: lowercase letters, digits, `.`, `_`, `-`.
-    #[schema(example = "bientap", min_length = 3, max_length = 50, pattern = "^[a-z0-9._-]*$")]
+    #[schema(example = "bientap")]
+    #[check(chars(min = 3, max = 50), username)]
     pub username: String,
-    #[schema(example = "mot-mat-khau-dai", min_length = 10, max_length = 256)]
+    #[schema(example = "mot-mat-khau-dai")]
+    #[check(chars(min = 10, max = 256))]
     pub password: String,
     pub role: Role,
     /// Defaults to the username.
-    #[schema(example = "Phòng biên tập", min_length = 1, max_length = 100)]
+    #[schema(example = "Phòng biên tập")]
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub display_name: Option<String>,
 }
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     /// A new password ends every session of the user.
-    #[schema(min_length = 10, max_length = 256)]
+    #[check(chars(min = 10, max = 256))]
     pub password: Option<String>,
     /// A new role ends every session of the user.
     pub role: Option<Role>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub display_name: Option<String>,
 }
 
@@ -53,20 +52,10 @@ pub struct AccountChanges {
     pub display_name: Option<String>,
 }
 
-fn check_password(errors: &mut Vec<FieldError>, password: &str) {
-    check_length(errors, "password", password, 10, 256);
-}
-
 impl CreateUser {
     pub fn parse(self) -> Result<NewAccount, ApiError> {
-        let mut errors = Vec::new();
-        check_length(&mut errors, "username", &self.username, 3, 50);
-        if !username_shape(&self.username) {
-            errors.push(FieldError::new("username", FieldIssue::Format));
-        }
-        check_password(&mut errors, &self.password);
-        let display_name = self.display_name.map(|d| text(&mut errors, "display_name", &d, 1, 100));
-        finish(errors)?;
+        finish(check_declared(&self, false))?;
+        let display_name = self.display_name.as_deref().map(clean_text);
         Ok(NewAccount {
             display_name: display_name.unwrap_or_else(|| self.username.clone()),
             username: self.username,
@@ -78,12 +67,8 @@ impl CreateUser {
 
 impl UpdateUser {
     pub fn parse(self) -> Result<AccountChanges, ApiError> {
-        let mut errors = Vec::new();
-        if let Some(password) = &self.password {
-            check_password(&mut errors, password);
-        }
-        let display_name = self.display_name.map(|d| text(&mut errors, "display_name", &d, 1, 100));
-        finish(errors)?;
+        finish(check_declared(&self, false))?;
+        let display_name = self.display_name.as_deref().map(clean_text);
         Ok(AccountChanges {
             password: self.password,
             role: self.role,

@@ -6,51 +6,47 @@ use utoipa::{IntoParams, ToSchema};
 use super::guard::{Guard, Refusal};
 use super::model::is_pattern;
 use crate::http::error::AddressRefusal;
-use crate::http::input::{check_length, finish, text};
+use crate::http::input::{check_declared, clean_text, finish};
 use crate::http::{ApiError, FieldError, FieldIssue};
 
 const MAX_EVENTS: usize = 50;
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Cổng tỉnh", "url": "https://portal.example.vn/hooks/bantin",
     "events": ["article.published", "article.updated", "article.unpublished", "article.deleted"]}))]
 pub struct CreateWebhook {
-    #[schema(min_length = 1, max_length = 100)]
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub name: String,
     /// `http(s)://` where deliveries are posted.
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#
-    )]
+    #[schema(pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#)]
+    #[check(chars(min = 1, max = 2000))]
     pub url: String,
     /// What to be told of: `article.published`, `article.*`, `*`, …
     #[schema(min_items = 1, max_items = 50)]
     pub events: Vec<String>,
     /// The key of the signatures (16–200 visible ASCII characters); one is
     /// made when absent and shown once, in the answer.
-    #[schema(min_length = 16, max_length = 200, pattern = "^[!-~]*$")]
+    #[check(chars(min = 16, max = 200), visible_ascii)]
     pub secret: Option<String>,
     /// Default `true`.
     pub active: Option<bool>,
 }
 
+#[bantin_macros::constrained]
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhook {
-    #[schema(min_length = 1, max_length = 100)]
+    #[check(chars(min = 1, max = 100), not_blank)]
     pub name: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#
-    )]
+    #[schema(pattern = r#"^https?://[^/\s\x00"'<>\\`][^\s\x00"'<>\\`]*$"#)]
+    #[check(chars(min = 1, max = 2000))]
     pub url: Option<String>,
     #[schema(min_items = 1, max_items = 50)]
     pub events: Option<Vec<String>>,
     /// A new key for the signatures.
-    #[schema(min_length = 16, max_length = 200, pattern = "^[!-~]*$")]
+    #[check(chars(min = 16, max = 200), visible_ascii)]
     pub secret: Option<String>,
     /// `false` switches the hook off (what it still owed is dropped);
     /// `true` switches it back on, from now.
@@ -88,15 +84,6 @@ fn check_events(errors: &mut Vec<FieldError>, events: &[String]) -> String {
     events.join(" ")
 }
 
-fn check_secret(errors: &mut Vec<FieldError>, secret: &Option<String>) {
-    if let Some(secret) = secret {
-        check_length(errors, "secret", secret, 16, 200);
-        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
-            errors.push(FieldError::new("secret", FieldIssue::Format));
-        }
-    }
-}
-
 /// Checks a URL as the guard sees it (its addresses too: this resolves).
 pub async fn check_url(guard: &Guard, url: &str) -> Result<(), ApiError> {
     match guard.check(url).await {
@@ -128,11 +115,9 @@ pub struct HookInput {
 
 impl CreateWebhook {
     pub fn parse(self) -> Result<HookInput, ApiError> {
-        let mut errors = Vec::new();
-        let name = text(&mut errors, "name", &self.name, 1, 100);
-        check_length(&mut errors, "url", &self.url, 1, 2000);
+        let mut errors = check_declared(&self, false);
+        let name = clean_text(&self.name);
         let events = check_events(&mut errors, &self.events);
-        check_secret(&mut errors, &self.secret);
         finish(errors)?;
         Ok(HookInput {
             name,
@@ -146,13 +131,9 @@ impl CreateWebhook {
 
 impl UpdateWebhook {
     pub fn parse(self) -> Result<super::model::WebhookChanges, ApiError> {
-        let mut errors = Vec::new();
-        let name = self.name.map(|n| text(&mut errors, "name", &n, 1, 100));
-        if let Some(url) = &self.url {
-            check_length(&mut errors, "url", url, 1, 2000);
-        }
+        let mut errors = check_declared(&self, false);
+        let name = self.name.as_deref().map(clean_text);
         let events = self.events.map(|e| check_events(&mut errors, &e));
-        check_secret(&mut errors, &self.secret);
         finish(errors)?;
         Ok(super::model::WebhookChanges {
             name,

@@ -48,11 +48,18 @@ fn path(r: &Reference) -> String {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields = Vec::new();
-        collect_validation(&errors, "", &mut fields);
+        let mut fields = field_errors(&errors);
         fields.sort_by(|a, b| a.field.cmp(&b.field));
         ApiError::Validation(fields)
     }
+}
+
+/// Each failed rule of `errors` as the field error a client reads: nested
+/// fields as `cover_image.url`, list items as `images[0].url`.
+pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    let mut fields = Vec::new();
+    collect_validation(errors, "", &mut fields);
+    fields
 }
 
 fn collect_validation(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
