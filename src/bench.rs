@@ -314,51 +314,8 @@ pub fn seed(
     let mut rng = StdRng::seed_from_u64(20_220_719);
     let corpus = Corpus::load(dictionary, &mut rng)?;
     let stamp = Stamp::system(now);
-    let (category_ids, tag_ids) = write_tx(conn, |conn| -> crate::db::StoreResult<(Vec<i64>, Vec<i64>)> {
-        let mut category_ids = Vec::new();
-        for (i, name) in CATEGORIES.iter().enumerate() {
-            let slug = crate::text::slugify(name, 100);
-            let id: i64 = diesel::insert_into(categories::table)
-                .values((
-                    categories::slug.eq(&slug),
-                    categories::name.eq(*name),
-                    categories::created_at.eq(now),
-                    categories::updated_at.eq(now),
-                ))
-                .returning(categories::id)
-                .get_result(conn)?;
-            category_ids.push(id);
-            crate::changes::store::record_one(
-                conn,
-                &stamp,
-                Kind::Categories,
-                Touched::upsert(id, Some(slug), false, true),
-            )?;
-            let _ = i;
-        }
-        let mut tag_ids = Vec::new();
-        let mut taken = std::collections::HashSet::new();
-        while tag_ids.len() < 300 {
-            let name = capitalise(&format!("{} {}", corpus.word(&mut rng), corpus.word(&mut rng)));
-            let slug = crate::text::slugify(&name, 100);
-            if slug.is_empty() || !taken.insert(slug.clone()) {
-                continue;
-            }
-            let id: i64 = diesel::insert_into(tags::table)
-                .values((
-                    tags::slug.eq(&slug),
-                    tags::name.eq(&name),
-                    tags::created_at.eq(now),
-                    tags::updated_at.eq(now),
-                ))
-                .returning(tags::id)
-                .get_result(conn)?;
-            tag_ids.push(id);
-            crate::changes::store::record_one(conn, &stamp, Kind::Tags, Touched::upsert(id, Some(slug), false, true))?;
-        }
-        Ok((category_ids, tag_ids))
-    })
-    .map_err(|e| anyhow::anyhow!("seeding the categories and tags: {e:?}"))?;
+    let (category_ids, tag_ids) = write_tx(conn, |conn| seed_terms(conn, &corpus, &mut rng, &stamp))
+        .map_err(|e| anyhow::anyhow!("seeding the categories and tags: {e:?}"))?;
     for category in CATEGORIES {
         writeln!(out.categories, "{}", crate::text::slugify(category, 100))?;
     }
@@ -368,72 +325,157 @@ pub fn seed(
     let mut done = 0;
     while done < count {
         let n = batch.min(count - done);
-        let mut rows = Vec::with_capacity(n);
-        let mut links: Vec<Vec<i64>> = Vec::with_capacity(n);
-        for i in done..done + n {
-            let words = rng.random_range(8..16);
-            let title = corpus.sentence(&mut rng, words);
-            titles.keep(&mut rng, &title, i);
-            let slug = format!("{}-{}", crate::text::slugify(&title, 80), i + 1);
-            writeln!(out.slugs, "{slug}")?;
-            let published_at = now - Duration::minutes(i as i64 + 1);
-            // Categories and tags by rank too: the first sections and tags carry most.
-            let category = category_ids[(rng.random::<f64>().powi(2) * category_ids.len() as f64) as usize];
-            let mut article_tags: Vec<i64> = (0..rng.random_range(0..4))
-                .map(|_| tag_ids[(rng.random::<f64>().powi(3) * tag_ids.len() as f64) as usize])
-                .collect();
-            let mut seen = std::collections::HashSet::new();
-            article_tags.retain(|t| seen.insert(*t));
-            links.push(article_tags);
-            let words = rng.random_range(25..40);
-            let summary = corpus.sentence(&mut rng, words);
-            let size = rng.random_range(3000..5000);
-            let body = corpus.body(&mut rng, size);
-            rows.push((
-                ArticleData {
-                    slug,
-                    title,
-                    summary: Some(summary),
-                    body,
-                    cover_image: None,
-                    images: "[]".into(),
-                    byline: Some("Ban biên tập".into()),
-                    category_id: Some(category),
-                    status: "published".into(),
-                    published_at: Some(published_at),
-                    comments_enabled: true,
-                    updated_at: published_at,
-                },
-                articles::created_at.eq(published_at),
-            ));
-        }
-        write_tx(conn, |conn| -> crate::db::StoreResult<()> {
-            let ids: Vec<i64> = crate::on_engine!(conn, c => diesel::insert_into(articles::table)
-                .values(&rows)
-                .returning(articles::id)
-                .get_results(c))?;
-            let mut pairs = Vec::new();
-            let mut touched = Vec::with_capacity(ids.len());
-            for ((id, tags), row) in ids.iter().zip(&links).zip(&rows) {
-                for (position, tag) in tags.iter().enumerate() {
-                    pairs.push((
-                        article_tags::article_id.eq(*id),
-                        article_tags::tag_id.eq(*tag),
-                        article_tags::position.eq(position as i32),
-                    ));
-                }
-                touched.push(Touched::upsert(*id, Some(row.0.slug.clone()), false, true));
-            }
-            crate::on_engine!(conn, c => diesel::insert_into(article_tags::table).values(&pairs).execute(c))?;
-            crate::changes::store::record(conn, &stamp, Kind::Articles, &touched)
-        })
-        .map_err(|e| anyhow::anyhow!("seeding: {e:?}"))?;
+        let (rows, links) = article_batch(
+            &mut rng,
+            &corpus,
+            &mut titles,
+            done..done + n,
+            now,
+            &category_ids,
+            &tag_ids,
+            &mut *out.slugs,
+        )?;
+        write_tx(conn, |conn| insert_batch(conn, &rows, &links, &stamp))
+            .map_err(|e| anyhow::anyhow!("seeding: {e:?}"))?;
         done += n;
         progress.inc(n as u64);
     }
     progress.finish();
     write_queries(out.queries, &corpus, &titles, &mut rng)?;
     Ok(())
+}
+
+/// The sections and 300 tags of two words each, as the change log knows them.
+fn seed_terms(
+    conn: &mut Conn,
+    corpus: &Corpus,
+    rng: &mut StdRng,
+    stamp: &Stamp,
+) -> crate::db::StoreResult<(Vec<i64>, Vec<i64>)> {
+    let now = stamp.at;
+    let mut category_ids = Vec::new();
+    for (i, name) in CATEGORIES.iter().enumerate() {
+        let slug = crate::text::slugify(name, 100);
+        let id: i64 = diesel::insert_into(categories::table)
+            .values((
+                categories::slug.eq(&slug),
+                categories::name.eq(*name),
+                categories::created_at.eq(now),
+                categories::updated_at.eq(now),
+            ))
+            .returning(categories::id)
+            .get_result(conn)?;
+        category_ids.push(id);
+        crate::changes::store::record_one(
+            conn,
+            &stamp,
+            Kind::Categories,
+            Touched::upsert(id, Some(slug), false, true),
+        )?;
+        let _ = i;
+    }
+    let mut tag_ids = Vec::new();
+    let mut taken = std::collections::HashSet::new();
+    while tag_ids.len() < 300 {
+        let name = capitalise(&format!("{} {}", corpus.word(rng), corpus.word(rng)));
+        let slug = crate::text::slugify(&name, 100);
+        if slug.is_empty() || !taken.insert(slug.clone()) {
+            continue;
+        }
+        let id: i64 = diesel::insert_into(tags::table)
+            .values((
+                tags::slug.eq(&slug),
+                tags::name.eq(&name),
+                tags::created_at.eq(now),
+                tags::updated_at.eq(now),
+            ))
+            .returning(tags::id)
+            .get_result(conn)?;
+        tag_ids.push(id);
+        crate::changes::store::record_one(conn, &stamp, Kind::Tags, Touched::upsert(id, Some(slug), false, true))?;
+    }
+    Ok((category_ids, tag_ids))
+}
+
+/// The article row `seed` inserts, with its creation time.
+type SeedRow = (ArticleData, diesel::dsl::Eq<articles::created_at, NaiveDateTime>);
+
+/// The articles numbered `numbers` (their slugs written to `slugs`), and
+/// the tags of each.
+#[allow(clippy::too_many_arguments)]
+fn article_batch(
+    rng: &mut StdRng,
+    corpus: &Corpus,
+    titles: &mut Titles,
+    numbers: std::ops::Range<usize>,
+    now: NaiveDateTime,
+    category_ids: &[i64],
+    tag_ids: &[i64],
+    slugs: &mut dyn Write,
+) -> anyhow::Result<(Vec<SeedRow>, Vec<Vec<i64>>)> {
+    let n = numbers.len();
+    let mut rows = Vec::with_capacity(n);
+    let mut links: Vec<Vec<i64>> = Vec::with_capacity(n);
+    for i in numbers {
+        let words = rng.random_range(8..16);
+        let title = corpus.sentence(rng, words);
+        titles.keep(rng, &title, i);
+        let slug = format!("{}-{}", crate::text::slugify(&title, 80), i + 1);
+        writeln!(slugs, "{slug}")?;
+        let published_at = now - Duration::minutes(i as i64 + 1);
+        // Categories and tags by rank too: the first sections and tags carry most.
+        let category = category_ids[(rng.random::<f64>().powi(2) * category_ids.len() as f64) as usize];
+        let mut article_tags: Vec<i64> = (0..rng.random_range(0..4))
+            .map(|_| tag_ids[(rng.random::<f64>().powi(3) * tag_ids.len() as f64) as usize])
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        article_tags.retain(|t| seen.insert(*t));
+        links.push(article_tags);
+        let words = rng.random_range(25..40);
+        let summary = corpus.sentence(rng, words);
+        let size = rng.random_range(3000..5000);
+        let body = corpus.body(rng, size);
+        rows.push((
+            ArticleData {
+                slug,
+                title,
+                summary: Some(summary),
+                body,
+                cover_image: None,
+                images: "[]".into(),
+                byline: Some("Ban biên tập".into()),
+                category_id: Some(category),
+                status: "published".into(),
+                published_at: Some(published_at),
+                comments_enabled: true,
+                updated_at: published_at,
+            },
+            articles::created_at.eq(published_at),
+        ));
+    }
+    Ok((rows, links))
+}
+
+/// Inserts a batch of articles with their tags, as the change log knows them.
+fn insert_batch(conn: &mut Conn, rows: &[SeedRow], links: &[Vec<i64>], stamp: &Stamp) -> crate::db::StoreResult<()> {
+    let ids: Vec<i64> = crate::on_engine!(conn, c => diesel::insert_into(articles::table)
+        .values(rows)
+        .returning(articles::id)
+        .get_results(c))?;
+    let mut pairs = Vec::new();
+    let mut touched = Vec::with_capacity(ids.len());
+    for ((id, tags), row) in ids.iter().zip(links).zip(rows) {
+        for (position, tag) in tags.iter().enumerate() {
+            pairs.push((
+                article_tags::article_id.eq(*id),
+                article_tags::tag_id.eq(*tag),
+                article_tags::position.eq(position as i32),
+            ));
+        }
+        touched.push(Touched::upsert(*id, Some(row.0.slug.clone()), false, true));
+    }
+    crate::on_engine!(conn, c => diesel::insert_into(article_tags::table).values(&pairs).execute(c))?;
+    crate::changes::store::record(conn, stamp, Kind::Articles, &touched)
 }
 
 #[cfg(test)]

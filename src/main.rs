@@ -140,70 +140,9 @@ fn main() -> anyhow::Result<()> {
             print!("{}", bantin::openapi::document_json());
             Ok(())
         }
-        Command::Demo => {
-            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
-            let mut conn = pool.get()?;
-            let media = bantin::media::files::MediaFiles::open(&config.media.location, &config.media.s3)?;
-            let loaded = bantin::demo::load_with_media(&mut conn, SystemClock.now(), Some(&media))?;
-            println!(
-                "demo content loaded: {} organizations, {} officials, {} events, {} categories, {} articles, \
-                 {} comments, {} ratings, {} pages, {} link groups, {} documents, {} playlists (existing items kept)",
-                loaded.organizations,
-                loaded.officials,
-                loaded.events,
-                loaded.categories,
-                loaded.articles,
-                loaded.comments,
-                loaded.ratings,
-                loaded.pages,
-                loaded.link_groups,
-                loaded.documents,
-                loaded.playlists
-            );
-            Ok(())
-        }
-        Command::Export { output, force } => {
-            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
-            let mut conn = pool.get()?;
-            let progress = Progress::start("export", Unit::Items("rows"), None);
-            let summary = match output {
-                Some(path) => {
-                    let mut out = std::io::BufWriter::new(
-                        bantin::config::create_private(std::path::Path::new(&path), force)
-                            .with_context(|| format!("creating {path}"))?,
-                    );
-                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
-                    std::io::Write::flush(&mut out)?;
-                    summary
-                }
-                None => {
-                    refuse_public_stdout()?;
-                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
-                    std::io::Write::flush(&mut out)?;
-                    summary
-                }
-            };
-            eprintln!("{summary}");
-            Ok(())
-        }
-        Command::Import { file } => {
-            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
-            let mut conn = pool.get()?;
-            let (input, size): (Box<dyn BufRead>, _) = match file.as_deref() {
-                None | Some("-") => (Box::new(std::io::stdin().lock()), None),
-                Some(path) => {
-                    let file = std::fs::File::open(path).with_context(|| format!("opening {path}"))?;
-                    let size = file.metadata()?.len();
-                    (Box::new(std::io::BufReader::new(file)), Some(size))
-                }
-            };
-            let progress = Progress::start("import", Unit::Bytes, size);
-            let summary = bantin::transfer::import(&mut conn, progress.reader(input))?;
-            progress.finish();
-            println!("{summary}");
-            Ok(())
-        }
+        Command::Demo => demo(&config),
+        Command::Export { output, force } => export(&config, output, force),
+        Command::Import { file } => import(&config, file),
         Command::Backup { file } => {
             let made = bantin::backup::backup(&config, &file, &Progress::start("backup", Unit::Bytes, None))?;
             println!(
@@ -226,71 +165,146 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Search {
             command: SearchCommand::Rebuild,
-        } => {
-            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
-            let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
-            let started = std::time::Instant::now();
-            let progress = Progress::start("search index", Unit::Items("items"), None);
-            let written = index
-                .rebuild(&mut *pool.get()?, &progress)
-                .map_err(|e| anyhow::anyhow!("rebuilding the search index: {e:?}"))?;
-            println!(
-                "search index at {} rebuilt: {written} items in {:.1} s",
-                config.search_dir.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        } => rebuild_search(&config),
         Command::BenchSeed {
             articles,
             out_dir,
             dictionary,
-        } => {
-            let pool = bantin::startup::open_database(&config, 1, Default::default())?;
-            let mut conn = pool.get()?;
-            let dir = std::path::Path::new(&out_dir);
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {out_dir}"))?;
-            let file = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
-                let path = dir.join(name);
-                Ok(std::io::BufWriter::new(
-                    std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
-                ))
-            };
-            let (mut slugs, mut categories, mut queries) =
-                (file("slugs.txt")?, file("categories.txt")?, file("queries.txt")?);
-            let started = std::time::Instant::now();
-            bantin::bench::seed(
-                &mut conn,
-                std::path::Path::new(&dictionary),
-                articles,
-                SystemClock.now(),
-                bantin::bench::Outputs {
-                    slugs: &mut slugs,
-                    categories: &mut categories,
-                    queries: &mut queries,
-                },
-                &Progress::start("articles", Unit::Items("articles"), Some(articles as u64)),
-            )?;
-            for mut out in [slugs, categories, queries] {
-                out.flush()?;
-            }
-            println!(
-                "{articles} articles inserted in {:.1?}; slugs, categories and queries in {out_dir}",
-                started.elapsed()
-            );
-            let started = std::time::Instant::now();
-            let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
-            let written = index
-                .rebuild(&mut conn, &Progress::start("search index", Unit::Items("items"), None))
-                .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
-            println!(
-                "search index at {}: {written} items in {:.1?}",
-                config.search_dir.display(),
-                started.elapsed()
-            );
-            Ok(())
-        }
+        } => bench_seed(&config, articles, out_dir, dictionary),
     }
+}
+
+/// `bantin demo`.
+fn demo(config: &Config) -> anyhow::Result<()> {
+    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let mut conn = pool.get()?;
+    let media = bantin::media::files::MediaFiles::open(&config.media.location, &config.media.s3)?;
+    let loaded = bantin::demo::load_with_media(&mut conn, SystemClock.now(), Some(&media))?;
+    println!(
+        "demo content loaded: {} organizations, {} officials, {} events, {} categories, {} articles, \
+             {} comments, {} ratings, {} pages, {} link groups, {} documents, {} playlists (existing items kept)",
+        loaded.organizations,
+        loaded.officials,
+        loaded.events,
+        loaded.categories,
+        loaded.articles,
+        loaded.comments,
+        loaded.ratings,
+        loaded.pages,
+        loaded.link_groups,
+        loaded.documents,
+        loaded.playlists
+    );
+    Ok(())
+}
+
+/// `bantin export`.
+fn export(config: &Config, output: Option<String>, force: bool) -> anyhow::Result<()> {
+    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let mut conn = pool.get()?;
+    let progress = Progress::start("export", Unit::Items("rows"), None);
+    let summary = match output {
+        Some(path) => {
+            let mut out = std::io::BufWriter::new(
+                bantin::config::create_private(std::path::Path::new(&path), force)
+                    .with_context(|| format!("creating {path}"))?,
+            );
+            let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
+            std::io::Write::flush(&mut out)?;
+            summary
+        }
+        None => {
+            refuse_public_stdout()?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let summary = bantin::transfer::export(&mut conn, &mut out, SystemClock.now(), &progress)?;
+            std::io::Write::flush(&mut out)?;
+            summary
+        }
+    };
+    eprintln!("{summary}");
+    Ok(())
+}
+
+/// `bantin import`.
+fn import(config: &Config, file: Option<String>) -> anyhow::Result<()> {
+    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let mut conn = pool.get()?;
+    let (input, size): (Box<dyn BufRead>, _) = match file.as_deref() {
+        None | Some("-") => (Box::new(std::io::stdin().lock()), None),
+        Some(path) => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {path}"))?;
+            let size = file.metadata()?.len();
+            (Box::new(std::io::BufReader::new(file)), Some(size))
+        }
+    };
+    let progress = Progress::start("import", Unit::Bytes, size);
+    let summary = bantin::transfer::import(&mut conn, progress.reader(input))?;
+    progress.finish();
+    println!("{summary}");
+    Ok(())
+}
+
+/// `bantin search rebuild`.
+fn rebuild_search(config: &Config) -> anyhow::Result<()> {
+    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
+    let started = std::time::Instant::now();
+    let progress = Progress::start("search index", Unit::Items("items"), None);
+    let written = index
+        .rebuild(&mut *pool.get()?, &progress)
+        .map_err(|e| anyhow::anyhow!("rebuilding the search index: {e:?}"))?;
+    println!(
+        "search index at {} rebuilt: {written} items in {:.1} s",
+        config.search_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `bantin bench-seed`.
+fn bench_seed(config: &Config, articles: usize, out_dir: String, dictionary: String) -> anyhow::Result<()> {
+    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let mut conn = pool.get()?;
+    let dir = std::path::Path::new(&out_dir);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {out_dir}"))?;
+    let file = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+        let path = dir.join(name);
+        Ok(std::io::BufWriter::new(
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+        ))
+    };
+    let (mut slugs, mut categories, mut queries) = (file("slugs.txt")?, file("categories.txt")?, file("queries.txt")?);
+    let started = std::time::Instant::now();
+    bantin::bench::seed(
+        &mut conn,
+        std::path::Path::new(&dictionary),
+        articles,
+        SystemClock.now(),
+        bantin::bench::Outputs {
+            slugs: &mut slugs,
+            categories: &mut categories,
+            queries: &mut queries,
+        },
+        &Progress::start("articles", Unit::Items("articles"), Some(articles as u64)),
+    )?;
+    for mut out in [slugs, categories, queries] {
+        out.flush()?;
+    }
+    println!(
+        "{articles} articles inserted in {:.1?}; slugs, categories and queries in {out_dir}",
+        started.elapsed()
+    );
+    let started = std::time::Instant::now();
+    let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
+    let written = index
+        .rebuild(&mut conn, &Progress::start("search index", Unit::Items("items"), None))
+        .map_err(|e| anyhow::anyhow!("building the search index: {e:?}"))?;
+    println!(
+        "search index at {}: {written} items in {:.1?}",
+        config.search_dir.display(),
+        started.elapsed()
+    );
+    Ok(())
 }
 
 /// glibc gives each thread that allocates under contention an arena of its

@@ -233,27 +233,19 @@ pub fn save(
     media.extend(crate::media::refs::resolve_list(conn, &mut data.images, "images")?);
     slug::fill(conn, SlugTable::Articles, &mut data.slug, &data.title)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(
-        conn,
-        SlugTable::Articles,
-        before,
-        &data.slug,
-        now,
-        |conn, id| match id {
-            Some(id) => diesel::update(articles::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(articles::table)
-                .values((
-                    &data,
-                    articles::author_id.eq(stamp.by.user_id()),
-                    articles::created_at.eq(now),
-                ))
-                .returning(articles::id)
-                .get_result(conn),
-        },
-    )?;
+    let id = slug::save_row(conn, SlugTable::Articles, before, &data.slug, now, |conn, id| {
+        crate::upsert!(
+            conn,
+            id,
+            articles,
+            &data,
+            (
+                &data,
+                articles::author_id.eq(stamp.by.user_id()),
+                articles::created_at.eq(now),
+            )
+        )
+    })?;
     if current.is_some() || !media.is_empty() {
         crate::media::uses::set(conn, Kind::Articles, id, &media)?;
     }

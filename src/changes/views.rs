@@ -33,19 +33,7 @@ pub fn current(
         return Ok(out);
     }
     match kind {
-        Kind::Articles => {
-            use crate::articles::include::{render, Included};
-            let rows: Vec<_> = crate::articles::store::find_many(conn, ids)?
-                .into_iter()
-                .filter(|a| editor || a.is_public(now))
-                .collect();
-            let related = crate::articles::store::related(conn, &rows)?;
-            let none = Included::load(conn, &[], Default::default(), now)?;
-            for row in rows {
-                let view = crate::articles::views::view(row, &related, now);
-                out.insert(view.id, render(&view, None, false, &none, lang));
-            }
-        }
+        Kind::Articles => out = articles(conn, ids, editor, lang, now)?,
         Kind::Events => {
             let events = crate::events::store::find_many(conn, ids)?;
             let page = crate::events::views::EventPage::load(conn, events, false, !editor, now)?;
@@ -76,20 +64,7 @@ pub fn current(
                 out.insert(term.id, json(crate::taxonomy::views::TermView::from(term))?);
             }
         }
-        Kind::Comments => {
-            use crate::comments::model::CommentStatus;
-            use crate::comments::views::{moderation_view, public_view};
-            for comment in crate::comments::store::find_many(conn, ids)? {
-                let value = if editor {
-                    json(moderation_view(comment.clone()))?
-                } else if comment.status == CommentStatus::Approved.as_str() {
-                    json(public_view(&comment, None))?
-                } else {
-                    continue;
-                };
-                out.insert(comment.id, value);
-            }
-        }
+        Kind::Comments => out = comments(conn, ids, editor)?,
         Kind::Media => {
             for item in crate::media::store::find_many(conn, ids)? {
                 out.insert(item.id, json(crate::media::views::view(&item))?);
@@ -117,6 +92,48 @@ pub fn current(
                 out.insert(list.id, json(crate::playlists::views::view(&list))?);
             }
         }
+    }
+    Ok(out)
+}
+
+/// Articles as they are now: what a reader sees (drafts only for editors).
+fn articles(
+    conn: &mut Conn,
+    ids: &[i64],
+    editor: bool,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> StoreResult<HashMap<i64, Value>> {
+    use crate::articles::include::{render, Included};
+    let rows: Vec<_> = crate::articles::store::find_many(conn, ids)?
+        .into_iter()
+        .filter(|a| editor || a.is_public(now))
+        .collect();
+    let related = crate::articles::store::related(conn, &rows)?;
+    let none = Included::load(conn, &[], Default::default(), now)?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let view = crate::articles::views::view(row, &related, now);
+        out.insert(view.id, render(&view, None, false, &none, lang));
+    }
+    Ok(out)
+}
+
+/// Comments as they are now: approved ones for the public, any for editors
+/// (with what moderators see).
+fn comments(conn: &mut Conn, ids: &[i64], editor: bool) -> StoreResult<HashMap<i64, Value>> {
+    use crate::comments::model::CommentStatus;
+    use crate::comments::views::{moderation_view, public_view};
+    let mut out = HashMap::new();
+    for comment in crate::comments::store::find_many(conn, ids)? {
+        let value = if editor {
+            json(moderation_view(comment.clone()))?
+        } else if comment.status == CommentStatus::Approved.as_str() {
+            json(public_view(&comment, None))?
+        } else {
+            continue;
+        };
+        out.insert(comment.id, value);
     }
     Ok(out)
 }

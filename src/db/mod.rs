@@ -52,6 +52,24 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 /// Runs the same expression on whichever concrete connection `$conn` holds:
 /// for the statements diesel cannot build for both engines at once
 /// (`ON CONFLICT`, raw SQL). `$c` names the concrete connection inside.
+/// Updates the row `id` of `table` with `changes`, or (`id` is `None`)
+/// inserts `values`: the row's id, as [`slug::save_row`] wants it.
+#[macro_export]
+macro_rules! upsert {
+    ($conn:expr, $id:expr, $table:ident, $changes:expr, $values:expr) => {
+        match $id {
+            Some(id) => diesel::update($table::table.find(id))
+                .set($changes)
+                .execute($conn)
+                .map(|_| id),
+            None => diesel::insert_into($table::table)
+                .values($values)
+                .returning($table::id)
+                .get_result($conn),
+        }
+    };
+}
+
 #[macro_export]
 macro_rules! on_engine {
     ($conn:expr, $c:ident => $body:expr) => {

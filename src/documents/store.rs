@@ -157,23 +157,9 @@ pub fn save(conn: &mut Conn, current: Option<&Document>, mut data: DocumentData,
     let number_and_year = format!("{} {}", data.number_key, chrono::Datelike::year(&data.issued_on));
     slug::fill(conn, SlugTable::Documents, &mut data.slug, &number_and_year)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(
-        conn,
-        SlugTable::Documents,
-        before,
-        &data.slug,
-        stamp.at,
-        |conn, id| match id {
-            Some(id) => diesel::update(documents::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(documents::table)
-                .values((&data, documents::created_at.eq(stamp.at)))
-                .returning(documents::id)
-                .get_result(conn),
-        },
-    )?;
+    let id = slug::save_row(conn, SlugTable::Documents, before, &data.slug, stamp.at, |conn, id| {
+        crate::upsert!(conn, id, documents, &data, (&data, documents::created_at.eq(stamp.at)))
+    })?;
     crate::media::uses::set(conn, changes::Kind::Documents, id, &used)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Documents, touched).map(|_| id)

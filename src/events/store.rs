@@ -174,15 +174,8 @@ pub fn save(
     refs::all_known(unknown)?;
     slug::fill(conn, SlugTable::Events, &mut data.slug, &data.title)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(conn, SlugTable::Events, before, &data.slug, now, |conn, id| match id {
-        Some(id) => diesel::update(events::table.find(id))
-            .set(&data)
-            .execute(conn)
-            .map(|_| id),
-        None => diesel::insert_into(events::table)
-            .values((&data, events::created_at.eq(now)))
-            .returning(events::id)
-            .get_result(conn),
+    let id = slug::save_row(conn, SlugTable::Events, before, &data.slug, now, |conn, id| {
+        crate::upsert!(conn, id, events, &data, (&data, events::created_at.eq(now)))
     })?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Events, touched)?;

@@ -122,64 +122,9 @@ pub async fn article_feed(
     .into_iter()
     .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
     .collect();
-    let (rows, related) = crate::db::run(r.pool(), move |conn| {
-        let found = |found: Option<i64>| Some(Narrow::of(found));
-        let official = match &query.official {
-            Some(key) => found(crate::officials::store::find(conn, &IdOrSlug::parse(key))?.map(|o| o.id)),
-            None => None,
-        };
-        let organization = match &query.organization {
-            Some(key) => found(crate::organizations::store::find(conn, &IdOrSlug::parse(key))?.map(|o| o.id)),
-            None => None,
-        };
-        let filter = ListFilter {
-            public_only: true,
-            status: None,
-            category: query.category.as_deref().map(IdOrSlug::parse),
-            tag: query.tag.as_deref().map(IdOrSlug::parse),
-            official,
-            organization,
-            from: None,
-            to: None,
-            updated_since: None,
-            sort: Sort::parse("-published_at").ok_or(ApiError::Internal)?,
-            after: None,
-            limit: ITEMS,
-            now,
-            with_body: true,
-        };
-        let rows = crate::articles::store::list(conn, &filter)?;
-        let related = crate::articles::store::related(conn, &rows)?;
-        Ok::<_, ApiError>((rows, related))
-    })
-    .await?;
+    let (rows, related) = crate::db::run(r.pool(), move |conn| newest(conn, &query, now)).await?;
     let host = authority(&config);
-    let entries: Vec<Entry> = rows
-        .iter()
-        .map(|row| {
-            let mut categories: Vec<String> = row
-                .category_id
-                .and_then(|c| related.categories.get(&c))
-                .map(|c| vec![c.name.clone()])
-                .unwrap_or_default();
-            categories.extend(related.tags.get(&row.id).into_iter().flatten().map(|t| t.name.clone()));
-            let cover = row.cover_image.0.clone();
-            let published = row.published_at.unwrap_or(row.created_at);
-            Entry {
-                id: format!("tag:{host},2022:articles/{}", row.id),
-                url: crate::http::site::article_url(&config, row.id, &row.slug),
-                title: row.title.clone(),
-                summary: row.summary.clone(),
-                content: with_absolute_media(&config, &row.body),
-                author: row.byline.clone(),
-                categories,
-                published,
-                updated: row.updated_at.max(published),
-                enclosure: cover.as_ref().map(|c| enclosure(&config, c, None)),
-                image: cover.as_ref().map(|c| absolute(&config, &c.url)),
-            }
-        })
-        .collect();
+    let entries: Vec<Entry> = rows.iter().map(|row| entry(&config, &host, row, &related)).collect();
     let narrowed = narrowing
         .iter()
         .map(|(k, v)| {
@@ -206,6 +151,73 @@ pub async fn article_feed(
         updated: entries.iter().map(|e| e.updated).max().unwrap_or_default(),
     };
     answer(&r, format, &channel, &entries)
+}
+
+/// The newest public articles the feed's query narrows to, with their
+/// categories and tags.
+fn newest(
+    conn: &mut crate::db::Conn,
+    query: &ArticleFeedQuery,
+    now: chrono::NaiveDateTime,
+) -> Result<(Vec<crate::articles::model::ArticleRow>, crate::articles::store::Related), ApiError> {
+    let found = |found: Option<i64>| Some(Narrow::of(found));
+    let official = match &query.official {
+        Some(key) => found(crate::officials::store::find(conn, &IdOrSlug::parse(key))?.map(|o| o.id)),
+        None => None,
+    };
+    let organization = match &query.organization {
+        Some(key) => found(crate::organizations::store::find(conn, &IdOrSlug::parse(key))?.map(|o| o.id)),
+        None => None,
+    };
+    let filter = ListFilter {
+        public_only: true,
+        status: None,
+        category: query.category.as_deref().map(IdOrSlug::parse),
+        tag: query.tag.as_deref().map(IdOrSlug::parse),
+        official,
+        organization,
+        from: None,
+        to: None,
+        updated_since: None,
+        sort: Sort::parse("-published_at").ok_or(ApiError::Internal)?,
+        after: None,
+        limit: ITEMS,
+        now,
+        with_body: true,
+    };
+    let rows = crate::articles::store::list(conn, &filter)?;
+    let related = crate::articles::store::related(conn, &rows)?;
+    Ok::<_, ApiError>((rows, related))
+}
+
+/// One article as a feed entry.
+fn entry(
+    config: &Config,
+    host: &str,
+    row: &crate::articles::model::ArticleRow,
+    related: &crate::articles::store::Related,
+) -> Entry {
+    let mut categories: Vec<String> = row
+        .category_id
+        .and_then(|c| related.categories.get(&c))
+        .map(|c| vec![c.name.clone()])
+        .unwrap_or_default();
+    categories.extend(related.tags.get(&row.id).into_iter().flatten().map(|t| t.name.clone()));
+    let cover = row.cover_image.0.clone();
+    let published = row.published_at.unwrap_or(row.created_at);
+    Entry {
+        id: format!("tag:{host},2022:articles/{}", row.id),
+        url: crate::http::site::article_url(&config, row.id, &row.slug),
+        title: row.title.clone(),
+        summary: row.summary.clone(),
+        content: with_absolute_media(&config, &row.body),
+        author: row.byline.clone(),
+        categories,
+        published,
+        updated: row.updated_at.max(published),
+        enclosure: cover.as_ref().map(|c| enclosure(&config, c, None)),
+        image: cover.as_ref().map(|c| absolute(&config, &c.url)),
+    }
 }
 
 /// Bodies refer to the media library by path: a feed reader needs the host.

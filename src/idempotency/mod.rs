@@ -42,35 +42,12 @@ pub async fn middleware(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let client_key = raw
-        .to_str()
-        .ok()
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
-    let Some(client_key) = client_key.map(str::to_string) else {
-        return Err(ApiError::invalid_parameter(
-            "Idempotency-Key",
-            crate::http::error::ParamIssue::Malformed("1 to 255 visible ASCII characters".into()),
-        )
-        .into());
-    };
+    let client_key = client_key(&raw)?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or(ApiError::Internal)?;
-    let mut limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
-        max_bytes: 1024 * 1024,
-        timeout: std::time::Duration::from_secs(30),
-    });
-    if req.path() == crate::config::UPLOAD_PATH {
-        // An upload repeated with its key is held like any other body.
-        limits.max_bytes = state.config.media.max_upload_bytes + crate::config::FORM_OVERHEAD;
-    }
-    let body = actix_web::rt::time::timeout(
-        limits.timeout,
-        crate::http::extract::read_body(req.take_payload(), limits.max_bytes),
-    )
-    .await
-    .map_err(|_| ApiError::RequestTimeout)??;
+    let body = hold_body(&mut req, &state).await?;
     let key = hex::encode(Sha256::digest(
         format!(
             "{}\n{} {}\n{client_key}",
@@ -105,6 +82,49 @@ pub async fn middleware(
     }
     req.set_payload(actix_web::dev::Payload::from(body));
     let res = next.call(req).await?;
+    keep(&state, key, res).await
+}
+
+/// The key a client sent: 1 to 255 visible ASCII characters (else 400).
+fn client_key(raw: &HeaderValue) -> Result<String, ApiError> {
+    raw.to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(
+                "Idempotency-Key",
+                crate::http::error::ParamIssue::Malformed("1 to 255 visible ASCII characters".into()),
+            )
+        })
+}
+
+/// The request's body, read whole (within the route's limits) so that it
+/// can be compared with the first request's and handed on.
+async fn hold_body(req: &mut ServiceRequest, state: &AppState) -> Result<actix_web::web::Bytes, ApiError> {
+    let mut limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
+        max_bytes: 1024 * 1024,
+        timeout: std::time::Duration::from_secs(30),
+    });
+    if req.path() == crate::config::UPLOAD_PATH {
+        // An upload repeated with its key is held like any other body.
+        limits.max_bytes = state.config.media.max_upload_bytes + crate::config::FORM_OVERHEAD;
+    }
+    actix_web::rt::time::timeout(
+        limits.timeout,
+        crate::http::extract::read_body(req.take_payload(), limits.max_bytes),
+    )
+    .await
+    .map_err(|_| ApiError::RequestTimeout)?
+}
+
+/// Keeps the first answer under `key` (a failure releases the key, so the
+/// client may correct the request and retry), and sends it on.
+async fn keep(
+    state: &AppState,
+    key: String,
+    res: ServiceResponse<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let status = res.status();
     let header = |name| {
         res.headers()

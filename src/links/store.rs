@@ -46,23 +46,15 @@ pub fn save(conn: &mut Conn, current: Option<&LinkGroup>, mut data: LinkGroupDat
     data.links = serde_json::to_string(&links).map_err(|_| StoreError::Internal)?;
     slug::fill(conn, SlugTable::Links, &mut data.slug, &data.name)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(
-        conn,
-        SlugTable::Links,
-        before,
-        &data.slug,
-        stamp.at,
-        |conn, id| match id {
-            Some(id) => diesel::update(link_groups::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(link_groups::table)
-                .values((&data, link_groups::created_at.eq(stamp.at)))
-                .returning(link_groups::id)
-                .get_result(conn),
-        },
-    )?;
+    let id = slug::save_row(conn, SlugTable::Links, before, &data.slug, stamp.at, |conn, id| {
+        crate::upsert!(
+            conn,
+            id,
+            link_groups,
+            &data,
+            (&data, link_groups::created_at.eq(stamp.at))
+        )
+    })?;
     crate::media::uses::set(conn, changes::Kind::Links, id, &used)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Links, touched)?;

@@ -94,23 +94,9 @@ pub fn save(
     }
     slug::fill(conn, SlugTable::Officials, &mut data.slug, &data.full_name)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(
-        conn,
-        SlugTable::Officials,
-        before,
-        &data.slug,
-        now,
-        |conn, id| match id {
-            Some(id) => diesel::update(officials::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(officials::table)
-                .values((&data, officials::created_at.eq(now)))
-                .returning(officials::id)
-                .get_result(conn),
-        },
-    )?;
+    let id = slug::save_row(conn, SlugTable::Officials, before, &data.slug, now, |conn, id| {
+        crate::upsert!(conn, id, officials, &data, (&data, officials::created_at.eq(now)))
+    })?;
     crate::media::uses::set(conn, changes::Kind::Officials, id, &media)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Officials, touched)?;

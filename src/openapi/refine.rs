@@ -114,21 +114,7 @@ pub fn refine(doc: &mut Value) {
 
 fn refine_operation(path: &str, method: &str, op: &mut Value) {
     let api = path.starts_with("/api/v1/");
-    let signs_in = matches!(
-        path,
-        "/api/v1/auth/login" | "/api/v1/auth/refresh" | "/api/v1/auth/logout"
-    );
-    // Every API route takes a bearer token (anonymous readers need none, and
-    // may send a content key); the credential routes take none.
-    if api && !signs_in && op.get("security").is_none() {
-        op["security"] = json!([{}, {"bearer": []}, {"contentKey": []}]);
-    }
-    if let Some(security) = op.get_mut("security").and_then(Value::as_array_mut) {
-        let anonymous = security.iter().any(|s| s.as_object().is_some_and(Map::is_empty));
-        if anonymous && !security.iter().any(|s| s.get("contentKey").is_some()) {
-            security.push(json!({"contentKey": []}));
-        }
-    }
+    secure(path, op);
     let security = op
         .get("security")
         .and_then(Value::as_array)
@@ -153,17 +139,7 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
     }
     if api && matches!(method, "patch" | "delete") && is_editable_item(path) {
         add.push("412");
-        let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert(json!([])));
-        if let Some(Value::Array(params)) = params {
-            params.push(json!({
-                "name": "If-Match",
-                "in": "header",
-                "required": false,
-                "description": "The `ETag` the item was read with: the write happens only if nobody changed \
-                    the item since (else 412 `precondition_failed`). `*`: only if it exists.",
-                "schema": {"type": "string", "maxLength": 1000, "pattern": crate::http::versions::IF_MATCH_PATTERN}
-            }));
-        }
+        add_parameter(op, if_match());
     }
     if api && method == "get" && is_editable_item(path) {
         let responses = object(&mut op["responses"]);
@@ -185,31 +161,9 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
         add.extend(["409", "422"]);
     }
     if api && method == "post" && !crate::idempotency::keeps_no_answers(path) {
-        let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert(json!([])));
-        if let Some(Value::Array(params)) = params {
-            params.push(json!({
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": false,
-                "description": "Any key of yours (a UUID, say): sent again with the same request within 24 hours, \
-                    the first successful answer comes back (`Idempotency-Replayed: true`) instead of a second \
-                    create. A refused request keeps nothing: correct it and retry with the same key.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
-            }));
-        }
+        add_parameter(op, idempotency_key());
     }
-    let names: Vec<(&str, &str)> = shared_responses().iter().map(|(s, n, _)| (*s, *n)).collect();
-    let responses = object(&mut op["responses"]);
-    for status in add {
-        if !responses.contains_key(status) {
-            let name = names
-                .iter()
-                .find(|(s, _)| *s == status)
-                .map(|(_, n)| *n)
-                .unwrap_or("BadRequest");
-            responses.insert(status.into(), json!({"$ref": format!("#/components/responses/{name}")}));
-        }
-    }
+    add_shared_responses(op, &add);
     describe_responses(op);
     if method == "post" {
         point_to_create_schema(op);
@@ -217,6 +171,75 @@ fn refine_operation(path: &str, method: &str, op: &mut Value) {
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for param in params {
             refine_parameter(path, param);
+        }
+    }
+}
+
+/// Who may call an API route: a bearer token (anonymous readers need none,
+/// and may send a content key); the credential routes take none.
+fn secure(path: &str, op: &mut Value) {
+    let api = path.starts_with("/api/v1/");
+    let signs_in = matches!(
+        path,
+        "/api/v1/auth/login" | "/api/v1/auth/refresh" | "/api/v1/auth/logout"
+    );
+    if api && !signs_in && op.get("security").is_none() {
+        op["security"] = json!([{}, {"bearer": []}, {"contentKey": []}]);
+    }
+    if let Some(security) = op.get_mut("security").and_then(Value::as_array_mut) {
+        let anonymous = security.iter().any(|s| s.as_object().is_some_and(Map::is_empty));
+        if anonymous && !security.iter().any(|s| s.get("contentKey").is_some()) {
+            security.push(json!({"contentKey": []}));
+        }
+    }
+}
+
+fn add_parameter(op: &mut Value, parameter: Value) {
+    let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert(json!([])));
+    if let Some(Value::Array(params)) = params {
+        params.push(parameter);
+    }
+}
+
+fn if_match() -> Value {
+    json!({
+        "name": "If-Match",
+        "in": "header",
+        "required": false,
+        "description": "The `ETag` the item was read with: the write happens only if nobody changed \
+            the item since (else 412 `precondition_failed`). `*`: only if it exists.",
+        "schema": {"type": "string", "maxLength": 1000, "pattern": crate::http::versions::IF_MATCH_PATTERN}
+    })
+}
+
+fn idempotency_key() -> Value {
+    json!({
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Any key of yours (a UUID, say): sent again with the same request within 24 hours, \
+            the first successful answer comes back (`Idempotency-Replayed: true`) instead of a second \
+            create. A refused request keeps nothing: correct it and retry with the same key.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+    })
+}
+
+/// Refers `op` to the shared response of each status in `statuses` it does
+/// not describe itself.
+fn add_shared_responses(op: &mut Value, statuses: &[&str]) {
+    let names: Vec<(&str, &str)> = shared_responses().iter().map(|(s, n, _)| (*s, *n)).collect();
+    let responses = object(&mut op["responses"]);
+    for status in statuses {
+        if !responses.contains_key(*status) {
+            let name = names
+                .iter()
+                .find(|(s, _)| s == status)
+                .map(|(_, n)| *n)
+                .unwrap_or("BadRequest");
+            responses.insert(
+                status.to_string(),
+                json!({"$ref": format!("#/components/responses/{name}")}),
+            );
         }
     }
 }

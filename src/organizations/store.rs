@@ -70,15 +70,14 @@ pub fn save(
         before,
         &data.slug,
         stamp.at,
-        |conn, id| match id {
-            Some(id) => diesel::update(organizations::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(organizations::table)
-                .values((&data, organizations::created_at.eq(stamp.at)))
-                .returning(organizations::id)
-                .get_result(conn),
+        |conn, id| {
+            crate::upsert!(
+                conn,
+                id,
+                organizations,
+                &data,
+                (&data, organizations::created_at.eq(stamp.at))
+            )
         },
     )?;
     crate::media::uses::set(conn, changes::Kind::Organizations, id, &media)?;

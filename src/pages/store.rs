@@ -50,23 +50,9 @@ pub fn save(conn: &mut Conn, current: Option<&Page>, mut data: PageData, stamp: 
     }
     slug::fill(conn, SlugTable::Pages, &mut data.slug, &data.title)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(
-        conn,
-        SlugTable::Pages,
-        before,
-        &data.slug,
-        stamp.at,
-        |conn, id| match id {
-            Some(id) => diesel::update(pages::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(pages::table)
-                .values((&data, pages::created_at.eq(stamp.at)))
-                .returning(pages::id)
-                .get_result(conn),
-        },
-    )?;
+    let id = slug::save_row(conn, SlugTable::Pages, before, &data.slug, stamp.at, |conn, id| {
+        crate::upsert!(conn, id, pages, &data, (&data, pages::created_at.eq(stamp.at)))
+    })?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Pages, touched)?;
     Ok(id)

@@ -58,23 +58,9 @@ pub fn save(conn: &mut Conn, current: Option<&Playlist>, mut data: PlaylistData,
     let used = ids;
     slug::fill(conn, SlugTable::Playlists, &mut data.slug, &data.title)?;
     let before = current.map(|c| (c.id, c.slug.as_str()));
-    let id = slug::save_row(
-        conn,
-        SlugTable::Playlists,
-        before,
-        &data.slug,
-        stamp.at,
-        |conn, id| match id {
-            Some(id) => diesel::update(playlists::table.find(id))
-                .set(&data)
-                .execute(conn)
-                .map(|_| id),
-            None => diesel::insert_into(playlists::table)
-                .values((&data, playlists::created_at.eq(stamp.at)))
-                .returning(playlists::id)
-                .get_result(conn),
-        },
-    )?;
+    let id = slug::save_row(conn, SlugTable::Playlists, before, &data.slug, stamp.at, |conn, id| {
+        crate::upsert!(conn, id, playlists, &data, (&data, playlists::created_at.eq(stamp.at)))
+    })?;
     crate::media::uses::set(conn, changes::Kind::Playlists, id, &used)?;
     let touched = Touched::upsert(id, Some(data.slug.clone()), current.is_some(), true);
     changes::store::record_one(conn, stamp, changes::Kind::Playlists, touched)?;
