@@ -5,7 +5,6 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::error::Problem;
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -31,7 +30,7 @@ pub async fn live() -> HttpResponse {
 
 /// Readiness: the database answers.
 #[utoipa::path(get, path = "/health/ready", tag = "health",
-    responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Health),))]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     crate::db::run(&state.pool, |conn| {
         crate::db::ping(conn).map_err(|_| ApiError::Unavailable)

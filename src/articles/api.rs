@@ -55,7 +55,7 @@ pub async fn list_articles(r: Reader, query: web::Query<ArticleListQuery>) -> Re
 #[utoipa::path(get, path = "/api/v1/officials/{id_or_slug}/articles", tag = "officials",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ArticleListQuery),
     security((), ("bearer" = [])),
-    responses((status = 200, body = Paged<ArticleView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<ArticleView>),))]
 pub async fn official_articles(
     r: Reader,
     key: web::Path<String>,

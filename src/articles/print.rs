@@ -9,7 +9,6 @@ use crate::clock::vietnam;
 use crate::db::slug::SlugTable;
 use crate::db::IdOrSlug;
 use crate::http::cache::cached_bytes;
-use crate::http::error::Problem;
 use crate::http::ApiError;
 use crate::text::escaped as escape;
 use crate::web::reader::{renamed, Reader};
@@ -98,7 +97,6 @@ pub fn page(row: &ArticleRow, site: &str, link: Option<&str>) -> String {
         (status = 200, description = "An HTML page to print", content_type = "text/html", body = String),
         (status = 301, description = "A former slug: the current address in `Location`"),
         (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn print_article(r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);

@@ -37,8 +37,7 @@ const QUEUE_SORT: &str = "-id";
 /// Approved comments, threaded (replies inside their comment), oldest first.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}/comments", tag = "engagement",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), ThreadQuery),
-    responses((status = 200, description = "A page of top-level comments", body = Paged<CommentView>),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "A page of top-level comments", body = Paged<CommentView>),))]
 pub async fn list_comments(
     r: Reader,
     key: web::Path<String>,
@@ -138,8 +137,7 @@ pub async fn post_comment(
 
 /// The moderation queue (moderator), newest first.
 #[utoipa::path(get, path = "/api/v1/comments", tag = "engagement", params(QueueQuery), security(("bearer" = [])),
-    responses((status = 200, body = Paged<ModerationView>), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<ModerationView>),))]
 pub async fn moderation_queue(
     auth: Auth,
     state: web::Data<AppState>,
@@ -173,8 +171,7 @@ pub async fn moderation_queue(
 /// Approve, reject or mark a comment as spam (moderator).
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "engagement", request_body = ModerationInput, security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = ModerationView), (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ModerationView),))]
 pub async fn moderate(
     auth: Auth,
     state: web::Data<AppState>,
@@ -191,7 +188,7 @@ pub async fn moderate(
 
 /// Delete a comment and its replies (moderator).
 #[utoipa::path(delete, path = "/api/v1/comments/{id}", tag = "engagement", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204),))]
 pub async fn delete_comment(
     auth: Auth,
     state: web::Data<AppState>,

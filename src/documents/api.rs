@@ -13,7 +13,6 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::error::Problem;
 use crate::http::lang::Lang;
 use crate::http::pagination::{relevance_page, Cursor, Paged};
 use crate::http::routes::at;
@@ -37,7 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "A page of documents", body = Paged<DocumentView>),
         (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_documents(r: Reader, query: web::Query<DocumentListQuery>) -> Result<HttpResponse, ApiError> {
     let Listing {
@@ -121,8 +119,7 @@ fn matches(
 /// Get a document by id or slug.
 #[utoipa::path(get, path = "/api/v1/documents/{id_or_slug}", tag = "documents",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug (`125-qd-ubnd-2022`)")),
-    responses((status = 200, body = DocumentView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DocumentView), (status = 304, description = "Not modified"),))]
 pub async fn get_document(r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let key = IdOrSlug::parse(&key);
     r.item(changes::Kind::Documents, SlugTable::Documents, key, move |conn, key| {

@@ -129,8 +129,7 @@ async fn list(
 
 /// List events: a range (`from`/`to` overlap), a leader's schedule (`official`), upcoming ones.
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", params(EventListQuery),
-    responses((status = 200, body = Paged<EventView>), (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<EventView>), (status = 304, description = "Not modified"),))]
 pub async fn list_events(r: Reader, query: web::Query<EventListQuery>) -> Result<HttpResponse, ApiError> {
     let mut query = query.into_inner();
     let (official, organization) = (
@@ -143,7 +142,7 @@ pub async fn list_events(r: Reader, query: web::Query<EventListQuery>) -> Result
 /// An official's work schedule (lịch công tác): the events they chair or attend.
 #[utoipa::path(get, path = "/api/v1/officials/{id_or_slug}/events", tag = "officials",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), EventListQuery),
-    responses((status = 200, body = Paged<EventView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<EventView>),))]
 pub async fn official_events(
     r: Reader,
     key: web::Path<String>,
@@ -158,7 +157,7 @@ pub async fn official_events(
 /// The events an organization organizes.
 #[utoipa::path(get, path = "/api/v1/organizations/{id_or_slug}/events", tag = "organizations",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), EventListQuery),
-    responses((status = 200, body = Paged<EventView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<EventView>),))]
 pub async fn organization_events(
     r: Reader,
     key: web::Path<String>,
@@ -188,8 +187,7 @@ fn load(
 /// Get an event by id or slug.
 #[utoipa::path(get, path = "/api/v1/events/{id_or_slug}", tag = "events",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), EventGetQuery),
-    responses((status = 200, body = EventView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = EventView), (status = 304, description = "Not modified"),))]
 pub async fn get_event(
     r: Reader,
     key: web::Path<String>,
@@ -254,7 +252,6 @@ crate::editable_endpoints! {
 /// The calendar as iCalendar (RFC 5545) for calendar apps; `official=` gives one leader's schedule.
 #[utoipa::path(get, path = "/api/v1/events.ics", tag = "events", params(FeedQuery),
     responses((status = 200, description = "text/calendar", content_type = "text/calendar", body = String),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown official or organization", body = Problem, content_type = "application/problem+json")))]
 pub async fn feed(
     req: HttpRequest,

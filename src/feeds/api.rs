@@ -102,7 +102,6 @@ pub struct ArticleFeedQuery {
         (status = 200, description = "The feed", content(
             (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json"))),
         (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Another format", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn article_feed(

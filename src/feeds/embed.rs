@@ -457,7 +457,6 @@ pub struct EmbedQuery {
         (status = 301, description = "A slug the article had before it was renamed: `Location` is the card at its current one"),
         (status = 304, description = "Not modified"),
         (status = 400, description = "An unknown parameter, or `compact` not `true`/`false`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn embed_card(
     req: actix_web::HttpRequest,

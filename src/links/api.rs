@@ -13,7 +13,6 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, OrderedListQuery, Paged};
 use crate::http::routes::at;
@@ -35,7 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "Groups of links in order", body = Paged<LinkGroupView>),
         (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_links(r: Reader, query: web::Query<OrderedListQuery>) -> Result<HttpResponse, ApiError> {
     let limit = page_limit(query.limit.as_deref())?;
@@ -52,8 +50,7 @@ pub async fn list_links(r: Reader, query: web::Query<OrderedListQuery>) -> Resul
 /// Get a group of links by id or slug.
 #[utoipa::path(get, path = "/api/v1/links/{id_or_slug}", tag = "links",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), LangQuery),
-    responses((status = 200, body = LinkGroupView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = LinkGroupView), (status = 304, description = "Not modified"),))]
 pub async fn get_link_group(
     r: Reader,
     key: web::Path<String>,

@@ -38,7 +38,6 @@ const SORT: &str = "newest";
     responses(
         (status = 200, description = "A page of media items", body = Paged<MediaView>),
         (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
@@ -57,8 +56,7 @@ pub async fn list_media(r: Reader, query: web::Query<MediaListQuery>) -> Result<
 /// Get a media item.
 #[utoipa::path(get, path = "/api/v1/media/{id}", tag = "media",
     params(("id" = i64, Path)),
-    responses((status = 200, body = MediaView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = MediaView), (status = 304, description = "Not modified"),))]
 pub async fn get_media(r: Reader, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     // Media have no slugs: a key that is an id never consults the slug table.
@@ -89,13 +87,10 @@ pub async fn get_media(r: Reader, id: web::Path<i64>) -> Result<HttpResponse, Ap
         (status = 201, description = "Stored", body = MediaView, headers(("Location" = String))),
         (status = 200, description = "The same file was uploaded before: that item", body = MediaView),
         (status = 400, description = "`malformed_upload`: not a readable multipart form", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`idempotency_in_progress`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over `BANTIN_MAX_UPLOAD_MB` (photos: 20 MB)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_file_type`: not an allowed type (whatever its name says); `unsupported_media_type`: the body is not `multipart/form-data`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_file` (truncated, corrupt, or a photo over the pixel limit) or `validation_failed` (no `file` part, a text part too long)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
     req: HttpRequest,
@@ -190,14 +185,7 @@ async fn answer(state: &AppState, id: i64, new: bool) -> Result<HttpResponse, Ap
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = MediaView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition_failed`: the item changed since it was read (`If-Match`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_media(
     req: HttpRequest,
@@ -230,11 +218,8 @@ pub async fn update_media(
     security(("bearer" = [])), params(("id" = i64, Path)),
     responses(
         (status = 204),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`precondition_failed`: the item changed since it was read (`If-Match`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`in_use`: articles, officials, organizations, documents, links or playlists show it", body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_media(
     req: HttpRequest,

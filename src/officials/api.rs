@@ -13,7 +13,6 @@ use crate::changes::{Kind, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug, Narrow, Scope};
 use crate::http::cache::cached_page;
-use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::routes::at;
@@ -84,8 +83,7 @@ async fn list(r: Reader, query: OfficialListQuery, organization: Option<Scope>) 
 
 /// List current officials in protocol order.
 #[utoipa::path(get, path = "/api/v1/officials", tag = "officials", params(OfficialListQuery),
-    responses((status = 200, body = Paged<OfficialView>), (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<OfficialView>), (status = 304, description = "Not modified"),))]
 pub async fn list_officials(r: Reader, query: web::Query<OfficialListQuery>) -> Result<HttpResponse, ApiError> {
     let mut query = query.into_inner();
     let organization = Scope::query(query.organization.take());
@@ -95,7 +93,7 @@ pub async fn list_officials(r: Reader, query: web::Query<OfficialListQuery>) -> 
 /// The officials of one organization, in its protocol order.
 #[utoipa::path(get, path = "/api/v1/organizations/{id_or_slug}/officials", tag = "organizations",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), OfficialListQuery),
-    responses((status = 200, body = Paged<OfficialView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<OfficialView>),))]
 pub async fn organization_officials(
     r: Reader,
     key: web::Path<String>,
@@ -116,8 +114,7 @@ fn load(conn: &mut Conn, key: &IdOrSlug, lang: Lang, now: NaiveDateTime) -> Resu
 /// Get an official with all their positions, current and former.
 #[utoipa::path(get, path = "/api/v1/officials/{id_or_slug}", tag = "officials",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), LangQuery),
-    responses((status = 200, body = OfficialView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = OfficialView), (status = 304, description = "Not modified"),))]
 pub async fn get_official(
     r: Reader,
     key: web::Path<String>,

@@ -12,7 +12,6 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
 use crate::http::routes::at;
@@ -37,7 +36,6 @@ const ORG_SORT: &str = "position";
     responses(
         (status = 200, description = "A page of organizations; with `tree=true` every organization, nested", body = Paged<OrganizationView>),
         (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_organizations(r: Reader, query: web::Query<OrganizationListQuery>) -> Result<HttpResponse, ApiError> {
     let Reader { req, auth, lang, state } = r;
@@ -86,8 +84,7 @@ pub async fn list_organizations(r: Reader, query: web::Query<OrganizationListQue
 /// Get an organization by id or slug.
 #[utoipa::path(get, path = "/api/v1/organizations/{id_or_slug}", tag = "organizations",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), LangQuery),
-    responses((status = 200, body = OrganizationView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = OrganizationView), (status = 304, description = "Not modified"),))]
 pub async fn get_organization(
     r: Reader,
     key: web::Path<String>,

@@ -12,7 +12,6 @@ use crate::changes::{self, Stamp};
 use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
-use crate::http::error::Problem;
 use crate::http::lang::{Lang, LangQuery};
 use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
 use crate::http::routes::at;
@@ -32,7 +31,6 @@ const SORT: &str = "position";
     responses(
         (status = 200, description = "Pages in order; with `tree=true` every page, nested", body = Paged<PageView>),
         (status = 304, description = "Not modified"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<HttpResponse, ApiError> {
     let Reader { req, auth, lang, state } = r;
@@ -79,8 +77,7 @@ pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<H
 /// Get an page by id or slug.
 #[utoipa::path(get, path = "/api/v1/pages/{id_or_slug}", tag = "pages",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug"), LangQuery),
-    responses((status = 200, body = PageView), (status = 304, description = "Not modified"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PageView), (status = 304, description = "Not modified"),))]
 pub async fn get_page(
     r: Reader,
     key: web::Path<String>,

@@ -21,7 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// An article's rating summary: count, average and distribution.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}/ratings", tag = "engagement",
     params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
-    responses((status = 200, body = RatingSummary), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = RatingSummary),))]
 pub async fn get_ratings(
     req: HttpRequest,
     _auth: MaybeAuth,
@@ -47,8 +47,6 @@ pub async fn get_ratings(
     responses((status = 200, description = "The new summary", body = RatingSummary,
             headers(("RateLimit-Limit" = u32), ("RateLimit-Remaining" = u32), ("RateLimit-Reset" = u64))),
         (status = 400, description = "`visitor_invalid`: no `X-Visitor-Id`, or one this server did not issue", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = Problem, content_type = "application/problem+json")))]
 pub async fn rate(
     req: HttpRequest,

@@ -90,7 +90,6 @@ macro_rules! term_endpoints {
     ) => {
         pub mod $module {
             use super::*;
-            use crate::http::error::Problem;
 
             pub fn routes(cfg: &mut web::ServiceConfig) {
                 let collection = &$collection["/api/v1".len()..];
@@ -102,14 +101,14 @@ macro_rules! term_endpoints {
             #[doc = concat!("List ", $tag, " in creation order.")]
             #[utoipa::path(get, path = $collection, tag = $tag, operation_id = $list_id, params(TermListQuery),
                 responses((status = 200, body = Paged<TermView>, headers(("ETag" = String), ("Link" = String, description = "rel=\"next\" page"))),
-                    (status = 304, description = "Not modified"), (status = 400, body = Problem, content_type = "application/problem+json")))]
+                    (status = 304, description = "Not modified"),))]
             pub async fn list(r: Reader, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
                 list_terms(<$vocabulary as Vocabulary>::KIND, r, query).await
             }
 
             #[doc = concat!("Get one of the ", $tag, " by id or slug.")]
             #[utoipa::path(get, path = $item, tag = $tag, operation_id = $get_id, params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
-                responses((status = 200, body = TermView), (status = 304, description = "Not modified"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+                responses((status = 200, body = TermView), (status = 304, description = "Not modified"),))]
             pub async fn get(r: Reader, key: web::Path<String>) -> Result<HttpResponse, ApiError> {
                 get_term::<$vocabulary>(r, key).await
             }

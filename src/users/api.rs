@@ -32,7 +32,7 @@ async fn hash_password(state: &AppState, password: String) -> Result<String, Api
 
 /// List users (admin).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Paged<UserView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Paged<UserView>),))]
 pub async fn list_users(
     auth: Auth,
     state: web::Data<AppState>,
@@ -54,7 +54,6 @@ pub async fn list_users(
     responses(
         (status = 201, body = UserView, headers(("Location" = String))),
         (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_user(
     auth: Auth,
@@ -86,7 +85,7 @@ pub async fn create_user(
 
 /// Get a user (admin).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = UserView), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    params(("id" = i64, Path)), responses((status = 200, body = UserView),))]
 pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let id = id.into_inner();
@@ -99,8 +98,7 @@ pub async fn get_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>
 /// Change a user's role, password or display name (admin). The last admin cannot be demoted.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UpdateUser,
     params(("id" = i64, Path)),
-    responses((status = 200, body = UserView), (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = UserView), (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json"),))]
 pub async fn update_user(
     auth: Auth,
     state: web::Data<AppState>,
@@ -127,7 +125,7 @@ pub async fn update_user(
 
 /// Delete a user (admin). Their tokens stop working at once; the last admin cannot be deleted.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
+    responses((status = 204),
         (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
@@ -140,8 +138,7 @@ pub async fn delete_user(auth: Auth, state: web::Data<AppState>, id: web::Path<i
 /// every access token issued before is refused.
 #[utoipa::path(post, path = "/api/v1/users/{id}/sessions/revoke", tag = "users", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 204, description = "Every session of the user is ended"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Every session of the user is ended"),))]
 pub async fn revoke_sessions(
     auth: Auth,
     state: web::Data<AppState>,

@@ -221,11 +221,7 @@ macro_rules! editable_endpoints {
             responses(
                 (status = 201, body = $View, headers(("Location" = String))),
                 (status = 400, description = "Malformed JSON, or NUL in the text", body = $crate::http::error::Problem, content_type = "application/problem+json"),
-                (status = 401, body = $crate::http::error::Problem, content_type = "application/problem+json"),
-                (status = 403, body = $crate::http::error::Problem, content_type = "application/problem+json"),
                 (status = 409, description = "`slug_taken`", body = $crate::http::error::Problem, content_type = "application/problem+json"),
-                (status = 413, body = $crate::http::error::Problem, content_type = "application/problem+json"),
-                (status = 415, body = $crate::http::error::Problem, content_type = "application/problem+json"),
                 (status = 422, description = $invalid, body = $crate::http::error::Problem, content_type = "application/problem+json"),
             ))]
         pub async fn create(
@@ -243,10 +239,7 @@ macro_rules! editable_endpoints {
             params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
             responses(
                 (status = 200, body = $View),
-                (status = 404, body = $crate::http::error::Problem, content_type = "application/problem+json"),
                 (status = 409, description = "`slug_taken`", body = $crate::http::error::Problem, content_type = "application/problem+json"),
-                (status = 413, body = $crate::http::error::Problem, content_type = "application/problem+json"),
-                (status = 415, body = $crate::http::error::Problem, content_type = "application/problem+json"),
                 (status = 422, description = $invalid, body = $crate::http::error::Problem, content_type = "application/problem+json"),
             ))]
         pub async fn update(
@@ -265,7 +258,6 @@ macro_rules! editable_endpoints {
             params(("id_or_slug" = String, Path, description = "Numeric id or slug")),
             responses(
                 (status = 204),
-                (status = 404, body = $crate::http::error::Problem, content_type = "application/problem+json"),
                 $((status = 409, description = $delete_conflict, body = $crate::http::error::Problem, content_type = "application/problem+json"),)?
             ))]
         pub async fn delete(
