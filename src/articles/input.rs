@@ -141,7 +141,34 @@ pub fn apply(
         .status
         .or_else(|| Status::parse(&data.status))
         .unwrap_or(Status::Draft);
-    let status = match requested {
+    data.status = settle_status(requested, &mut data, &mut errors, now)
+        .as_str()
+        .to_string();
+    data.updated_at = now;
+    if errors.is_empty() {
+        Ok((
+            data,
+            Links {
+                tags,
+                official_ids: input.official_ids,
+                event_ids: input.event_ids,
+            },
+        ))
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// The status an article asked to be `requested` gets: publishing without
+/// a date publishes now, a date to come schedules it, and scheduling needs
+/// a date.
+fn settle_status(
+    requested: Status,
+    data: &mut ArticleData,
+    errors: &mut Vec<FieldError>,
+    now: NaiveDateTime,
+) -> Status {
+    match requested {
         Status::Published | Status::Scheduled => match data.published_at {
             None if requested == Status::Scheduled => {
                 errors.push(FieldError::new("published_at", FieldIssue::Required));
@@ -155,20 +182,6 @@ pub fn apply(
             Some(_) => Status::Published,
         },
         other => other,
-    };
-    data.status = status.as_str().to_string();
-    data.updated_at = now;
-    if errors.is_empty() {
-        Ok((
-            data,
-            Links {
-                tags,
-                official_ids: input.official_ids,
-                event_ids: input.event_ids,
-            },
-        ))
-    } else {
-        Err(ApiError::Validation(errors))
     }
 }
 

@@ -21,6 +21,14 @@ impl IdOrSlug {
             _ => IdOrSlug::Slug(raw.to_string()),
         }
     }
+
+    /// Whether this names the row with `id` and `slug`.
+    pub fn names(&self, id: i64, slug: &str) -> bool {
+        match self {
+            IdOrSlug::Id(wanted) => *wanted == id,
+            IdOrSlug::Slug(wanted) => wanted == slug,
+        }
+    }
 }
 
 /// A filter by a related record given by id or slug, once resolved: its

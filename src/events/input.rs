@@ -170,11 +170,32 @@ pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> 
     if let Some(at) = input.starts_at {
         data.starts_at = to_stored(at);
     }
+    set_span(&mut data, input.ends_at, (stored_end, stored_all_day), &mut errors);
+    let participants = match (input.chairs, input.attendees) {
+        (None, None) => None,
+        (chairs, attendees) => Some(Participants {
+            chairs: chairs.unwrap_or_default(),
+            attendees: attendees.unwrap_or_default(),
+        }),
+    };
+    data.updated_at = now;
+    finish(errors)?;
+    Ok((data, participants, input.article_ids))
+}
+
+/// Sets when an event ends (and how long it occupies the calendar) from
+/// the `ends_at` sent and what was stored before.
+fn set_span(
+    data: &mut EventData,
+    ends_at: Option<Option<DateTime<FixedOffset>>>,
+    (stored_end, stored_all_day): (Option<NaiveDateTime>, bool),
+    errors: &mut Vec<FieldError>,
+) {
     if data.all_day {
         // Whole days in Vietnam time: stored from the first day's midnight to
         // the midnight after the last day (exclusive).
         let first = vietnam_date(data.starts_at);
-        let last = match input.ends_at {
+        let last = match ends_at {
             Some(Some(end)) => vietnam_date(to_stored(end)),
             Some(None) => first,
             None => match stored_end {
@@ -191,7 +212,7 @@ pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> 
         data.ends_at = Some(after);
         data.occupies_until = after - chrono::Duration::seconds(1);
     } else {
-        if let Some(end) = input.ends_at {
+        if let Some(end) = ends_at {
             data.ends_at = end.map(to_stored);
         }
         if data.ends_at.is_some_and(|end| end < data.starts_at) {
@@ -199,16 +220,6 @@ pub fn apply(input: EventInput, current: Option<&Event>, now: NaiveDateTime) -> 
         }
         data.occupies_until = data.ends_at.unwrap_or(data.starts_at);
     }
-    let participants = match (input.chairs, input.attendees) {
-        (None, None) => None,
-        (chairs, attendees) => Some(Participants {
-            chairs: chairs.unwrap_or_default(),
-            attendees: attendees.unwrap_or_default(),
-        }),
-    };
-    data.updated_at = now;
-    finish(errors)?;
-    Ok((data, participants, input.article_ids))
 }
 
 /// `?include=articles` on events: whether related articles are embedded.

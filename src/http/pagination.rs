@@ -139,6 +139,20 @@ impl<T> Paged<T> {
         }
     }
 
+    /// A whole list in one answer (a menu's tree): no next page, its size
+    /// as the limit and the total.
+    pub fn whole(data: Vec<T>, size: usize) -> Paged<T> {
+        let size = size as i64;
+        Paged {
+            data,
+            meta: PageMeta {
+                next_cursor: None,
+                limit: size,
+                total: Some(size),
+            },
+        }
+    }
+
     pub fn with_total(mut self, total: i64) -> Self {
         self.meta.total = Some(total);
         self

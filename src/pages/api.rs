@@ -13,7 +13,7 @@ use crate::db::slug::SlugTable;
 use crate::db::{Conn, IdOrSlug};
 use crate::http::cache::cached_page;
 use crate::http::lang::{Lang, LangQuery};
-use crate::http::pagination::{page_limit, page_sorted, PageMeta, Paged};
+use crate::http::pagination::{page_limit, page_sorted, Paged};
 use crate::http::routes::at;
 use crate::http::ApiError;
 use crate::web::editable::{to_value, Record};
@@ -43,26 +43,15 @@ pub async fn list_pages(r: Reader, query: web::Query<PageListQuery>) -> Result<H
         crate::http::pagination::Cursor::decode(cursor, SORT)?;
     }
     if query.tree == Some(true) {
-        let total = all.len() as i64;
-        let page = Paged {
-            data: tree(&all, None, lang),
-            meta: PageMeta {
-                next_cursor: None,
-                limit: total,
-                total: Some(total),
-            },
-        };
+        let page = Paged::whole(tree(&all, None, lang), all.len());
         return cached_page(&req, &page, auth.audience());
     }
     // An unknown parent has no children: an empty list, as with any filter.
-    let parent = query.parent.as_deref().map(IdOrSlug::parse).map(|key| {
-        all.iter()
-            .find(|o| match &key {
-                IdOrSlug::Id(id) => o.id == *id,
-                IdOrSlug::Slug(slug) => &o.slug == slug,
-            })
-            .map(|o| o.id)
-    });
+    let parent = query
+        .parent
+        .as_deref()
+        .map(IdOrSlug::parse)
+        .map(|key| all.iter().find(|o| key.names(o.id, &o.slug)).map(|o| o.id));
     let matching: Vec<Page> = all
         .into_iter()
         .filter(|o| parent.is_none_or(|p| p.is_some() && o.parent_id == p))
