@@ -368,7 +368,7 @@ fn seed_terms(
         category_ids.push(id);
         crate::changes::store::record_one(
             conn,
-            &stamp,
+            stamp,
             Kind::Categories,
             Touched::upsert(id, Some(slug), false, true),
         )?;
@@ -392,7 +392,7 @@ fn seed_terms(
             .returning(tags::id)
             .get_result(conn)?;
         tag_ids.push(id);
-        crate::changes::store::record_one(conn, &stamp, Kind::Tags, Touched::upsert(id, Some(slug), false, true))?;
+        crate::changes::store::record_one(conn, stamp, Kind::Tags, Touched::upsert(id, Some(slug), false, true))?;
     }
     Ok((category_ids, tag_ids))
 }

@@ -176,7 +176,7 @@ fn main() -> anyhow::Result<()> {
 
 /// `bantin demo`.
 fn demo(config: &Config) -> anyhow::Result<()> {
-    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let pool = bantin::startup::open_database(config, 1, Default::default())?;
     let mut conn = pool.get()?;
     let media = bantin::media::files::MediaFiles::open(&config.media.location, &config.media.s3)?;
     let loaded = bantin::demo::load_with_media(&mut conn, SystemClock.now(), Some(&media))?;
@@ -200,7 +200,7 @@ fn demo(config: &Config) -> anyhow::Result<()> {
 
 /// `bantin export`.
 fn export(config: &Config, output: Option<String>, force: bool) -> anyhow::Result<()> {
-    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let pool = bantin::startup::open_database(config, 1, Default::default())?;
     let mut conn = pool.get()?;
     let progress = Progress::start("export", Unit::Items("rows"), None);
     let summary = match output {
@@ -227,7 +227,7 @@ fn export(config: &Config, output: Option<String>, force: bool) -> anyhow::Resul
 
 /// `bantin import`.
 fn import(config: &Config, file: Option<String>) -> anyhow::Result<()> {
-    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let pool = bantin::startup::open_database(config, 1, Default::default())?;
     let mut conn = pool.get()?;
     let (input, size): (Box<dyn BufRead>, _) = match file.as_deref() {
         None | Some("-") => (Box::new(std::io::stdin().lock()), None),
@@ -246,7 +246,7 @@ fn import(config: &Config, file: Option<String>) -> anyhow::Result<()> {
 
 /// `bantin search rebuild`.
 fn rebuild_search(config: &Config) -> anyhow::Result<()> {
-    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let pool = bantin::startup::open_database(config, 1, Default::default())?;
     let index = bantin::search::engine::SearchIndex::open_exactly(&config.search_dir)?;
     let started = std::time::Instant::now();
     let progress = Progress::start("search index", Unit::Items("items"), None);
@@ -263,7 +263,7 @@ fn rebuild_search(config: &Config) -> anyhow::Result<()> {
 
 /// `bantin bench-seed`.
 fn bench_seed(config: &Config, articles: usize, out_dir: String, dictionary: String) -> anyhow::Result<()> {
-    let pool = bantin::startup::open_database(&config, 1, Default::default())?;
+    let pool = bantin::startup::open_database(config, 1, Default::default())?;
     let mut conn = pool.get()?;
     let dir = std::path::Path::new(&out_dir);
     std::fs::create_dir_all(dir).with_context(|| format!("creating {out_dir}"))?;

@@ -206,16 +206,16 @@ fn entry(
     let published = row.published_at.unwrap_or(row.created_at);
     Entry {
         id: format!("tag:{host},2022:articles/{}", row.id),
-        url: crate::http::site::article_url(&config, row.id, &row.slug),
+        url: crate::http::site::article_url(config, row.id, &row.slug),
         title: row.title.clone(),
         summary: row.summary.clone(),
-        content: with_absolute_media(&config, &row.body),
+        content: with_absolute_media(config, &row.body),
         author: row.byline.clone(),
         categories,
         published,
         updated: row.updated_at.max(published),
-        enclosure: cover.as_ref().map(|c| enclosure(&config, c, None)),
-        image: cover.as_ref().map(|c| absolute(&config, &c.url)),
+        enclosure: cover.as_ref().map(|c| enclosure(config, c, None)),
+        image: cover.as_ref().map(|c| absolute(config, &c.url)),
     }
 }
 

@@ -11,7 +11,7 @@ use super::store;
 use super::views::{KeyView, UsageDay};
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::pagination::{ById, Paged};
+use crate::http::pagination::Paged;
 use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
@@ -36,13 +36,10 @@ pub async fn list_keys(
     state: web::Data<AppState>,
     query: web::Query<KeyListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
-    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), KEY_SORT)?;
-    let (limit, after) = (by_id.limit, by_id.after);
-    let (rows, total) = crate::db::run(&state.pool, move |conn| store::list(conn, after, limit)).await?;
+    let page = (query.limit.as_deref(), query.cursor.as_deref());
+    let load = |conn: &mut _, after, limit| Ok(store::list(conn, after, limit)?);
     let now = state.clock.now();
-    let page = by_id.page(rows, |k| k.id).with_total(total);
-    Ok(private(page.map(|k| KeyView::of(k, now))))
+    crate::web::admin::list(&auth, &state, page, KEY_SORT, load, |k| k.id, |k| KeyView::of(k, now)).await
 }
 
 /// Create an API key (admin). The answer holds the secret, once.

@@ -8,7 +8,7 @@ use super::store;
 use super::views::UserView;
 use crate::http::error::Problem;
 use crate::http::extract::Json;
-use crate::http::pagination::{ById, Paged};
+use crate::http::pagination::Paged;
 use crate::http::respond::private;
 use crate::http::routes::at;
 use crate::http::ApiError;
@@ -38,15 +38,9 @@ pub async fn list_users(
     state: web::Data<AppState>,
     query: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
-    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), USER_SORT)?;
-    let (limit, after) = (by_id.limit, by_id.after);
-    let (rows, total) = crate::db::run(&state.pool, move |conn| {
-        Ok::<_, ApiError>((store::list(conn, after, limit)?, store::count(conn)?))
-    })
-    .await?;
-    let page = by_id.page(rows, |u| u.id).with_total(total);
-    Ok(private(page.map(UserView::from)))
+    let page = (query.limit.as_deref(), query.cursor.as_deref());
+    let load = |conn: &mut _, after, limit| Ok((store::list(conn, after, limit)?, store::count(conn)?));
+    crate::web::admin::list(&auth, &state, page, USER_SORT, load, |u| u.id, UserView::from).await
 }
 
 /// Create a user (admin).

@@ -4,6 +4,7 @@
 //! writing items against the change log (`reader`, `editable`), and the
 //! response cache that follows the change log.
 
+pub mod admin;
 pub mod auth;
 pub mod editable;
 pub mod gate;

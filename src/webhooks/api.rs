@@ -41,12 +41,9 @@ pub async fn list_webhooks(
     state: web::Data<AppState>,
     query: web::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require_admin()?;
-    let by_id = ById::parse(query.limit.as_deref(), query.cursor.as_deref(), HOOK_SORT)?;
-    let (limit, after) = (by_id.limit, by_id.after);
-    let (rows, total) = crate::db::run(&state.pool, move |conn| store::list(conn, after, limit)).await?;
-    let page = by_id.page(rows, |h| h.id).with_total(total);
-    Ok(private(page.map(WebhookView::from)))
+    let page = (query.limit.as_deref(), query.cursor.as_deref());
+    let load = |conn: &mut _, after, limit| Ok(store::list(conn, after, limit)?);
+    crate::web::admin::list(&auth, &state, page, HOOK_SORT, load, |h| h.id, WebhookView::from).await
 }
 
 /// Register a webhook (admin). It hears of changes from now on. Its address
