@@ -67,7 +67,7 @@ pub fn check_declared_in<T: Constrained>(prefix: &str, input: &T, creating: bool
 
 /// What counts as nothing at the edges of text (and as text that is
 /// blank): whitespace, control characters and the byte-order mark. The
-/// OpenAPI patterns (`openapi::patterns`) name exactly this set.
+/// patterns of `bantin_macros` (`BLANK`) name exactly this set.
 pub fn is_blank(c: char) -> bool {
     c.is_whitespace() || c.is_control() || c == '\u{feff}'
 }
@@ -95,9 +95,10 @@ pub fn set_clean(value: Option<Option<String>>, target: &mut Option<String>) {
     }
 }
 
-/// A text field as sent: at most `max` characters as sent (what the
-/// schema's `maxLength` counts); with `min > 0` it must hold something
-/// besides blanks. Returns the text as stored.
+/// A text no field declaration reaches (the items of a list of names):
+/// at most `max` characters as sent (what the schema's `maxLength`
+/// counts); with `min > 0` it must hold something besides blanks. Returns
+/// the text as stored.
 pub fn text(errors: &mut Vec<FieldError>, field: &str, raw: &str, min: u64, max: u64) -> String {
     let cleaned = clean_text(raw);
     let n = raw.chars().count() as u64;
@@ -107,14 +108,6 @@ pub fn text(errors: &mut Vec<FieldError>, field: &str, raw: &str, min: u64, max:
         errors.push(FieldError::new(field, FieldIssue::Length { min, max }));
     }
     cleaned
-}
-
-/// A length (in characters, or items) between `min` and `max`.
-pub fn check_length(errors: &mut Vec<FieldError>, field: &str, text: &str, min: u64, max: u64) {
-    let n = text.chars().count() as u64;
-    if n < min || n > max {
-        errors.push(FieldError::new(field, FieldIssue::Length { min, max }));
-    }
 }
 
 /// Characters no URL bantin stores may hold: blanks, quotes, backslashes
