@@ -8,10 +8,9 @@
 //! | `#[check(…)]` | enforced by `Validate` | documented as |
 //! |---|---|---|
 //! | `chars(max = N)`, `chars(min = M, max = N)` | `length(…)`: characters as sent | `maxLength: N` |
-//! | `items(max = N)` | `length(max = N)` on the list | `maxItems: N` |
+//! | `items(max = N)` | at most N items (the items are checked by the caller, `check_declared_in` each) | `maxItems: N` |
 //! | `not_blank` | something besides blanks (else `required`) | a pattern |
 //! | `slug`, `email`, `optional_email`, `phone`, `url`, `optional_url`, `username`, `visible_ascii` | the shape, with its own most characters | a pattern (and `maxLength`) |
-//! | `nested` | each item's own constraints | (the item's schema) |
 //! | `required_on_create` | `Constrained::missing_on_create` | `required` of the `…Create` schema |
 //!
 //! It also implements `crate::http::input::Constrained`: the fields in
@@ -144,7 +143,6 @@ fn declare(field: &mut syn::Field) -> syn::Result<Declared> {
                         out.schema.push(quote!(max_items = #max));
                     }
                 }
-                Meta::Path(path) if path.is_ident("nested") => out.validate.push(quote!(nested)),
                 Meta::Path(path) if path.is_ident("required_on_create") => out.required_on_create = true,
                 Meta::Path(path) => {
                     let name = path.get_ident().map(|i| i.to_string()).unwrap_or_default();

@@ -32,10 +32,11 @@ pub fn check_declared_in<T: Constrained>(prefix: &str, input: &T, creating: bool
         Err(e) => super::error::convert::field_errors(&e),
     };
     // `validator` names a field as Rust does; clients know serde's name.
+    // (Its errors are flat: the items of a list are checked each with
+    // `check_declared_in`.)
     for e in &mut errors {
-        let split = e.field.find(['.', '[']).unwrap_or(e.field.len());
-        if let Some(i) = T::IDENTS.iter().position(|f| *f == &e.field[..split]) {
-            e.field = format!("{}{}", T::FIELDS[i], &e.field[split..]);
+        if let Some(i) = T::IDENTS.iter().position(|f| *f == e.field) {
+            e.field = T::FIELDS[i].to_string();
         }
     }
     if creating {
@@ -52,11 +53,7 @@ pub fn check_declared_in<T: Constrained>(prefix: &str, input: &T, creating: bool
         .map(|e| e.field.clone())
         .collect();
     errors.retain(|e| e.issue == FieldIssue::Required || !required.contains(&e.field));
-    let top = |field: &str| {
-        let name = field.split(['.', '[']).next().unwrap_or_default();
-        T::FIELDS.iter().position(|f| *f == name).unwrap_or(usize::MAX)
-    };
-    errors.sort_by_key(|e| top(&e.field));
+    errors.sort_by_key(|e| T::FIELDS.iter().position(|f| *f == e.field).unwrap_or(usize::MAX));
     if !prefix.is_empty() {
         for e in &mut errors {
             e.field = format!("{prefix}.{}", e.field);

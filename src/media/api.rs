@@ -110,9 +110,7 @@ pub async fn upload(
         credit: Some(form.credit),
     };
     let mut errors = check_declared(&texts, false);
-    let MediaText {
-        alt, caption, credit, ..
-    } = texts.apply(MediaText::default(), state.clock.now());
+    let [alt, caption, credit] = texts.cleaned();
     let original_name = form
         .name
         .map(|n| crate::http::input::clean_text(&n))

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Kind, MediaText};
 use crate::config::FORM_OVERHEAD;
-use crate::http::input::{finish, set_clean};
+use crate::http::input::{clean_optional, finish, set_clean};
 use crate::http::patch::nullable;
 use crate::http::{ApiError, FieldError, FieldIssue};
 
@@ -73,6 +73,11 @@ pub struct MediaInput {
 }
 
 impl MediaInput {
+    /// The text parts of an upload as stored: trimmed, a blank one none.
+    pub fn cleaned(self) -> [Option<String>; 3] {
+        [self.alt, self.caption, self.credit].map(|text| clean_optional(text.flatten()))
+    }
+
     /// The text as stored once the fields sent (checked) are applied.
     pub fn apply(self, mut text: MediaText, now: NaiveDateTime) -> MediaText {
         set_clean(self.alt, &mut text.alt);

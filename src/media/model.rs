@@ -91,7 +91,7 @@ pub struct NewMedia {
 }
 
 /// What editors change after an upload: the words, never the bytes.
-#[derive(Debug, Clone, Default, AsChangeset)]
+#[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = media, treat_none_as_null = true)]
 pub struct MediaText {
     pub alt: Option<String>,

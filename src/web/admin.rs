@@ -15,7 +15,6 @@ use crate::state::AppState;
 /// The page `limit` and `cursor` ask for of what `load` finds (the rows
 /// after an id, at most a limit of them, and how many there are in all),
 /// each row shown as `view` shows it.
-#[allow(clippy::too_many_arguments)]
 pub async fn list<R, V>(
     auth: &Auth,
     state: &AppState,

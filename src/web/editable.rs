@@ -34,7 +34,9 @@ pub trait Editable: 'static {
 
     /// Checks and stores a new item; its id. Blocking.
     fn create(conn: &mut Conn, input: Self::Create, stamp: &Stamp) -> Result<i64, ApiError>;
-    /// Applies the fields sent to the item `key` names; its id. Blocking.
+    /// Applies the fields sent to the item `key` names; its id. Inside the
+    /// write transaction the handler opened (which checked `If-Match` in it
+    /// first), so nobody writes between the read and the save. Blocking.
     fn update(conn: &mut Conn, key: &IdOrSlug, input: Self::Update, stamp: &Stamp) -> Result<i64, ApiError>;
     /// Removes the item `key` names. Blocking.
     fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError>;
@@ -45,7 +47,8 @@ pub trait Editable: 'static {
 /// What most resources are: the fields sent are checked and applied over
 /// the stored row (or over a new one), and one store function saves the
 /// result. Implementing it gives [`Editable`]: create and update run as
-/// every such resource runs them, in one write transaction.
+/// every such resource runs them, each in one write transaction (create
+/// opens its own; update runs in the handler's).
 pub trait Record: 'static {
     /// See [`Editable::COLLECTION`].
     const COLLECTION: &'static str;
@@ -86,11 +89,9 @@ impl<R: Record> Editable for R {
     }
 
     fn update(conn: &mut Conn, key: &IdOrSlug, input: R::Input, stamp: &Stamp) -> Result<i64, ApiError> {
-        crate::db::write_tx(conn, |conn| {
-            let current = R::find(conn, key)?.ok_or(ApiError::NotFound)?;
-            let changes = R::apply(input, Some(&current), stamp.at)?;
-            Ok(R::save(conn, Some(&current), changes, stamp)?)
-        })
+        let current = R::find(conn, key)?.ok_or(ApiError::NotFound)?;
+        let changes = R::apply(input, Some(&current), stamp.at)?;
+        Ok(R::save(conn, Some(&current), changes, stamp)?)
     }
 
     fn delete(conn: &mut Conn, key: &IdOrSlug, stamp: &Stamp) -> Result<(), ApiError> {

@@ -46,15 +46,9 @@ fn path(r: &Reference) -> String {
     path
 }
 
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields = field_errors(&errors);
-        fields.sort_by(|a, b| a.field.cmp(&b.field));
-        ApiError::Validation(fields)
-    }
-}
-
-/// Each failed rule of `errors` as the field error a client reads: nested
+/// Each failed rule of `errors` as the field error a client reads (in the
+/// order and under the names `http::input::check_declared` then gives them):
+/// nested
 /// fields as `cover_image.url`, list items as `images[0].url`.
 pub fn field_errors(errors: &validator::ValidationErrors) -> Vec<FieldError> {
     let mut fields = Vec::new();
